@@ -1,0 +1,71 @@
+#pragma once
+// The environment contract. One interface serves the three shapes of
+// simulation: one agent (walker), N agents sharing one policy (swarm) and two
+// competing players (fight). Same seed, task and actions give bit-identical
+// states and hashes.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "env/Scene.h"
+#include "env/Space.h"
+#include "env/TaskSpace.h"
+
+namespace palaestra {
+
+struct EnvSpec {
+  std::string name;                      // registry name, e.g. "walker"
+  Space observationSpace;                // per agent
+  Space actionSpace;                     // per agent
+  int numAgents = 1;                     // agents stepped together in one env
+  std::vector<int> policySlotOfAgent;    // per agent: index of the policy slot driving it
+  std::vector<std::string> policySlots;  // slot names, e.g. {"walker"} or {"p1", "p2"}
+  TaskSpace tasks;                       // what a curriculum samples and a user edits
+  int maxEpisodeSteps = 1000;            // truncation limit
+  double successReturn = 0.0;            // an episode whose return exceeds this is a success
+};
+
+struct StepStatus {
+  bool terminated = false;  // the episode ended by itself (fall, KO, goal)
+  bool truncated = false;   // the episode was cut by the step limit
+};
+
+/// Per-episode metrics an env reports beside the return (e.g. distance, success).
+struct EpisodeInfo {
+  std::string outcome;                                 // e.g. "fell", "finished", "timeout"
+  std::vector<std::pair<std::string, double>> values;  // named metrics
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+
+  /// Static description: spaces, agents, policy slots, task parameters.
+  virtual const EnvSpec& spec() const = 0;
+  /// Starts a new episode; everything random about it derives from `seed`.
+  virtual void reset(uint64_t seed, const TaskValues& task) = 0;
+  /// Writes numAgents x observationSpace.size() floats, agent-major.
+  virtual void observe(float* out) const = 0;
+  /// Applies numAgents x actionSpace.size() floats and writes numAgents rewards.
+  virtual StepStatus step(const float* actions, float* rewards) = 0;
+  /// Steps taken since the last reset.
+  virtual int episodeStep() const = 0;
+  /// Opaque state from which `restore` continues bit-identically.
+  virtual std::vector<uint8_t> snapshot() const = 0;
+  /// Restores a snapshot taken from an env of the same kind and config.
+  virtual void restore(std::span<const uint8_t> data) = 0;
+  /// Hash of the full simulation state (bit patterns, not rounded values).
+  virtual uint64_t stateHash() const = 0;
+  /// Appends what to draw to `scene`.
+  virtual void describe(Scene& scene) const = 0;
+  /// Metrics of the current episode so far.
+  virtual EpisodeInfo episodeInfo() const = 0;
+};
+
+using EnvPtr = std::unique_ptr<Env>;
+
+}  // namespace palaestra

@@ -1,0 +1,81 @@
+#pragma once
+// Renderer-neutral scene description. A simulation fills it in `Env::describe`;
+// widgets draw it. Nothing here knows about Box2D, Qt or OpenGL, so every
+// simulation (walker, fight, swarm) is drawn by the same view.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace palaestra {
+
+struct Vec2f {
+  float x = 0, y = 0;
+};
+
+struct Rgba {
+  float r = 1, g = 1, b = 1, a = 1;
+};
+
+/// Named overlay groups a viewer can toggle; Base is always drawn.
+enum class SceneLayer : uint8_t { Base, Lidar, Contacts, Joints, Hitboxes, Debug };
+
+/// A filled and/or outlined convex or concave polygon in world units.
+struct ScenePolygon {
+  std::vector<Vec2f> points;
+  Rgba fill;
+  Rgba outline;
+  SceneLayer layer = SceneLayer::Base;
+};
+
+/// A line strip (two or more points) in world units.
+struct SceneLine {
+  std::vector<Vec2f> points;
+  Rgba color;
+  float width = 1.0f;  // in pixels
+  SceneLayer layer = SceneLayer::Base;
+};
+
+struct SceneCircle {
+  Vec2f center;
+  float radius = 1.0f;
+  Rgba fill;
+  Rgba outline;
+  SceneLayer layer = SceneLayer::Base;
+};
+
+/// Many identical small shapes at once (swarms): drawn instanced.
+struct SceneParticles {
+  std::vector<float> xyAngle;  // x, y, heading per particle
+  float size = 0.1f;           // world units
+  Rgba color;
+};
+
+struct SceneLabel {
+  Vec2f position;       // world units, or pixels from the top-left when screenSpace
+  bool screenSpace = false;
+  std::string text;
+  Rgba color;
+};
+
+struct Scene {
+  std::vector<ScenePolygon> polygons;
+  std::vector<SceneLine> lines;
+  std::vector<SceneCircle> circles;
+  std::vector<SceneParticles> particles;
+  std::vector<SceneLabel> labels;
+  Vec2f focus;                 // where a following camera looks
+  float viewWidth = 20.0f;     // world width a viewer should show by default
+  Rgba background{0.9f, 0.92f, 1.0f, 1.0f};
+
+  /// Empties every list, keeping capacity (a viewer reuses one Scene per frame).
+  void clear() {
+    polygons.clear();
+    lines.clear();
+    circles.clear();
+    particles.clear();
+    labels.clear();
+  }
+};
+
+}  // namespace palaestra

@@ -1,0 +1,19 @@
+#include "Simulations.h"
+
+#include <mutex>
+
+#include "env/EnvRegistry.h"
+#include "walker/WalkerEnv.h"
+
+namespace palaestra {
+
+void registerBuiltinSimulations() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    auto& registry = EnvRegistry::instance();
+    // One line per simulation.
+    registry.add(walkerEnvInfo());
+  });
+}
+
+}  // namespace palaestra

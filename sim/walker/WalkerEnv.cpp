@@ -1,0 +1,4 @@
+#include "walker/WalkerEnv.h"
+namespace palaestra {
+EnvInfo walkerEnvInfo() { EnvInfo i; i.name = "walker"; return i; }
+}

@@ -1,0 +1,6 @@
+#pragma once
+#include "env/EnvRegistry.h"
+namespace palaestra {
+/// Registry entry of the walker simulation.
+EnvInfo walkerEnvInfo();
+}
