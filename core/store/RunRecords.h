@@ -1,0 +1,119 @@
+#pragma once
+// Plain records read from and written to the run store: runs, metric points,
+// checkpoints and episode summaries. No SQLite here, so callers (CLI, app)
+// can pass them around freely.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "replay/EpisodeRecord.h"
+
+namespace palaestra {
+
+/// Lifecycle of a training run.
+enum class RunStatus { Running, Finished, Interrupted, Failed };
+
+/// "running", "finished", "interrupted" or "failed".
+std::string runStatusName(RunStatus status);
+/// Parses a status name; throws ConfigError naming the text if it is none of the four.
+RunStatus runStatusFromName(const std::string& name);
+
+/// Why an episode was recorded: during training or by an evaluation.
+enum class EpisodeKind { Train, Eval };
+
+/// "train" or "eval".
+std::string episodeKindName(EpisodeKind kind);
+/// Parses "train" / "eval"; throws ConfigError naming the text otherwise.
+EpisodeKind episodeKindFromName(const std::string& name);
+
+/// What the caller supplies to create a run; the store adds id, times and status.
+struct NewRun {
+  std::string name;                               // user-facing label, e.g. "walker-ppo-3"
+  std::string env;                                // registry name of the env
+  std::string configJson = "{}";                  // the full training config (must be valid JSON)
+  uint64_t seed = 0;                              // master seed of the run
+  std::string codeVersion = PALAESTRA_GIT_VERSION;  // `git describe` of the code that trained it
+  std::string notes;                              // free text
+};
+
+/// A run as stored.
+struct RunInfo {
+  int64_t id = 0;
+  std::string name;
+  std::string env;
+  std::string configJson;
+  uint64_t seed = 0;
+  std::string codeVersion;
+  double createdAt = 0.0;             // wall time, seconds since the Unix epoch
+  std::optional<double> startedAt;    // set at creation; updateRun may move it (resume)
+  std::optional<double> endedAt;      // unset while running
+  RunStatus status = RunStatus::Running;
+  int64_t steps = 0;                  // env steps trained so far
+  std::string notes;
+};
+
+/// Fields of a run to change; unset fields stay as they are.
+struct RunUpdate {
+  std::optional<RunStatus> status;
+  std::optional<int64_t> steps;
+  std::optional<double> startedAt;
+  std::optional<double> endedAt;
+};
+
+/// One point of a metric time series. A NaN value is stored as NULL and read back as NaN.
+struct MetricPoint {
+  int64_t step = 0;      // env steps of the run when measured
+  double wallTime = 0.0; // seconds since the Unix epoch
+  std::string name;      // e.g. "train/return_mean", "loss/value"
+  double value = 0.0;
+};
+
+/// A stored checkpoint without its (possibly large) policy bytes.
+struct CheckpointInfo {
+  int64_t id = 0;
+  int64_t runId = 0;
+  int64_t step = 0;
+  double createdAt = 0.0;
+  std::string metaJson;        // small JSON, e.g. {"eval_return": 212.5}
+  int64_t storedBytes = 0;     // compressed size in the store
+  int64_t policyBytes = 0;     // size of the policy bytes once decompressed
+};
+
+/// A checkpoint with its decompressed policy bytes.
+struct Checkpoint {
+  CheckpointInfo info;
+  std::vector<uint8_t> policy;
+};
+
+/// An episode without its action log and hashes: what a list shows.
+struct EpisodeSummary {
+  int64_t id = 0;
+  int64_t runId = 0;
+  std::optional<int64_t> checkpointId;  // the policy that played it, if known
+  EpisodeKind kind = EpisodeKind::Train;
+  int envIndex = 0;
+  uint64_t episodeIndex = 0;
+  TaskValues task;
+  uint64_t seed = 0;
+  int length = 0;
+  double episodeReturn = 0.0;           // slot 0
+  std::vector<double> slotReturns;
+  std::string outcome;
+  bool terminated = false;
+  bool truncated = false;
+  double createdAt = 0.0;
+};
+
+/// A full episode: where it is stored and everything needed to replay it.
+struct StoredEpisode {
+  int64_t id = 0;
+  int64_t runId = 0;
+  std::optional<int64_t> checkpointId;
+  EpisodeKind kind = EpisodeKind::Train;
+  double createdAt = 0.0;
+  EpisodeRecord record;  // bit-exact copy of what was added
+};
+
+}  // namespace palaestra

@@ -1,0 +1,137 @@
+#pragma once
+// The run store: one SQLite file (WAL mode) holding everything a training run
+// produces: runs, metric time series, checkpoints and replayable episodes.
+//
+// Writes of the hot path (logMetric, addEpisode) only enqueue and return; a
+// writer thread commits them in batched transactions (every batchIntervalMs or
+// batchMaxItems items). flush() blocks until all queued items are committed.
+// Everything else (createRun, addCheckpoint, updateRun, ...) is synchronous.
+//
+// If the writer fails (disk full, I/O error, locked by another writer), it
+// stops and keeps the error; the next call to any write method or flush()
+// throws StoreError with that message. The failed batch is rolled back;
+// everything committed before stays in the file.
+//
+// Reads see what is committed: call flush() first to read your own queued
+// writes. All methods are thread-safe.
+//
+// Errors: StoreError for the file (missing, not a database, corrupt, foreign,
+// newer schema, locked, disk full), NotFoundError for unknown ids, ConfigError
+// for invalid arguments (e.g. config that is not JSON).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "store/RunRecords.h"
+
+namespace palaestra {
+
+class RunStore {
+ public:
+  /// How to open the file.
+  enum class OpenMode {
+    CreateOrOpen,  // training: creates the file (and its directory) if missing
+    OpenExisting,  // read commands: a missing file is a StoreError "no run store at PATH"
+  };
+
+  /// Tunables; the defaults suit training. Tests shorten the timeouts.
+  struct Options {
+    int busyTimeoutMs = 5000;       // how long to wait for another writer before "locked"
+    int batchIntervalMs = 100;      // the writer commits at least this often while items are queued
+    int batchMaxItems = 2000;       // ... or as soon as this many items are queued
+    int maxQueuedItems = 200000;    // enqueueing blocks beyond this (the disk cannot keep up)
+    int64_t maxSizeBytes = 0;       // quota on the main file (0 = none); writes beyond fail as "disk full"
+    int compressionLevel = 3;       // zstd level for policies and episode logs
+  };
+
+  /// Highest schema version this code knows (PRAGMA user_version of a current store).
+  static int currentSchemaVersion();
+  /// $XDG_DATA_HOME/palaestra/runs.sqlite, else ~/.local/share/palaestra/runs.sqlite.
+  static std::string defaultPath();
+
+  /// Opens (or creates) the store at `path`, checks it and migrates its schema; throws StoreError.
+  explicit RunStore(const std::string& path, OpenMode mode = OpenMode::CreateOrOpen);
+  /// As above, with explicit options.
+  RunStore(const std::string& path, OpenMode mode, const Options& options);
+  /// Flushes queued writes (errors are swallowed: call flush() to see them), joins the writer, closes.
+  ~RunStore();
+  RunStore(const RunStore&) = delete;
+  RunStore& operator=(const RunStore&) = delete;
+
+  /// The file this store was opened from.
+  const std::string& path() const;
+  /// Bytes on disk: the main file plus its write-ahead log.
+  int64_t storeSizeBytes() const;
+
+  // ---- runs (synchronous) ----
+
+  /// Creates a run with status running, created and started now; returns its id.
+  int64_t createRun(const NewRun& run);
+  /// All runs, oldest first.
+  std::vector<RunInfo> listRuns() const;
+  /// One run; throws NotFoundError "no run with id N in PATH".
+  RunInfo getRun(int64_t runId) const;
+  /// Changes the set fields of `update`; throws NotFoundError for an unknown run.
+  void updateRun(int64_t runId, const RunUpdate& update);
+  /// Renames a run; throws NotFoundError for an unknown run.
+  void renameRun(int64_t runId, const std::string& name);
+  /// Replaces a run's notes; throws NotFoundError for an unknown run.
+  void setNotes(int64_t runId, const std::string& notes);
+  /// Deletes a run with its metrics, checkpoints and episodes (after flushing the queue).
+  void deleteRun(int64_t runId);
+
+  // ---- metrics (queued) ----
+
+  /// Enqueues one metric point stamped with the current wall time; returns at once.
+  void logMetric(int64_t runId, int64_t step, const std::string& name, double value);
+  /// Enqueues one metric point as given; returns at once.
+  void logMetric(int64_t runId, const MetricPoint& point);
+  /// Names of a run's metrics, sorted; throws NotFoundError for an unknown run.
+  std::vector<std::string> metricNames(int64_t runId) const;
+  /// A run's metric points (one name, or all when unset), ordered by name then step.
+  std::vector<MetricPoint> metrics(int64_t runId,
+                                   const std::optional<std::string>& name = std::nullopt) const;
+
+  // ---- checkpoints (synchronous: the id is needed by the episodes that follow) ----
+
+  /// Stores policy bytes (zstd-compressed) with small JSON meta; returns the checkpoint id.
+  int64_t addCheckpoint(int64_t runId, int64_t step, std::span<const uint8_t> policy,
+                        const std::string& metaJson = "{}");
+  /// A run's checkpoints, by step; throws NotFoundError for an unknown run.
+  std::vector<CheckpointInfo> checkpoints(int64_t runId) const;
+  /// The checkpoint with the highest step (latest id on ties), or nullopt if the run has none.
+  std::optional<CheckpointInfo> latestCheckpoint(int64_t runId) const;
+  /// A checkpoint with decompressed policy bytes; throws NotFoundError for an unknown id.
+  Checkpoint loadCheckpoint(int64_t checkpointId) const;
+
+  // ---- episodes ----
+
+  /// Enqueues an episode (compressed on the writer thread); returns at once.
+  void addEpisode(int64_t runId, std::optional<int64_t> checkpointId, EpisodeKind kind,
+                  const EpisodeRecord& record);
+  /// Writes an episode now (after flushing the queue) and returns its id, e.g. for `eval` to print.
+  int64_t addEpisodeNow(int64_t runId, std::optional<int64_t> checkpointId, EpisodeKind kind,
+                        const EpisodeRecord& record);
+  /// A run's episodes without action logs, oldest first (optionally of one kind).
+  std::vector<EpisodeSummary> episodes(int64_t runId,
+                                       std::optional<EpisodeKind> kind = std::nullopt) const;
+  /// Summary of one episode; throws NotFoundError "no episode with id N in PATH".
+  EpisodeSummary episodeSummary(int64_t episodeId) const;
+  /// One episode with everything needed to replay it, bit-exact; throws NotFoundError.
+  StoredEpisode loadEpisode(int64_t episodeId) const;
+
+  // ---- queue ----
+
+  /// Blocks until everything queued so far is committed; throws StoreError if the writer failed.
+  void flush();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace palaestra
