@@ -45,8 +45,8 @@ void TaskSpace::validate(const TaskValues& task) const {
   }
 }
 
-TaskValues TaskSpace::parse(const std::string& text) const {
-  TaskValues task = defaults();
+TaskValues TaskSpace::parse(const std::string& text, const TaskValues& base) const {
+  TaskValues task = base.empty() ? defaults() : base;
   std::stringstream in(text);
   std::string item;
   while (std::getline(in, item, ',')) {

@@ -35,8 +35,8 @@ class TaskSpace {
   TaskValues defaults() const;
   /// Throws std::invalid_argument naming the parameter if a value is out of range or malformed.
   void validate(const TaskValues& task) const;
-  /// Parses "name=value,name=value" over the defaults; throws std::invalid_argument on bad input.
-  TaskValues parse(const std::string& text) const;
+  /// Parses "name=value,name=value" over `base` (the defaults if empty); throws std::invalid_argument.
+  TaskValues parse(const std::string& text, const TaskValues& base = {}) const;
   /// Task as {name: value}, for JSON and display.
   std::map<std::string, double> toMap(const TaskValues& task) const;
   /// Task from {name: value} over the defaults; throws on unknown names or bad values.
