@@ -1,0 +1,281 @@
+#include "rl/Policy.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "util/Errors.h"
+#include "util/Hash.h"
+
+namespace palaestra {
+
+static_assert(std::endian::native == std::endian::little, "policy bytes are written little-endian");
+
+namespace {
+
+constexpr char kMagic[8] = {'P', 'A', 'L', 'P', 'O', 'L', 'C', 'Y'};
+constexpr size_t kHeaderSize = 8 + 4 + 8 + 8;  // magic, version, payload size, payload hash
+constexpr double kObsEpsilon = 1e-8;           // gym NormalizeObservation's epsilon
+constexpr uint32_t kMaxDims = 1u << 20;        // sanity bound on any stored size
+
+uint64_t hashBytes(const uint8_t* data, size_t size) {
+  StateHasher h;
+  h.addBytes(data, size);
+  return h.value();
+}
+
+class ByteWriter {
+ public:
+  template <typename T>
+  void put(T v) {
+    putRaw(&v, sizeof(T));
+  }
+  template <typename T>
+  void putArray(const T* data, size_t n) {
+    put<uint32_t>(static_cast<uint32_t>(n));
+    putRaw(data, n * sizeof(T));
+  }
+  // resize + memcpy rather than insert: GCC 12 misreports insert of small ranges as an overflow.
+  void putRaw(const void* data, size_t size) {
+    if (size == 0) return;
+    const size_t at = bytes.size();
+    bytes.resize(at + size);
+    std::memcpy(bytes.data() + at, data, size);
+  }
+  std::vector<uint8_t> bytes;
+};
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::span<const uint8_t> d) : data_(d) {}
+  template <typename T>
+  T get(const char* what) {
+    need(sizeof(T), what);
+    T v;
+    std::memcpy(&v, data_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return v;
+  }
+  template <typename T>
+  std::vector<T> getArray(const char* what) {
+    const uint32_t n = get<uint32_t>(what);
+    if (n > kMaxDims * 64u) throw StoreError(std::string("policy data is corrupt: implausible size of ") + what);
+    need(static_cast<size_t>(n) * sizeof(T), what);
+    std::vector<T> out(n);
+    if (n) std::memcpy(out.data(), data_.data() + pos_, n * sizeof(T));
+    pos_ += n * sizeof(T);
+    return out;
+  }
+  bool atEnd() const { return pos_ == data_.size(); }
+
+ private:
+  void need(size_t n, const char* what) const {
+    if (data_.size() - pos_ < n) throw StoreError(std::string("policy data is truncated while reading ") + what);
+  }
+  std::span<const uint8_t> data_;
+  size_t pos_ = 0;
+};
+
+void putSpace(ByteWriter& w, const Space& s) {
+  w.put<uint8_t>(static_cast<uint8_t>(s.kind));
+  w.putArray(s.low.data(), s.low.size());
+  w.putArray(s.high.data(), s.high.size());
+  w.putArray(s.counts.data(), s.counts.size());
+}
+
+Space getSpace(ByteReader& r, const char* what) {
+  Space s;
+  const auto kind = r.get<uint8_t>(what);
+  if (kind > static_cast<uint8_t>(SpaceKind::MultiDiscrete))
+    throw StoreError(std::string("policy data is corrupt: unknown space kind in ") + what);
+  s.kind = static_cast<SpaceKind>(kind);
+  s.low = r.getArray<float>(what);
+  s.high = r.getArray<float>(what);
+  s.counts = r.getArray<int>(what);
+  return s;
+}
+
+// Whether a space is well formed enough to build a network on.
+bool spaceIsSane(const Space& s) {
+  if (s.kind == SpaceKind::Box) {
+    if (s.low.empty() || s.low.size() != s.high.size() || !s.counts.empty() || s.low.size() > kMaxDims) return false;
+    for (size_t i = 0; i < s.low.size(); ++i)
+      if (std::isnan(s.low[i]) || std::isnan(s.high[i]) || s.low[i] > s.high[i]) return false;
+    return true;
+  }
+  if (s.counts.empty() || !s.low.empty() || !s.high.empty() || s.counts.size() > kMaxDims) return false;
+  if (s.kind == SpaceKind::Discrete && s.counts.size() != 1) return false;
+  for (int n : s.counts)
+    if (n < 1 || n > static_cast<int>(kMaxDims)) return false;
+  return true;
+}
+
+}  // namespace
+
+Policy::Policy(Space observationSpace, Space actionSpace, PolicyArchitecture architecture, uint64_t initSeed)
+    : observationSpace_(std::move(observationSpace)),
+      actionSpace_(std::move(actionSpace)),
+      architecture_(std::move(architecture)) {
+  validate();
+  model_ = ActorCritic(obsDim(), actionSpace_, architecture_.hiddenSizes, architecture_.activation);
+  Rng rng(initSeed);
+  model_.initialize(rng, architecture_.initLogStd);
+  obsStats_ = RunningMeanStd(obsDim());
+}
+
+void Policy::validate() const {
+  if (!spaceIsSane(observationSpace_))
+    throw ConfigError("policy needs a non-empty observation space, got " + observationSpace_.describe());
+  if (!spaceIsSane(actionSpace_))
+    throw ConfigError("policy needs a non-empty action space, got " + actionSpace_.describe());
+  for (int h : architecture_.hiddenSizes)
+    if (h < 1) throw ConfigError("policy hidden layer sizes must be >= 1");
+  if (actionSpace_.kind == SpaceKind::Box && architecture_.actionBounding == ActionBounding::Tanh)
+    for (size_t i = 0; i < actionSpace_.low.size(); ++i)
+      if (!std::isfinite(actionSpace_.low[i]) || !std::isfinite(actionSpace_.high[i]))
+        throw ConfigError("action_bounding \"tanh\" needs finite action bounds, but the action space is " +
+                          actionSpace_.describe());
+  if (!(architecture_.observationClip > 0))
+    throw ConfigError("policy observation clip must be > 0");
+}
+
+void Policy::normalizeObservations(const float* obs, int rows, float* out) const {
+  const int d = obsDim();
+  const size_t n = static_cast<size_t>(rows) * d;
+  if (!architecture_.normalizeObservations) {
+    std::copy(obs, obs + n, out);
+    return;
+  }
+  const auto& mean = obsStats_.mean();
+  const auto& var = obsStats_.var();
+  const double clip = architecture_.observationClip;
+  for (int r = 0; r < rows; ++r)
+    for (int j = 0; j < d; ++j) {
+      const size_t i = static_cast<size_t>(r) * d + j;
+      const double z = (static_cast<double>(obs[i]) - mean[j]) / std::sqrt(var[j] + kObsEpsilon);
+      out[i] = static_cast<float>(std::clamp(z, -clip, clip));
+    }
+}
+
+void Policy::toEnvActions(const float* raw, int rows, float* env) const {
+  const int d = actionDim();
+  const size_t n = static_cast<size_t>(rows) * d;
+  if (actionSpace_.kind != SpaceKind::Box) {
+    std::copy(raw, raw + n, env);
+    return;
+  }
+  const auto& lo = actionSpace_.low;
+  const auto& hi = actionSpace_.high;
+  for (size_t i = 0; i < n; ++i) {
+    const int j = static_cast<int>(i % d);
+    if (architecture_.actionBounding == ActionBounding::Clip)
+      env[i] = std::clamp(raw[i], lo[j], hi[j]);
+    else
+      env[i] = lo[j] + (std::tanh(raw[i]) + 1.0f) * 0.5f * (hi[j] - lo[j]);
+  }
+}
+
+void Policy::act(const float* obs, int rows, bool deterministic, Rng& rng, float* actionsForEnv) const {
+  if (rows <= 0) return;
+  MatrixR<float> x(rows, obsDim());
+  normalizeObservations(obs, rows, x.data());
+  ActorCritic::Workspace ws;
+  model_.forward(x, ws, false);
+  std::vector<float> raw(static_cast<size_t>(rows) * actionDim());
+  model_.sample(ws, rng, deterministic, raw.data(), nullptr);
+  toEnvActions(raw.data(), rows, actionsForEnv);
+}
+
+void Policy::values(const float* obs, int rows, float* out) const {
+  if (rows <= 0) return;
+  MatrixR<float> x(rows, obsDim());
+  normalizeObservations(obs, rows, x.data());
+  MlpT<float>::Workspace ws;
+  model_.critic().forward(model_.params().data() + model_.criticOffset(), x, ws);
+  for (int i = 0; i < rows; ++i) out[i] = ws.output()(i, 0);
+}
+
+std::vector<uint8_t> Policy::serialize() const {
+  ByteWriter p;
+  putSpace(p, observationSpace_);
+  putSpace(p, actionSpace_);
+  p.putArray(architecture_.hiddenSizes.data(), architecture_.hiddenSizes.size());
+  p.put<uint8_t>(static_cast<uint8_t>(architecture_.activation));
+  p.put<uint8_t>(static_cast<uint8_t>(architecture_.actionBounding));
+  p.put<double>(architecture_.initLogStd);
+  p.put<uint8_t>(architecture_.normalizeObservations ? 1 : 0);
+  p.put<double>(architecture_.observationClip);
+  p.putArray(obsStats_.mean().data(), obsStats_.mean().size());
+  p.putArray(obsStats_.var().data(), obsStats_.var().size());
+  p.put<double>(obsStats_.count());
+  p.putArray(model_.params().data(), static_cast<size_t>(model_.params().size()));
+
+  ByteWriter out;
+  out.putRaw(kMagic, sizeof(kMagic));
+  out.put<uint32_t>(kFormatVersion);
+  out.put<uint64_t>(p.bytes.size());
+  out.put<uint64_t>(hashBytes(p.bytes.data(), p.bytes.size()));
+  out.putRaw(p.bytes.data(), p.bytes.size());
+  return out.bytes;
+}
+
+Policy Policy::deserialize(std::span<const uint8_t> bytes) {
+  if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), kMagic, 8) != 0)
+    throw StoreError("not a Palaestra policy (bad magic or too short: " + std::to_string(bytes.size()) + " bytes)");
+  ByteReader header(bytes.subspan(8, kHeaderSize - 8));
+  const auto version = header.get<uint32_t>("version");
+  if (version != kFormatVersion)
+    throw StoreError("policy format version " + std::to_string(version) + " is not supported (expected " +
+                     std::to_string(kFormatVersion) + ")");
+  const auto size = header.get<uint64_t>("payload size");
+  const auto hash = header.get<uint64_t>("payload hash");
+  const auto payload = bytes.subspan(kHeaderSize);
+  if (payload.size() != size)
+    throw StoreError("policy data is truncated or padded: payload has " + std::to_string(payload.size()) +
+                     " bytes, header says " + std::to_string(size));
+  if (hashBytes(payload.data(), payload.size()) != hash)
+    throw StoreError("policy data is corrupt: checksum mismatch");
+
+  ByteReader r(payload);
+  Policy p;
+  p.observationSpace_ = getSpace(r, "observation space");
+  p.actionSpace_ = getSpace(r, "action space");
+  if (!spaceIsSane(p.observationSpace_) || !spaceIsSane(p.actionSpace_))
+    throw StoreError("policy data is corrupt: malformed spaces");
+  PolicyArchitecture& a = p.architecture_;
+  a.hiddenSizes = r.getArray<int>("hidden sizes");
+  for (int h : a.hiddenSizes)
+    if (h < 1 || h > static_cast<int>(kMaxDims)) throw StoreError("policy data is corrupt: bad hidden layer size");
+  const auto activation = r.get<uint8_t>("activation");
+  const auto bounding = r.get<uint8_t>("action bounding");
+  if (activation > 1 || bounding > 1) throw StoreError("policy data is corrupt: unknown activation or bounding");
+  a.activation = static_cast<Activation>(activation);
+  a.actionBounding = static_cast<ActionBounding>(bounding);
+  a.initLogStd = r.get<double>("init log std");
+  a.normalizeObservations = r.get<uint8_t>("normalize flag") != 0;
+  a.observationClip = r.get<double>("observation clip");
+  auto mean = r.getArray<double>("observation mean");
+  auto var = r.getArray<double>("observation variance");
+  const double count = r.get<double>("observation count");
+  auto params = r.getArray<float>("weights");
+  if (!r.atEnd()) throw StoreError("policy data is corrupt: trailing bytes");
+  try {
+    p.validate();
+  } catch (const ConfigError& e) {
+    throw StoreError(std::string("policy data is corrupt: ") + e.what());
+  }
+  p.model_ = ActorCritic(p.obsDim(), p.actionSpace_, a.hiddenSizes, a.activation);
+  if (static_cast<int>(params.size()) != p.model_.numParams())
+    throw StoreError("policy data is corrupt: " + std::to_string(params.size()) + " weights for a network of " +
+                     std::to_string(p.model_.numParams()));
+  if (static_cast<int>(mean.size()) != p.obsDim() || static_cast<int>(var.size()) != p.obsDim())
+    throw StoreError("policy data is corrupt: observation statistics have the wrong width");
+  p.model_.params() = Eigen::Map<const VectorX<float>>(params.data(), static_cast<Eigen::Index>(params.size()));
+  p.obsStats_ = RunningMeanStd(p.obsDim());
+  p.obsStats_.setState(std::move(mean), std::move(var), count);
+  return p;
+}
+
+}  // namespace palaestra
