@@ -56,10 +56,10 @@ struct RunInfo {
 
 /// Fields of a run to change; unset fields stay as they are.
 struct RunUpdate {
-  std::optional<RunStatus> status;
-  std::optional<int64_t> steps;
-  std::optional<double> startedAt;
-  std::optional<double> endedAt;
+  std::optional<RunStatus> status = std::nullopt;
+  std::optional<int64_t> steps = std::nullopt;
+  std::optional<double> startedAt = std::nullopt;
+  std::optional<double> endedAt = std::nullopt;
 };
 
 /// One point of a metric time series. A NaN value is stored as NULL and read back as NaN.

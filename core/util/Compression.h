@@ -1,7 +1,7 @@
 #pragma once
 // zstd compression of byte vectors (policy weights, episode action logs and
-// hashes in the run store). Every frame records its content size, so a
-// decompressed length can be checked exactly.
+// hashes in the run store). Every frame records its content size and a
+// checksum, so a decompressed blob is checked for length and content.
 
 #include <cstddef>
 #include <cstdint>

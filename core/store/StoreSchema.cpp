@@ -1,0 +1,84 @@
+#include "store/StoreSchema.h"
+
+namespace palaestra {
+
+namespace {
+
+// Version 1: the initial schema. Times are wall-clock seconds since the Unix
+// epoch (REAL). 64-bit unsigned values (seeds, episode indexes) are stored as
+// the signed integer with the same bits. Blobs are zstd frames.
+constexpr const char* kInitialSchema = R"sql(
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  env TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  code_version TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  started_at REAL,
+  ended_at REAL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'interrupted', 'failed')),
+  steps INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE metrics (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  wall_time REAL NOT NULL,
+  name TEXT NOT NULL,
+  value REAL
+);
+CREATE INDEX metrics_by_run_name_step ON metrics (run_id, name, step);
+CREATE TABLE checkpoints (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  created_at REAL NOT NULL,
+  policy BLOB NOT NULL,
+  policy_size INTEGER NOT NULL,
+  meta_json TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX checkpoints_by_run_step ON checkpoints (run_id, step);
+CREATE TABLE episodes (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  checkpoint_id INTEGER REFERENCES checkpoints(id) ON DELETE SET NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('train', 'eval')),
+  env_index INTEGER NOT NULL,
+  episode_index INTEGER NOT NULL,
+  task_json TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  length INTEGER NOT NULL,
+  action_size INTEGER NOT NULL,
+  episode_return REAL,
+  slot_returns_json TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  info_json TEXT NOT NULL,
+  terminated INTEGER NOT NULL,
+  truncated INTEGER NOT NULL,
+  actions BLOB NOT NULL,
+  hashes BLOB NOT NULL,
+  created_at REAL NOT NULL
+);
+CREATE INDEX episodes_by_run_kind ON episodes (run_id, kind);
+)sql";
+
+// Version 2: free-text notes on runs, and an index on episodes.checkpoint_id.
+// Without that index, deleting a checkpoint (e.g. by deleting its run) scans
+// every episode to apply ON DELETE SET NULL: quadratic for large runs.
+constexpr const char* kNotesAndCheckpointIndex = R"sql(
+ALTER TABLE runs ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+CREATE INDEX episodes_by_checkpoint ON episodes (checkpoint_id);
+)sql";
+
+}  // namespace
+
+const std::vector<StoreMigration>& storeMigrations() {
+  static const std::vector<StoreMigration> migrations = {
+      {1, "initial schema: runs, metrics, checkpoints, episodes", kInitialSchema},
+      {2, "runs.notes; index episodes by checkpoint", kNotesAndCheckpointIndex},
+  };
+  return migrations;
+}
+
+}  // namespace palaestra
