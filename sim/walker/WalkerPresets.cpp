@@ -1,0 +1,58 @@
+// Training presets of the walker. "default" is tuned to learn BipedalWalker-v3
+// (normal terrain) within 15 minutes on a 2-core laptop; the others start from
+// it and change the terrain or the body.
+#include "walker/WalkerPresets.h"
+
+namespace palaestra {
+
+namespace {
+
+/// PPO settings shared by every walker preset (CleanRL names; see core/rl/PpoConfig.h).
+nlohmann::json walkerPpo() {
+  return {
+      {"num_envs", 16},
+      {"num_steps", 512},
+      {"num_minibatches", 32},
+      {"update_epochs", 10},
+      {"learning_rate", 3e-4},
+      {"anneal_lr", true},
+      {"gamma", 0.99},
+      {"gae_lambda", 0.95},
+      {"clip_coef", 0.2},
+      {"ent_coef", 0.0},
+      {"vf_coef", 0.5},
+      {"max_grad_norm", 0.5},
+      {"hidden_sizes", {64, 64}},
+      {"activation", "tanh"},
+      {"normalize_obs", true},
+      {"normalize_reward", true},
+      {"action_bounding", "clip"},
+  };
+}
+
+nlohmann::json preset(const std::string& terrain, const std::string& embodiment,
+                      nlohmann::json budget) {
+  return {
+      {"env_config", {{"terrain", terrain}, {"embodiment", embodiment}}},
+      {"ppo", walkerPpo()},
+      {"budget", std::move(budget)},
+      {"eval", {{"every_steps", 500000}, {"episodes", 10}, {"final_episodes", 20}}},
+  };
+}
+
+}  // namespace
+
+std::map<std::string, nlohmann::json> walkerPresets() {
+  nlohmann::json quick = preset("normal", "classic_bipedal", {{"minutes", 3}});
+  quick["eval"] = {{"every_steps", 100000}, {"episodes", 5}, {"final_episodes", 10}};
+  return {
+      {"default", preset("normal", "classic_bipedal", {{"minutes", 15}})},
+      {"quick", quick},
+      {"hardcore", preset("hardcore", "classic_bipedal", {{"minutes", 60}})},
+      {"stump_tracks", preset("stump_tracks", "classic_bipedal", {{"minutes", 30}})},
+      {"small_bipedal", preset("normal", "small_bipedal", {{"minutes", 15}})},
+      {"big_quadruped", preset("normal", "big_quadruped", {{"minutes", 20}})},
+  };
+}
+
+}  // namespace palaestra
