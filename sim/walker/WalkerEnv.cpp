@@ -473,7 +473,6 @@ uint64_t WalkerEnv::stateHash() const {
   for (uint8_t c : ph.shinContact) h.add(c);
   h.add(static_cast<uint8_t>(ph.gameOver));
   h.add(static_cast<int32_t>(steps_));
-  h.add(prevShaping_);
   return h.value();
 }
 
