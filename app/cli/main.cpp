@@ -1,2 +1,131 @@
-#include <cstdio>
-int main() { std::puts("palaestra-cli: under construction"); return 0; }
+// palaestra-cli: headless training, evaluation, replay checks and benchmarks.
+// Every error ends as one line on stderr and a non-zero exit code:
+// 2 for bad usage or config, 1 for everything else (store, missing ids, replay mismatch).
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "Commands.h"
+#include "util/Errors.h"
+
+using namespace palaestra;
+using namespace palaestra::cli;
+
+namespace {
+
+/// Adds --db and --json, which every command takes.
+void addCommon(CLI::App* command, CommonOptions& common) {
+  command->add_option("--db", common.db, "Run store file (default: the user's data directory)");
+  command->add_flag("--json", common.json, "Print one JSON object as the last line of stdout");
+}
+
+int fail(int code, const std::string& message) {
+  std::cerr << "palaestra-cli: error: " << message << std::endl;
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Palaestra: reinforcement-learning lab, headless command line", "palaestra-cli"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(PALAESTRA_VERSION) + " (" PALAESTRA_GIT_VERSION ")");
+  CommonOptions common;
+
+  TrainOptions trainOpt;
+  CLI::App* train = app.add_subcommand("train", "Train a policy with PPO; the run is stored");
+  train->add_option("env", trainOpt.env, "Environment, e.g. walker")->required();
+  train->add_option("--preset", trainOpt.preset, "Training preset of the env (default: the env's default)");
+  train->add_option("--config", trainOpt.configFile, "JSON file merged over the preset");
+  auto* minutes = train->add_option("--minutes", trainOpt.minutes, "Train for this many minutes")
+                      ->check(CLI::PositiveNumber);
+  auto* steps = train->add_option("--steps", trainOpt.steps, "Train for this many env steps")
+                    ->check(CLI::PositiveNumber);
+  minutes->excludes(steps);
+  train->add_option("--seed", trainOpt.seed, "Master seed of the run");
+  train->add_option("--threads", trainOpt.threads, "Threads (default: all cores)")->check(CLI::Range(1, 256));
+  train->add_option("--name", trainOpt.name, "Name of the run");
+  addCommon(train, common);
+
+  EvalOptions evalOpt;
+  CLI::App* evalCmd = app.add_subcommand("eval", "Evaluate a stored policy deterministically");
+  evalCmd->add_option("run", evalOpt.runId, "Run id")->required();
+  evalCmd->add_option("--checkpoint", evalOpt.checkpointId, "Checkpoint id (default: the run's latest)");
+  evalCmd->add_option("--episodes", evalOpt.episodes, "Episodes to play")->check(CLI::Range(1, 100000));
+  evalCmd->add_option("--task", evalOpt.task, "Task parameters, e.g. stump_height=1.5,obstacle_spacing=3");
+  evalCmd->add_option("--seed", evalOpt.seed, "Seed of the evaluation episodes (default: the run's)");
+  evalCmd->add_option("--threads", evalOpt.threads, "Threads (default: all cores)")->check(CLI::Range(1, 256));
+  addCommon(evalCmd, common);
+
+  CLI::App* runs = app.add_subcommand("runs", "List the runs in the store");
+  addCommon(runs, common);
+
+  int64_t episodesRun = 0;
+  CLI::App* episodes = app.add_subcommand("episodes", "List the stored episodes of a run");
+  episodes->add_option("run", episodesRun, "Run id")->required();
+  addCommon(episodes, common);
+
+  ReplayOptions replayOpt;
+  int64_t replayEpisode = 0, replayRun = 0;
+  CLI::App* replayCmd = app.add_subcommand(
+      "replay", "Re-simulate stored episodes and check every stored state hash");
+  auto* episodeArg = replayCmd->add_option("episode", replayEpisode, "Episode id");
+  auto* runArg = replayCmd->add_option("--run", replayRun, "Every episode of this run");
+  episodeArg->excludes(runArg);
+  replayCmd->add_flag("--verify", replayOpt.verify, "Exit 1 if any episode diverges");
+  addCommon(replayCmd, common);
+
+  int64_t exportRun = 0;
+  std::string csvPath;
+  CLI::App* exportCmd = app.add_subcommand("export", "Export a run's metrics");
+  exportCmd->add_option("run", exportRun, "Run id")->required();
+  exportCmd->add_option("--csv", csvPath, "CSV file to write")->required();
+  addCommon(exportCmd, common);
+
+  BenchOptions benchOpt;
+  CLI::App* benchCmd = app.add_subcommand("bench", "Measure env, physics, training and store speed");
+  benchCmd->add_option("env", benchOpt.env, "Environment, e.g. walker")->required();
+  benchCmd->add_option("--seconds", benchOpt.seconds, "Seconds per measurement")->check(CLI::Range(0.1, 3600.0));
+  benchCmd->add_option("--threads", benchOpt.threads, "Threads (default: all cores)")->check(CLI::Range(1, 256));
+  addCommon(benchCmd, common);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return fail(2, std::string(e.what()) + " (see --help)");
+  }
+
+  try {
+    if (*train) return cli::train(common, trainOpt);
+    if (*evalCmd) return cli::eval(common, evalOpt);
+    if (*runs) return cli::listRuns(common);
+    if (*episodes) return cli::listEpisodes(common, episodesRun);
+    if (*exportCmd) return cli::exportCsv(common, exportRun, csvPath);
+    if (*benchCmd) return cli::bench(common, benchOpt);
+    if (*replayCmd) {
+      if (*runArg) replayOpt.runId = replayRun;
+      else if (*episodeArg) replayOpt.episodeId = replayEpisode;
+      else return fail(2, "replay needs an episode id or --run RUN (see --help)");
+      return cli::replay(common, replayOpt);
+    }
+  } catch (const ConfigError& e) {
+    return fail(2, e.what());
+  } catch (const StoreError& e) {
+    return fail(1, e.what());
+  } catch (const NotFoundError& e) {
+    return fail(1, e.what());
+  } catch (const nlohmann::json::exception& e) {
+    return fail(1, std::string("stored config is not valid: ") + e.what());
+  } catch (const std::exception& e) {
+    return fail(1, e.what());
+  }
+  return 0;
+}

@@ -87,7 +87,10 @@ PpoTrainer::PpoTrainer(VecEnv& envs, const PpoConfig& cfg, uint64_t seed, Thread
 double PpoTrainer::currentLearningRate() const {
   if (!cfg_.anneal_lr) return cfg_.learning_rate;
   // CleanRL: frac = 1 - (iteration - 1) / num_iterations, iteration being 1-based; past the horizon the rate stays 0.
-  const double frac = 1.0 - static_cast<double>(iterationsDone_) / static_cast<double>(cfg_.numIterations());
+  const double spent = annealFraction_ ? *annealFraction_
+                                       : static_cast<double>(iterationsDone_) /
+                                             static_cast<double>(cfg_.numIterations());
+  const double frac = 1.0 - spent;
   return std::max(0.0, frac) * cfg_.learning_rate;
 }
 

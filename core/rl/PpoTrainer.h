@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "env/VecEnv.h"
@@ -51,6 +52,9 @@ class PpoTrainer {
   const PpoConfig& config() const { return cfg_; }
   /// Learning rate the next update will use (annealed if anneal_lr).
   double currentLearningRate() const;
+  /// Sets the share of the budget spent, for budgets in wall-clock time; annealing then follows it
+  /// instead of CleanRL's iteration count over total_timesteps.
+  void setAnnealFraction(double fraction) { annealFraction_ = fraction; }
 
  private:
   struct Shard {
@@ -85,6 +89,7 @@ class PpoTrainer {
 
   uint64_t globalStep_ = 0;
   int64_t iterationsDone_ = 0;
+  std::optional<double> annealFraction_;
 };
 
 }  // namespace palaestra

@@ -47,7 +47,7 @@ class JsonReader {
   [[noreturn]] void fail(const std::string& key, const std::string& expected,
                          const nlohmann::json& got) const;
 
-  const nlohmann::json& object_;
+  nlohmann::json object_;  // a copy: readers are often built from temporaries
   std::string path_;
   std::set<std::string> read_;
 };

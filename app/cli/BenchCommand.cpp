@@ -1,0 +1,198 @@
+// palaestra-cli bench: env stepping speed (1 thread, all threads, and for
+// physics envs the raw engine cost of the same steps), PPO training speed and
+// the cost of storing a run.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "CliSupport.h"
+#include "Commands.h"
+#include "Simulations.h"
+#include "env/PhysicsOnlyStepping.h"
+#include "train/TrainingSession.h"
+#include "util/Rng.h"
+#include "util/ThreadPool.h"
+
+namespace palaestra::cli {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+/// Random actions inside the action space (all agents of one step).
+void randomActions(const EnvSpec& spec, Rng& rng, std::vector<float>& out) {
+  const Space& a = spec.actionSpace;
+  const int dim = a.size();
+  out.resize(static_cast<size_t>(spec.numAgents) * dim);
+  for (int k = 0; k < spec.numAgents; ++k)
+    for (int d = 0; d < dim; ++d) {
+      float& v = out[static_cast<size_t>(k) * dim + d];
+      if (a.kind == SpaceKind::Box) {
+        const float lo = std::max(a.low[d], -1.0f), hi = std::min(a.high[d], 1.0f);
+        v = static_cast<float>(rng.uniform(lo, hi));
+      } else {
+        const int n = a.kind == SpaceKind::Discrete ? a.counts[0] : a.counts[d];
+        v = static_cast<float>(rng.below(static_cast<uint64_t>(n)));
+      }
+    }
+}
+
+/// Env steps per second of one env stepped with random actions for `seconds`.
+double envStepsPerSecond(const EnvInfo& info, const nlohmann::json& envConfig, double seconds,
+                         uint64_t seed) {
+  EnvPtr env = info.create(envConfig);
+  const EnvSpec& spec = env->spec();
+  Rng rng(seed);
+  std::vector<float> actions, obs(static_cast<size_t>(spec.numAgents) * spec.observationSpace.size()),
+      rewards(spec.numAgents);
+  uint64_t steps = 0, episode = 0;
+  env->reset(deriveSeed(seed, 0, episode), spec.tasks.defaults());
+  const auto start = Clock::now();
+  while (true) {
+    for (int i = 0; i < 256; ++i) {
+      randomActions(spec, rng, actions);
+      const StepStatus s = env->step(actions.data(), rewards.data());
+      env->observe(obs.data());
+      ++steps;
+      if (s.terminated || s.truncated) env->reset(deriveSeed(seed, 0, ++episode), spec.tasks.defaults());
+    }
+    if (secondsSince(start) >= seconds) break;
+  }
+  return steps / secondsSince(start);
+}
+
+struct PhysicsComparison {
+  double envStepsPerSecond = 0, rawStepsPerSecond = 0, ratio = 0;
+};
+
+/// The same episodes (seeds and actions) stepped by the full env and by the bare physics.
+PhysicsComparison comparePhysics(const EnvInfo& info, const nlohmann::json& envConfig,
+                                 double seconds, uint64_t seed) {
+  EnvPtr env = info.create(envConfig);
+  auto* raw = dynamic_cast<PhysicsOnlyStepping*>(env.get());
+  PhysicsComparison out;
+  if (!raw) return out;
+  const EnvSpec& spec = env->spec();
+  Rng rng(seed);
+  std::vector<float> actions, rewards(spec.numAgents),
+      obs(static_cast<size_t>(spec.numAgents) * spec.observationSpace.size());
+  std::vector<float> log;
+  double envTime = 0, rawTime = 0;
+  uint64_t steps = 0;
+  const auto start = Clock::now();
+  // Alternate env and raw episode by episode so machine noise hits both alike.
+  for (uint64_t episode = 0; secondsSince(start) < seconds; ++episode) {
+    const uint64_t episodeSeed = deriveSeed(seed, 1, episode);
+    log.clear();
+    env->reset(episodeSeed, spec.tasks.defaults());
+    int length = 0;
+    auto t0 = Clock::now();
+    for (StepStatus s; !s.terminated && !s.truncated && length < 2000; ++length) {
+      randomActions(spec, rng, actions);
+      log.insert(log.end(), actions.begin(), actions.end());
+      s = env->step(actions.data(), rewards.data());
+      env->observe(obs.data());
+    }
+    envTime += secondsSince(t0);
+    env->reset(episodeSeed, spec.tasks.defaults());
+    t0 = Clock::now();
+    for (int t = 0; t < length; ++t) raw->stepPhysicsOnly(log.data() + static_cast<size_t>(t) * actions.size());
+    rawTime += secondsSince(t0);
+    steps += length;
+  }
+  out.envStepsPerSecond = steps / envTime;
+  out.rawStepsPerSecond = steps / rawTime;
+  out.ratio = envTime / rawTime;
+  return out;
+}
+
+/// Steps per second of a training session of `seconds` (with or without a store).
+double trainStepsPerSecond(const std::string& envName, double seconds, int threads, RunStore* store) {
+  nlohmann::json config = presetConfig(envName, "");
+  config["budget"] = {{"minutes", seconds / 60.0}};
+  config["threads"] = threads;
+  config["eval"] = {{"every_steps", 1'000'000'000}, {"episodes", 1}, {"final_episodes", 1}};
+  TrainingSession session(TrainConfig::fromJson(config), store, "bench");
+  std::atomic<bool> stop{false};
+  return session.run(stop).trainStepsPerSecond;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0.0 : v[v.size() / 2];
+}
+}  // namespace
+
+int bench(const CommonOptions& common, const BenchOptions& options) {
+  registerBuiltinSimulations();
+  const EnvInfo& info = EnvRegistry::instance().get(options.env);
+  const nlohmann::json envConfig = presetConfig(options.env, "").value("env_config", nlohmann::json::object());
+  const int threads = options.threads > 0 ? options.threads
+                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const double s = options.seconds;
+  nlohmann::json j;
+
+  std::cerr << "bench " << options.env << ": env stepping on 1 thread...\n";
+  const double oneThread = envStepsPerSecond(info, envConfig, s, 1);
+  j["env_steps_per_s_1t"] = oneThread;
+
+  std::cerr << "bench " << options.env << ": env stepping on " << threads << " threads...\n";
+  std::vector<double> perThread(threads);
+  {
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t)
+      workers.emplace_back([&, t] { perThread[t] = envStepsPerSecond(info, envConfig, s, 100 + t); });
+    for (auto& w : workers) w.join();
+  }
+  double all = 0;
+  for (double v : perThread) all += v;
+  j["env_steps_per_s_all"] = all;
+  j["threads"] = threads;
+
+  const PhysicsComparison physics = comparePhysics(info, envConfig, s, 7);
+  if (physics.ratio > 0) {
+    std::cerr << "bench " << options.env << ": full env vs raw physics on the same episodes...\n";
+    j["raw_box2d_steps_per_s"] = physics.rawStepsPerSecond;
+    j["env_steps_per_s_same_episodes"] = physics.envStepsPerSecond;
+    j["overhead_ratio"] = physics.ratio;
+  }
+
+  // Training speed without and with a store, alternated to share the machine's noise.
+  const std::string dbPath =
+      (std::filesystem::temp_directory_path() / ("palaestra-bench-" + std::to_string(getpid()) + ".sqlite")).string();
+  std::vector<double> bare, stored;
+  {
+    RunStore store(dbPath, RunStore::OpenMode::CreateOrOpen);
+    for (int r = 0; r < 3; ++r) {
+      std::cerr << "bench " << options.env << ": PPO training, round " << r + 1 << " of 3...\n";
+      bare.push_back(trainStepsPerSecond(options.env, s, threads, nullptr));
+      stored.push_back(trainStepsPerSecond(options.env, s, threads, &store));
+    }
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(dbPath + suffix);
+  const double trainBare = median(bare), trainStored = median(stored);
+  j["train_sps"] = trainStored;
+  j["train_sps_without_store"] = trainBare;
+  j["store_overhead_pct"] = 100.0 * (trainBare - trainStored) / trainBare;
+
+  std::printf("env steps/s, 1 thread:          %.0f\n", oneThread);
+  std::printf("env steps/s, %d threads:         %.0f (%.0f per thread)\n", threads, all, all / threads);
+  if (physics.ratio > 0) {
+    std::printf("raw physics steps/s (same eps): %.0f\n", physics.rawStepsPerSecond);
+    std::printf("full env steps/s (same eps):    %.0f\n", physics.envStepsPerSecond);
+    std::printf("env overhead ratio:             %.3f (env cost / raw physics cost)\n", physics.ratio);
+  }
+  std::printf("PPO training steps/s:           %.0f with store, %.0f without (median of 3)\n",
+              trainStored, trainBare);
+  std::printf("store overhead:                 %.1f%%\n", j["store_overhead_pct"].get<double>());
+  if (common.json) printJsonLine(j);
+  return 0;
+}
+
+}  // namespace palaestra::cli

@@ -1,0 +1,77 @@
+#include "CliSupport.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <sstream>
+
+namespace palaestra::cli {
+
+std::string storePath(const CommonOptions& common) {
+  return common.db.empty() ? RunStore::defaultPath() : common.db;
+}
+
+std::unique_ptr<RunStore> openExistingStore(const CommonOptions& common) {
+  return std::make_unique<RunStore>(storePath(common), RunStore::OpenMode::OpenExisting);
+}
+
+std::unique_ptr<RunStore> openStoreForWriting(const CommonOptions& common) {
+  return std::make_unique<RunStore>(storePath(common), RunStore::OpenMode::CreateOrOpen);
+}
+
+void printTable(const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(header.size());
+  for (size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
+  for (const auto& row : rows)
+    for (size_t c = 0; c < row.size() && c < width.size(); ++c)
+      width[c] = std::max(width[c], row[c].size());
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      std::string cell = cells[c];
+      if (c + 1 < cells.size()) cell.resize(width[c], ' ');
+      out += (c ? "  " : "") + cell;
+    }
+    std::cout << out << "\n";
+  };
+  line(header);
+  for (const auto& row : rows) line(row);
+}
+
+void printJsonLine(const nlohmann::json& object) {
+  std::cout << object.dump() << std::endl;
+}
+
+std::string fixed(double value, int decimals) {
+  if (std::isnan(value)) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  return buf;
+}
+
+std::string formatTime(double epochSeconds) {
+  const std::time_t t = static_cast<std::time_t>(epochSeconds);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
+std::string formatDuration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "--";
+  const long s = std::lround(seconds);
+  char buf[32];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lds", s);
+  return buf;
+}
+
+}  // namespace palaestra::cli

@@ -1,0 +1,56 @@
+#pragma once
+// The palaestra-cli commands. Each returns the process exit code; errors are
+// thrown (ConfigError, StoreError, NotFoundError) and printed by main as one line.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace palaestra::cli {
+
+struct CommonOptions {
+  std::string db;     // run store path; empty = the default store
+  bool json = false;  // print one JSON object as the last line of stdout
+};
+
+struct TrainOptions {
+  std::string env;
+  std::string preset;
+  std::string configFile;
+  std::optional<double> minutes;
+  std::optional<uint64_t> steps;
+  std::optional<uint64_t> seed;
+  std::optional<int> threads;
+  std::string name;
+};
+int train(const CommonOptions& common, const TrainOptions& options);
+
+struct EvalOptions {
+  int64_t runId = 0;
+  std::optional<int64_t> checkpointId;
+  int episodes = 20;
+  std::string task;
+  std::optional<uint64_t> seed;
+  int threads = 0;
+};
+int eval(const CommonOptions& common, const EvalOptions& options);
+
+int listRuns(const CommonOptions& common);
+int listEpisodes(const CommonOptions& common, int64_t runId);
+int exportCsv(const CommonOptions& common, int64_t runId, const std::string& csvPath);
+
+struct ReplayOptions {
+  std::optional<int64_t> episodeId;
+  std::optional<int64_t> runId;
+  bool verify = false;
+};
+int replay(const CommonOptions& common, const ReplayOptions& options);
+
+struct BenchOptions {
+  std::string env;
+  double seconds = 3.0;
+  int threads = 0;
+};
+int bench(const CommonOptions& common, const BenchOptions& options);
+
+}  // namespace palaestra::cli

@@ -1,0 +1,105 @@
+// palaestra-cli runs / episodes / export: what the store holds.
+#include <cmath>
+#include <fstream>
+#include <iostream>
+
+#include "CliSupport.h"
+#include "Commands.h"
+#include "util/Errors.h"
+
+namespace palaestra::cli {
+
+/// Eval mean return recorded in a checkpoint's meta, or NaN.
+static double evalReturnOf(const CheckpointInfo& c) {
+  const auto meta = nlohmann::json::parse(c.metaJson, nullptr, false);
+  if (meta.is_object() && meta.contains("eval_mean_return") && meta["eval_mean_return"].is_number())
+    return meta["eval_mean_return"].get<double>();
+  return std::nan("");
+}
+
+int listRuns(const CommonOptions& common) {
+  auto store = openExistingStore(common);
+  std::vector<std::vector<std::string>> rows;
+  nlohmann::json list = nlohmann::json::array();
+  for (const RunInfo& run : store->listRuns()) {
+    double best = std::nan(""), last = std::nan("");
+    for (const auto& c : store->checkpoints(run.id)) {
+      last = evalReturnOf(c);
+      if (!std::isnan(last) && (std::isnan(best) || last > best)) best = last;
+    }
+    rows.push_back({std::to_string(run.id), run.name, run.env, runStatusName(run.status),
+                    std::to_string(run.steps), formatTime(run.createdAt), fixed(best, 1),
+                    fixed(last, 1)});
+    list.push_back({{"id", run.id},
+                    {"name", run.name},
+                    {"env", run.env},
+                    {"status", runStatusName(run.status)},
+                    {"steps", run.steps},
+                    {"seed", run.seed},
+                    {"created", run.createdAt},
+                    {"code_version", run.codeVersion},
+                    {"best_eval_return", std::isnan(best) ? nlohmann::json() : nlohmann::json(best)},
+                    {"last_eval_return", std::isnan(last) ? nlohmann::json() : nlohmann::json(last)}});
+  }
+  if (rows.empty())
+    std::cout << "no runs in " << store->path() << "\n";
+  else
+    printTable({"id", "name", "env", "status", "steps", "created", "best eval", "last eval"}, rows);
+  if (common.json) printJsonLine({{"store", store->path()}, {"runs", list}});
+  return 0;
+}
+
+int listEpisodes(const CommonOptions& common, int64_t runId) {
+  auto store = openExistingStore(common);
+  store->getRun(runId);  // NotFoundError for an unknown run
+  std::vector<std::vector<std::string>> rows;
+  nlohmann::json list = nlohmann::json::array();
+  for (const EpisodeSummary& e : store->episodes(runId)) {
+    std::string task;
+    for (double v : e.task) {
+      if (!task.empty()) task += ",";
+      task += fixed(v, 2);
+    }
+    rows.push_back({std::to_string(e.id), episodeKindName(e.kind),
+                    e.checkpointId ? std::to_string(*e.checkpointId) : "-",
+                    std::to_string(e.length), fixed(e.episodeReturn, 1), e.outcome,
+                    task.empty() ? "-" : task});
+    list.push_back({{"id", e.id},
+                    {"kind", episodeKindName(e.kind)},
+                    {"checkpoint_id", e.checkpointId ? nlohmann::json(*e.checkpointId) : nlohmann::json()},
+                    {"length", e.length},
+                    {"return", e.episodeReturn},
+                    {"outcome", e.outcome},
+                    {"seed", e.seed},
+                    {"task", e.task}});
+  }
+  if (rows.empty())
+    std::cout << "run " << runId << " has no stored episodes\n";
+  else
+    printTable({"id", "kind", "checkpoint", "length", "return", "outcome", "task"}, rows);
+  if (common.json) printJsonLine({{"run_id", runId}, {"episodes", list}});
+  return 0;
+}
+
+int exportCsv(const CommonOptions& common, int64_t runId, const std::string& csvPath) {
+  auto store = openExistingStore(common);
+  store->getRun(runId);
+  const auto points = store->metrics(runId);
+  std::ofstream out(csvPath, std::ios::trunc);
+  if (!out) throw ConfigError("cannot write CSV file '" + csvPath + "'");
+  out << "step,wall_time,name,value\n";
+  out.precision(17);
+  for (const MetricPoint& p : points) {
+    out << p.step << "," << p.wallTime << "," << p.name << ",";
+    if (!std::isnan(p.value)) out << p.value;
+    out << "\n";
+  }
+  out.flush();
+  if (!out) throw ConfigError("writing CSV file '" + csvPath + "' failed (disk full?)");
+  std::cout << "wrote " << points.size() << " metric points of run " << runId << " to "
+            << csvPath << "\n";
+  if (common.json) printJsonLine({{"run_id", runId}, {"rows", points.size()}, {"file", csvPath}});
+  return 0;
+}
+
+}  // namespace palaestra::cli

@@ -1,0 +1,102 @@
+// palaestra-cli train: a training run with live progress, stored in the run store.
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+#include "CliSupport.h"
+#include "Commands.h"
+#include "ProgressPrinter.h"
+#include "Simulations.h"
+#include "train/TrainingSession.h"
+#include "util/Errors.h"
+
+namespace palaestra::cli {
+
+namespace {
+std::atomic<bool> stopRequested{false};
+
+extern "C" void onInterrupt(int) {
+  // First Ctrl-C: stop cleanly after the current step; a second one kills at once.
+  if (stopRequested.exchange(true)) std::_Exit(130);
+}
+
+nlohmann::json readConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError("cannot read config file '" + path + "'");
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    return nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw ConfigError("config file '" + path + "' is not valid JSON: " + e.what());
+  }
+}
+}  // namespace
+
+/// Builds the run's config: preset, then the config file, then command-line flags.
+static TrainConfig buildConfig(const TrainOptions& o) {
+  nlohmann::json config = presetConfig(o.env, o.preset);
+  if (!o.configFile.empty()) {
+    nlohmann::json file = readConfigFile(o.configFile);
+    if (!file.is_object()) throw ConfigError("config file '" + o.configFile + "' must hold a JSON object");
+    if (file.contains("env") && file["env"] != o.env)
+      throw ConfigError("config file '" + o.configFile + "' is for env " + file["env"].dump() +
+                        ", not " + o.env);
+    config = mergeConfig(config, file);
+  }
+  if (o.minutes || o.steps) {
+    config["budget"] = nlohmann::json::object();
+    if (o.minutes) config["budget"]["minutes"] = *o.minutes;
+    if (o.steps) config["budget"]["steps"] = *o.steps;
+  }
+  if (o.seed) config["seed"] = *o.seed;
+  if (o.threads) config["threads"] = *o.threads;
+  return TrainConfig::fromJson(config);
+}
+
+int train(const CommonOptions& common, const TrainOptions& options) {
+  registerBuiltinSimulations();
+  const TrainConfig config = buildConfig(options);
+  auto store = openStoreForWriting(common);
+  std::string name = options.name;
+  if (name.empty())
+    name = options.env + "-" + (options.preset.empty() ? "default" : options.preset) + "-s" +
+           std::to_string(config.seed);
+  TrainingSession session(config, store.get(), name);
+  std::cerr << "run " << session.runId() << " '" << name << "' in " << store->path() << "\n";
+
+  stopRequested = false;
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+  ProgressPrinter printer(isatty(STDERR_FILENO));
+  TrainingResult result;
+  try {
+    result = session.run(stopRequested, &printer);
+  } catch (...) {
+    printer.finish();
+    std::signal(SIGINT, SIG_DFL);
+    throw;
+  }
+  printer.finish();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+
+  std::cout << "run " << result.runId << " " << runStatusName(result.status) << ": "
+            << result.steps << " steps in " << formatDuration(result.wallSeconds) << " ("
+            << fixed(result.trainStepsPerSecond, 0) << " steps/s), final eval mean return "
+            << fixed(result.evalMeanReturn, 1) << " +- " << fixed(result.evalStdReturn, 1)
+            << " over " << config.eval.finalEpisodes << " episodes\n";
+  if (common.json)
+    printJsonLine({{"run_id", result.runId},
+                   {"steps", result.steps},
+                   {"wall_s", result.wallSeconds},
+                   {"eval_mean_return", result.evalMeanReturn},
+                   {"eval_std_return", result.evalStdReturn},
+                   {"eval_success_rate", result.evalSuccessRate},
+                   {"status", runStatusName(result.status)}});
+  return result.status == RunStatus::Interrupted ? 130 : 0;
+}
+
+}  // namespace palaestra::cli

@@ -1,0 +1,82 @@
+#include "train/Evaluator.h"
+
+#include <cmath>
+
+#include "util/Rng.h"
+
+namespace palaestra {
+
+uint64_t evalEpisodeSeed(uint64_t runSeed, int episode) {
+  // A salt keeps evaluation seeds apart from the training streams deriveSeed(run, env, ep).
+  return deriveSeed(runSeed ^ 0x5eed0e7a1ULL, 0xffffffffULL, static_cast<uint64_t>(episode));
+}
+
+/// Plays one recorded episode with the policy's deterministic actions.
+static EpisodeRecord playEpisode(Env& env, const Policy& policy, const TaskValues& task,
+                                 uint64_t seed) {
+  const EnvSpec& spec = env.spec();
+  const int agents = spec.numAgents;
+  const int obsDim = spec.observationSpace.size();
+  const int actDim = spec.actionSpace.size();
+  std::vector<float> obs(static_cast<size_t>(agents) * obsDim);
+  std::vector<float> actions(static_cast<size_t>(agents) * actDim);
+  std::vector<float> rewards(agents);
+  std::vector<int> agentsPerSlot(spec.policySlots.size(), 0);
+  for (int s : spec.policySlotOfAgent) agentsPerSlot[s]++;
+  std::vector<double> sums(spec.policySlots.size(), 0.0);
+  Rng unused(seed);  // deterministic acting draws nothing
+
+  EpisodeRecord r;
+  r.seed = seed;
+  r.task = task;
+  r.actionSize = agents * actDim;
+  env.reset(seed, task);
+  r.hashes.push_back(env.stateHash());
+  StepStatus status;
+  while (!status.terminated && !status.truncated) {
+    env.observe(obs.data());
+    policy.act(obs.data(), agents, true, unused, actions.data());
+    status = env.step(actions.data(), rewards.data());
+    r.actions.insert(r.actions.end(), actions.begin(), actions.end());
+    r.hashes.push_back(env.stateHash());
+    for (int a = 0; a < agents; ++a) sums[spec.policySlotOfAgent[a]] += rewards[a];
+    r.length++;
+  }
+  r.terminated = status.terminated;
+  r.truncated = status.truncated;
+  r.info = env.episodeInfo();
+  for (size_t s = 0; s < sums.size(); ++s)
+    r.slotReturns.push_back(agentsPerSlot[s] ? sums[s] / agentsPerSlot[s] : 0.0);
+  return r;
+}
+
+EvalResult evaluatePolicy(const std::function<EnvPtr()>& makeEnv, const Policy& policy,
+                          const TaskValues& task, int episodes, uint64_t runSeed,
+                          ThreadPool& pool) {
+  EvalResult result;
+  result.episodes.resize(episodes);
+  double successReturn = 0.0;
+  pool.parallelFor(episodes, [&](int begin, int end) {
+    EnvPtr env = makeEnv();
+    for (int k = begin; k < end; ++k) {
+      result.episodes[k] = playEpisode(*env, policy, task, evalEpisodeSeed(runSeed, k));
+      result.episodes[k].episodeIndex = static_cast<uint64_t>(k);
+    }
+    if (begin == 0) successReturn = env->spec().successReturn;
+  });
+  if (episodes <= 0) return result;
+  double sum = 0.0, sq = 0.0;
+  int successes = 0;
+  for (const auto& e : result.episodes) {
+    sum += e.episodeReturn();
+    successes += e.episodeReturn() > successReturn;
+  }
+  result.meanReturn = sum / episodes;
+  for (const auto& e : result.episodes)
+    sq += (e.episodeReturn() - result.meanReturn) * (e.episodeReturn() - result.meanReturn);
+  result.stdReturn = std::sqrt(sq / episodes);
+  result.successRate = static_cast<double>(successes) / episodes;
+  return result;
+}
+
+}  // namespace palaestra

@@ -1,0 +1,32 @@
+#pragma once
+// Deterministic evaluation of a policy: a fixed set of episodes (seeds derived
+// from the run seed, so every evaluation of a run plays the same episodes),
+// spread over the thread pool, each recorded for replay.
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "env/Env.h"
+#include "replay/EpisodeRecord.h"
+#include "rl/Policy.h"
+#include "util/ThreadPool.h"
+
+namespace palaestra {
+
+struct EvalResult {
+  std::vector<EpisodeRecord> episodes;  // in episode order
+  double meanReturn = 0.0;
+  double stdReturn = 0.0;
+  double successRate = 0.0;  // share of episodes whose return exceeds EnvSpec::successReturn
+};
+
+/// Seed of evaluation episode k of a run with seed `runSeed` (disjoint from training seeds).
+uint64_t evalEpisodeSeed(uint64_t runSeed, int episode);
+
+/// Plays `episodes` deterministic episodes of `policy` on envs made by `makeEnv`, on `task`.
+EvalResult evaluatePolicy(const std::function<EnvPtr()>& makeEnv, const Policy& policy,
+                          const TaskValues& task, int episodes, uint64_t runSeed,
+                          ThreadPool& pool);
+
+}  // namespace palaestra

@@ -1,0 +1,79 @@
+#include "train/TrainConfig.h"
+
+#include "util/Errors.h"
+#include "util/JsonReader.h"
+
+namespace palaestra {
+
+nlohmann::json mergeConfig(nlohmann::json base, const nlohmann::json& overrides) {
+  if (!base.is_object() || !overrides.is_object()) return overrides;
+  for (const auto& [key, value] : overrides.items()) {
+    auto it = base.find(key);
+    if (it != base.end() && it->is_object() && value.is_object())
+      *it = mergeConfig(*it, value);
+    else
+      base[key] = value;
+  }
+  return base;
+}
+
+TrainConfig TrainConfig::fromJson(const nlohmann::json& json) {
+  JsonReader top(json, "");
+  TrainConfig c;
+  c.env = top.string("env", {}, "");
+  if (c.env.empty()) throw ConfigError("env must name an environment, e.g. \"walker\"");
+  c.envConfig = top.object("env_config");
+  c.task = top.object("task");
+  for (const auto& [name, value] : c.task.items())
+    if (!value.is_number())
+      throw ConfigError("task." + name + " must be a number, got " + value.dump());
+  c.ppo = PpoConfig::fromJson(top.object("ppo"));
+
+  JsonReader budget(top.object("budget"), "budget");
+  if (auto steps = budget.optionalInteger("steps", 1, int64_t(1) << 50))
+    c.maxSteps = static_cast<uint64_t>(*steps);
+  c.maxMinutes = budget.optionalNumber("minutes", 1e-3, 1e6);
+  budget.finish();
+  if (!c.maxSteps && !c.maxMinutes)
+    throw ConfigError("budget needs steps or minutes (e.g. --steps 1000000 or --minutes 15)");
+
+  c.seed = static_cast<uint64_t>(top.integer("seed", 0, (int64_t(1) << 53), 1));
+  c.threads = static_cast<int>(top.integer("threads", 0, 256, 0));
+
+  JsonReader eval(top.object("eval"), "eval");
+  c.eval.everySteps = static_cast<int>(eval.integer("every_steps", 1000, 1'000'000'000, 250000));
+  c.eval.episodes = static_cast<int>(eval.integer("episodes", 1, 1000, 10));
+  c.eval.finalEpisodes = static_cast<int>(eval.integer("final_episodes", 1, 1000, 20));
+  eval.finish();
+
+  JsonReader keep(top.object("keep_episodes"), "keep_episodes");
+  c.keep.eval = keep.boolean("eval", true);
+  c.keep.bestAndLast = keep.boolean("best_and_last", true);
+  c.keep.sampleRate = keep.number("sample_rate", 0.0, 1.0, 0.002);
+  keep.finish();
+
+  top.finish();
+  return c;
+}
+
+nlohmann::json TrainConfig::toJson() const {
+  nlohmann::json j;
+  j["env"] = env;
+  j["env_config"] = envConfig;
+  j["task"] = task;
+  j["ppo"] = ppo.toJson();
+  nlohmann::json budget = nlohmann::json::object();
+  budget["steps"] = maxSteps ? nlohmann::json(*maxSteps) : nlohmann::json(nullptr);
+  budget["minutes"] = maxMinutes ? nlohmann::json(*maxMinutes) : nlohmann::json(nullptr);
+  j["budget"] = budget;
+  j["seed"] = seed;
+  j["threads"] = threads;
+  j["eval"] = {{"every_steps", eval.everySteps},
+               {"episodes", eval.episodes},
+               {"final_episodes", eval.finalEpisodes}};
+  j["keep_episodes"] = {
+      {"eval", keep.eval}, {"best_and_last", keep.bestAndLast}, {"sample_rate", keep.sampleRate}};
+  return j;
+}
+
+}  // namespace palaestra

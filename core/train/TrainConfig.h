@@ -1,0 +1,50 @@
+#pragma once
+// The full configuration of a training run, as stored with the run (config
+// JSON). A preset is a TrainConfig in JSON; --config files and command-line
+// flags override parts of it.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "env/TaskSpace.h"
+#include "rl/PpoConfig.h"
+
+namespace palaestra {
+
+struct EvalConfig {
+  int everySteps = 250000;  // evaluate (and checkpoint) every this many env steps
+  int episodes = 10;        // deterministic episodes per evaluation during training
+  int finalEpisodes = 20;   // deterministic episodes of the final evaluation
+};
+
+struct EpisodeKeepConfig {
+  bool eval = true;             // keep every evaluation episode
+  bool bestAndLast = true;      // keep the best and the last training episode of each interval
+  double sampleRate = 0.002;    // and this share of the other training episodes
+};
+
+struct TrainConfig {
+  std::string env;                      // registry name
+  nlohmann::json envConfig = nlohmann::json::object();  // passed to the env factory
+  nlohmann::json task = nlohmann::json::object();       // fixed task {name: value}; empty = defaults
+  PpoConfig ppo;
+  std::optional<uint64_t> maxSteps;     // budget in env steps
+  std::optional<double> maxMinutes;     // budget in wall-clock minutes
+  uint64_t seed = 1;
+  int threads = 0;                      // 0 = all cores
+  EvalConfig eval;
+  EpisodeKeepConfig keep;
+
+  /// Parses and validates a full config; throws ConfigError naming the field and the problem.
+  static TrainConfig fromJson(const nlohmann::json& json);
+  /// The config as JSON (what the store keeps; fromJson(toJson()) gives the same config).
+  nlohmann::json toJson() const;
+};
+
+/// Merges `overrides` into `base` recursively (objects merge, everything else replaces).
+nlohmann::json mergeConfig(nlohmann::json base, const nlohmann::json& overrides);
+
+}  // namespace palaestra
