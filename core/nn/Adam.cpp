@@ -16,13 +16,15 @@ void Adam::step(float* params, const float* grad, double learningRate) {
   const double bias2 = 1.0 - std::pow(beta2_, static_cast<double>(steps_));
   const float stepSize = static_cast<float>(learningRate / bias1);
   const float bias2Sqrt = static_cast<float>(std::sqrt(bias2));
+  // (1 - beta) is formed in double before rounding, as PyTorch does: 1 - float(0.999) is off by 1e-5 relative.
   const float b1 = static_cast<float>(beta1_), b2 = static_cast<float>(beta2_);
+  const float c1 = static_cast<float>(1.0 - beta1_), c2 = static_cast<float>(1.0 - beta2_);
   const float eps = static_cast<float>(eps_);
   const size_t n = m_.size();
   for (size_t i = 0; i < n; ++i) {
     const float g = grad[i];
-    m_[i] = b1 * m_[i] + (1.0f - b1) * g;
-    v_[i] = b2 * v_[i] + (1.0f - b2) * g * g;
+    m_[i] = b1 * m_[i] + c1 * g;
+    v_[i] = b2 * v_[i] + c2 * g * g;
     const float denom = std::sqrt(v_[i]) / bias2Sqrt + eps;
     params[i] -= stepSize * m_[i] / denom;
   }
