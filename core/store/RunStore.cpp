@@ -388,6 +388,8 @@ class RunStore::Impl {
     // In WAL mode NORMAL loses no committed data on an application crash and
     // never corrupts; only a power cut may drop the last commits.
     db_->exec("PRAGMA synchronous = NORMAL");
+    // The WAL file keeps its high-water size; cap what stays on disk after a checkpoint.
+    db_->queryInt("PRAGMA journal_size_limit = " + std::to_string(32 << 20));
     if (options_.maxSizeBytes > 0) {
       const int64_t pageSize = db_->queryInt("PRAGMA page_size");
       const int64_t pages = std::max<int64_t>(1, options_.maxSizeBytes / pageSize);
