@@ -45,6 +45,7 @@ class RunStore {
     int batchMaxItems = 2000;       // ... or as soon as this many items are queued
     int maxQueuedItems = 200000;    // enqueueing blocks beyond this (the disk cannot keep up)
     int64_t maxSizeBytes = 0;       // quota on the main file (0 = none); writes beyond fail as "disk full"
+                                    // (PRAGMA max_page_count; tests use it to simulate a full disk)
     int compressionLevel = 3;       // zstd level for policies and episode logs
   };
 
@@ -87,12 +88,14 @@ class RunStore {
   // ---- metrics (queued) ----
 
   /// Enqueues one metric point stamped with the current wall time; returns at once.
+  /// Throws NotFoundError for an unknown run (checked once per run, then cached).
   void logMetric(int64_t runId, int64_t step, const std::string& name, double value);
   /// Enqueues one metric point as given; returns at once.
   void logMetric(int64_t runId, const MetricPoint& point);
   /// Names of a run's metrics, sorted; throws NotFoundError for an unknown run.
   std::vector<std::string> metricNames(int64_t runId) const;
-  /// A run's metric points (one name, or all when unset), ordered by name then step.
+  /// A run's metric points (one name, or all when unset), ordered by name then step; throws
+  /// NotFoundError for an unknown run.
   std::vector<MetricPoint> metrics(int64_t runId,
                                    const std::optional<std::string>& name = std::nullopt) const;
 
@@ -103,7 +106,8 @@ class RunStore {
                         const std::string& metaJson = "{}");
   /// A run's checkpoints, by step; throws NotFoundError for an unknown run.
   std::vector<CheckpointInfo> checkpoints(int64_t runId) const;
-  /// The checkpoint with the highest step (latest id on ties), or nullopt if the run has none.
+  /// The checkpoint with the highest step (latest id on ties), or nullopt if the run has none;
+  /// throws NotFoundError for an unknown run.
   std::optional<CheckpointInfo> latestCheckpoint(int64_t runId) const;
   /// A checkpoint with decompressed policy bytes; throws NotFoundError for an unknown id.
   Checkpoint loadCheckpoint(int64_t checkpointId) const;
