@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "env/Env.h"
+#include "env/PhysicsOnlyStepping.h"
 #include "env/EnvRegistry.h"
 #include "walker/WalkerConfig.h"
 #include "walker/WalkerEmbodiment.h"
@@ -22,7 +23,7 @@
 
 namespace palaestra {
 
-class WalkerEnv final : public Env {
+class WalkerEnv final : public Env, public PhysicsOnlyStepping {
  public:
   /// Number of lidar rays (Gymnasium: 10, fanned from straight down to 1.35 rad forward).
   static constexpr int kLidarRays = 10;
@@ -56,7 +57,7 @@ class WalkerEnv final : public Env {
 
   /// The same motor commands and world step as step(), without sensing, reward or termination
   /// (the baseline of the env-overhead benchmark; also counted and logged like step()).
-  void stepPhysicsOnly(const float* actions);
+  void stepPhysicsOnly(const float* actions) override;
 
   /// The config this env was built from.
   const WalkerConfig& config() const { return config_; }
