@@ -9,7 +9,10 @@
 
 namespace palaestra {
 
-/// How a Gaussian action sample is brought into the action box.
+/// How a Gaussian action sample is brought into the action box. Either way the log-probs PPO uses are those of
+/// the unbounded sample: for clip that is CleanRL's ClipAction semantics; for tanh the Jacobian of the squash is
+/// the same under the old and the new policy for a stored sample, so it cancels in the PPO ratio (the entropy
+/// bonus is then the unsquashed Gaussian's, a common approximation).
 enum class ActionBounding {
   Clip,  // the env receives clip(sample, low, high); log-probs are of the unclipped sample (gym ClipAction)
   Tanh,  // the env receives low + (tanh(sample) + 1) / 2 * (high - low); needs finite bounds

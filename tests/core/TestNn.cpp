@@ -99,6 +99,7 @@ class TestNn : public QObject {
     mlp.backward(params.data(), ws, upstream, grad.data());
     const auto numeric = finiteDifferences(params.data(), mlp.numParams(), loss);
     const double largest = compareGradients(grad.data(), numeric, "mlp");
+    QVERIFY2(largest >= 0, "analytic and numeric gradients differ");
     QVERIFY(largest > 1e-2);
     // Every layer's weights and biases receive gradient: (4x7 + 7), (7x5 + 5), (5x3 + 3).
     QVERIFY(blockNonZero(grad.data(), 0, 28));
@@ -166,6 +167,7 @@ class TestNn : public QObject {
     QVERIFY(sums.clipped > 0 && sums.clipped < c.rows);
     const auto numeric = finiteDifferences(model.params().data(), model.numParams(), loss);
     const double largest = compareGradients(grad.data(), numeric, "ppo loss");
+    QVERIFY2(largest >= 0, "analytic and numeric gradients differ");
     QVERIFY(largest > 1e-2);
     QVERIFY(blockNonZero(grad.data(), 0, model.actor().numParams()));
     QVERIFY(blockNonZero(grad.data(), model.criticOffset(), model.numParams()));
