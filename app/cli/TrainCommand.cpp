@@ -30,7 +30,11 @@ nlohmann::json readConfigFile(const std::string& path) {
   try {
     return nlohmann::json::parse(text.str());
   } catch (const nlohmann::json::parse_error& e) {
-    throw ConfigError("config file '" + path + "' is not valid JSON: " + e.what());
+    // nlohmann's text starts with "[json.exception.parse_error.101] "; the rest is for people.
+    std::string why = e.what();
+    if (const auto bracket = why.find("] "); why.rfind("[json.exception", 0) == 0 && bracket != std::string::npos)
+      why = why.substr(bracket + 2);
+    throw ConfigError("config file '" + path + "' is not valid JSON: " + why);
   }
 }
 }  // namespace
