@@ -17,6 +17,7 @@
 #include "store/StoreSchema.h"
 #include "util/Compression.h"
 #include "util/Errors.h"
+#include "util/WallClock.h"
 
 namespace palaestra {
 
@@ -29,11 +30,6 @@ static_assert(std::endian::native == std::endian::little,
               "the run store's blob format assumes a little-endian host");
 
 namespace {
-
-double nowSeconds() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
-}
 
 // Unsigned 64-bit values go into SQLite's signed INTEGER with the same bits.
 int64_t toStored(uint64_t value) { return std::bit_cast<int64_t>(value); }

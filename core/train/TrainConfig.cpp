@@ -41,7 +41,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& json) {
   c.threads = static_cast<int>(top.integer("threads", 0, 256, 0));
 
   JsonReader eval(top.object("eval"), "eval");
-  c.eval.everySteps = static_cast<int>(eval.integer("every_steps", 1000, 1'000'000'000, 250000));
+  c.eval.everySteps = static_cast<int>(eval.integer("every_steps", 1, 1'000'000'000, 250000));
   c.eval.episodes = static_cast<int>(eval.integer("episodes", 1, 1000, 10));
   c.eval.finalEpisodes = static_cast<int>(eval.integer("final_episodes", 1, 1000, 20));
   eval.finish();

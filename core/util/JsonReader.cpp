@@ -65,7 +65,7 @@ std::optional<int64_t> JsonReader::optionalInteger(const std::string& key, int64
   const nlohmann::json* v = find(key);
   if (!v || v->is_null()) return std::nullopt;
   const std::string expected =
-      "an integer in " + range(static_cast<double>(low), static_cast<double>(high));
+      "an integer in [" + std::to_string(low) + ", " + std::to_string(high) + "]";
   int64_t x = 0;
   if (v->is_number_integer()) {
     x = v->get<int64_t>();

@@ -1,0 +1,203 @@
+// The training session's parts: config validation and merging, which training
+// episodes are kept, deterministic evaluation, and a short real walker session
+// into a real store (checkpoints, eval episodes, metrics, status).
+#include <QtTest>
+
+#include <algorithm>
+
+#include "Simulations.h"
+#include "store/RunStore.h"
+#include "replay/ReplayVerifier.h"
+#include "train/EpisodeKeeper.h"
+#include "train/Evaluator.h"
+#include "train/TrainConfig.h"
+#include "train/TrainingSession.h"
+#include "util/Errors.h"
+
+using namespace palaestra;
+
+namespace {
+
+EpisodeRecord episodeWithReturn(double ret, uint64_t index) {
+  EpisodeRecord r;
+  r.episodeIndex = index;
+  r.slotReturns = {ret};
+  return r;
+}
+
+std::vector<double> returnsOf(const std::vector<EpisodeRecord>& episodes) {
+  std::vector<double> out;
+  for (const auto& e : episodes) out.push_back(e.episodeReturn());
+  return out;
+}
+
+nlohmann::json smallWalkerConfig() {
+  nlohmann::json c = presetConfig("walker", "default");
+  c["ppo"]["num_envs"] = 2;
+  c["ppo"]["num_steps"] = 64;
+  c["ppo"]["num_minibatches"] = 2;
+  c["ppo"]["update_epochs"] = 1;
+  c["budget"] = {{"steps", 1024}};
+  c["eval"] = {{"every_steps", 512}, {"episodes", 2}, {"final_episodes", 3}};
+  return c;
+}
+
+QString messageOf(const nlohmann::json& config) {
+  try {
+    TrainConfig::fromJson(config);
+  } catch (const ConfigError& e) {
+    return QString::fromStdString(e.what());
+  }
+  return {};
+}
+
+}  // namespace
+
+class TestTraining : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase() { registerBuiltinSimulations(); }
+
+  void keeperKeepsBestAndLastOfEachInterval() {
+    EpisodeKeepConfig cfg;
+    cfg.sampleRate = 0.0;
+    EpisodeKeeper keeper(cfg, 1);
+    for (double r : {5.0, 40.0, -3.0, 12.0}) keeper.offer(episodeWithReturn(r, 0));
+    QCOMPARE(returnsOf(keeper.takeInterval()), (std::vector<double>{40.0, 12.0}));
+    // A new interval starts empty; a last episode that is also the best is kept once.
+    for (double r : {1.0, 2.0, 30.0}) keeper.offer(episodeWithReturn(r, 0));
+    QCOMPARE(returnsOf(keeper.takeInterval()), (std::vector<double>{30.0}));
+    QVERIFY(keeper.takeInterval().empty());
+  }
+
+  void keeperSamplesTheRest() {
+    EpisodeKeepConfig cfg;
+    cfg.bestAndLast = false;
+    cfg.sampleRate = 0.25;
+    EpisodeKeeper keeper(cfg, 7);
+    for (int i = 0; i < 4000; ++i) keeper.offer(episodeWithReturn(i, i));
+    const auto kept = keeper.takeInterval();
+    QVERIFY2(kept.size() > 850 && kept.size() < 1150, qPrintable(QString::number(kept.size())));
+    EpisodeKeeper same(cfg, 7);
+    for (int i = 0; i < 4000; ++i) same.offer(episodeWithReturn(i, i));
+    QCOMPARE(returnsOf(same.takeInterval()), returnsOf(kept));  // deterministic
+    cfg.sampleRate = 0.0;
+    EpisodeKeeper none(cfg, 7);
+    for (int i = 0; i < 100; ++i) none.offer(episodeWithReturn(i, i));
+    QVERIFY(none.takeInterval().empty());
+  }
+
+  void configRejectsBadValuesNamingTheField() {
+    const nlohmann::json good = smallWalkerConfig();
+    QVERIFY(messageOf(good).isEmpty());
+    auto with = [&](const std::string& section, const std::string& key, nlohmann::json value) {
+      nlohmann::json c = good;
+      c[section][key] = std::move(value);
+      return messageOf(c);
+    };
+    QVERIFY(with("eval", "episodes", 0).startsWith("eval.episodes must be an integer in [1, 1000]"));
+    QVERIFY(with("eval", "every_steps", "often").startsWith("eval.every_steps must be an integer"));
+    QVERIFY(with("keep_episodes", "sample_rate", 2).startsWith("keep_episodes.sample_rate must be a number in [0, 1]"));
+    QVERIFY(with("budget", "minutes", -1).startsWith("budget.minutes must be a number"));
+    QVERIFY(with("eval", "evry_steps", 5).startsWith("unknown config key 'eval.evry_steps'"));
+    QVERIFY(with("ppo", "gamma", 2).startsWith("ppo.gamma"));
+    nlohmann::json noBudget = good;
+    noBudget["budget"] = nlohmann::json::object();
+    QVERIFY(messageOf(noBudget).startsWith("budget needs steps or minutes"));
+    nlohmann::json badTask = good;
+    badTask["task"] = {{"stump_height", "tall"}};
+    QVERIFY(messageOf(badTask).startsWith("task.stump_height must be a number"));
+    // Round trip: the stored config reads back to the same config.
+    const TrainConfig parsed = TrainConfig::fromJson(good);
+    QCOMPARE(TrainConfig::fromJson(parsed.toJson()).toJson(), parsed.toJson());
+  }
+
+  void mergeOverridesRecursively() {
+    const nlohmann::json base = {{"ppo", {{"gamma", 0.99}, {"num_envs", 16}}}, {"seed", 1}};
+    const nlohmann::json merged = mergeConfig(base, {{"ppo", {{"gamma", 0.9}}}, {"seed", 2}});
+    QCOMPARE(merged["ppo"]["gamma"].get<double>(), 0.9);
+    QCOMPARE(merged["ppo"]["num_envs"].get<int>(), 16);
+    QCOMPARE(merged["seed"].get<int>(), 2);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, presetConfig("walker", "turbo"));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, presetConfig("lava", ""));
+  }
+
+  void evaluationIsDeterministicAndRecorded() {
+    const EnvInfo& info = EnvRegistry::instance().get("walker");
+    auto makeEnv = [&] { return info.create(nlohmann::json::object()); };
+    EnvPtr probe = makeEnv();
+    const PpoConfig ppo;
+    Policy policy(probe->spec().observationSpace, probe->spec().actionSpace, ppo.architecture(), 3);
+    ThreadPool one(1), two(2);
+    const TaskValues task = probe->spec().tasks.defaults();
+    const EvalResult a = evaluatePolicy(makeEnv, policy, task, 3, 11, one);
+    const EvalResult b = evaluatePolicy(makeEnv, policy, task, 3, 11, two);
+    QCOMPARE(a.episodes.size(), size_t(3));
+    for (int k = 0; k < 3; ++k) {
+      QCOMPARE(a.episodes[k].hashes, b.episodes[k].hashes);
+      QCOMPARE(a.episodes[k].episodeReturn(), b.episodes[k].episodeReturn());
+      QCOMPARE(a.episodes[k].hashes.size(), size_t(a.episodes[k].length) + 1);
+      EnvPtr env = makeEnv();
+      QVERIFY(verifyReplay(*env, a.episodes[k]).ok);
+    }
+    QVERIFY(a.episodes[0].seed != a.episodes[1].seed);
+    QCOMPARE(a.meanReturn, b.meanReturn);
+  }
+
+  void shortSessionStoresEverything() {
+    QTemporaryDir dir;
+    RunStore store(dir.filePath("runs.sqlite").toStdString());
+    TrainingSession session(TrainConfig::fromJson(smallWalkerConfig()), &store, "short");
+    std::atomic<bool> stop{false};
+    const TrainingResult result = session.run(stop);
+    QCOMPARE(result.status, RunStatus::Finished);
+    QVERIFY(result.steps >= 1024);
+    const RunInfo run = store.getRun(session.runId());
+    QCOMPARE(run.status, RunStatus::Finished);
+    QCOMPARE(run.steps, int64_t(result.steps));
+    QVERIFY(run.endedAt.has_value());
+    QCOMPARE(TrainConfig::fromJson(nlohmann::json::parse(run.configJson)).toJson(),
+             TrainConfig::fromJson(smallWalkerConfig()).toJson());
+    // Evaluations at 512 and the final one: a checkpoint each, eval episodes linked to it.
+    const auto checkpoints = store.checkpoints(run.id);
+    QCOMPARE(checkpoints.size(), size_t(2));
+    const auto evalEpisodes = store.episodes(run.id, EpisodeKind::Eval);
+    QCOMPARE(evalEpisodes.size(), size_t(2 + 3));
+    QCOMPARE(*evalEpisodes.back().checkpointId, checkpoints.back().id);
+    QVERIFY(!store.episodes(run.id, EpisodeKind::Train).empty());
+    const auto names = store.metricNames(run.id);
+    for (const char* name : {"eval/mean_return", "train/episode_return", "ppo/approx_kl", "ppo/value_loss"})
+      QVERIFY2(std::find(names.begin(), names.end(), name) != names.end(), name);
+    // The stored policy is the one evaluated: re-evaluating it gives the stored mean.
+    const Policy policy = Policy::deserialize(store.loadCheckpoint(checkpoints.back().id).policy);
+    const EnvInfo& info = EnvRegistry::instance().get("walker");
+    ThreadPool pool(2);
+    const EvalResult again = evaluatePolicy([&] { return info.create(nlohmann::json::object()); },
+                                            policy, {}, 3, run.seed, pool);
+    QCOMPARE(again.meanReturn, result.evalMeanReturn);
+  }
+
+  void stopRequestMarksTheRunInterrupted() {
+    QTemporaryDir dir;
+    RunStore store(dir.filePath("runs.sqlite").toStdString());
+    nlohmann::json config = smallWalkerConfig();
+    config["budget"] = {{"minutes", 10}};
+    TrainingSession session(TrainConfig::fromJson(config), &store, "stopped");
+    struct StopAfterTwo : TrainingListener {
+      std::atomic<bool>* stop;
+      int seen = 0;
+      void onProgress(const TrainingProgress&) override {
+        if (++seen == 2) stop->store(true);
+      }
+    } listener;
+    std::atomic<bool> stop{false};
+    listener.stop = &stop;
+    const TrainingResult result = session.run(stop, &listener);
+    QCOMPARE(result.status, RunStatus::Interrupted);
+    QCOMPARE(store.getRun(session.runId()).status, RunStatus::Interrupted);
+    QVERIFY(store.latestCheckpoint(session.runId()).has_value());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTraining)
+#include "TestTraining.moc"
