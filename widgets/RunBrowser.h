@@ -1,0 +1,98 @@
+#pragma once
+// The run browser: a filter line, the table of runs in the store (sortable,
+// with a context menu to open, rename, edit notes, refresh and delete) and,
+// below it, the episodes of the selected run. Double-clicking a run or an
+// episode asks to open it; store errors surface as errorOccurred messages
+// while the tables keep what they last showed.
+
+#include <QList>
+#include <QWidget>
+#include <cstdint>
+#include <memory>
+
+#include "widgets/RunTableModel.h"
+
+class QAction;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QSplitter;
+class QTableView;
+
+namespace palaestra {
+
+class EpisodeTableModel;
+
+class RunBrowser : public QWidget {
+  Q_OBJECT
+
+ public:
+  /// An empty browser; call setStore(). Deleting asks with a message box until
+  /// setDeleteConfirmation() replaces it.
+  explicit RunBrowser(QWidget* parent = nullptr);
+
+  /// Shows the runs of `store` (nullptr: none); returns false (and reports) if reading fails.
+  bool setStore(std::shared_ptr<RunStore> store);
+  /// Re-reads runs and the selected run's episodes, keeping the selection; false on error.
+  bool refresh();
+  /// Replaces the question asked before deleting runs (tests answer it without a dialog).
+  void setDeleteConfirmation(RunTableModel::DeleteConfirmation confirm);
+
+  /// Ids of the selected runs, in view order.
+  QList<int64_t> selectedRunIds() const;
+  /// Selects only the run `runId` and scrolls to it; false if it is not shown (filtered or absent).
+  bool selectRun(int64_t runId);
+
+  /// The runs model (unfiltered, unsorted).
+  RunTableModel* runModel() const;
+  /// The sorting and filtering proxy the runs view shows.
+  QSortFilterProxyModel* runProxy() const;
+  /// The episodes model of the selected run.
+  EpisodeTableModel* episodeModel() const;
+  /// The filter line edit.
+  QLineEdit* filterEdit() const;
+  /// The table of runs.
+  QTableView* runView() const;
+  /// The table of the selected run's episodes.
+  QTableView* episodeView() const;
+
+ public slots:
+  /// Starts editing the name of the current run in place.
+  void renameCurrentRun();
+  /// Asks for new notes of the current run in a dialog and stores them.
+  void editNotesOfCurrentRun();
+  /// Deletes the selected runs after confirmation.
+  void deleteSelectedRuns();
+
+ signals:
+  /// The user opened a run (double-click or Enter on its row).
+  void runActivated(int64_t runId);
+  /// The set of selected runs changed (ids in view order); re-sorting or refreshing alone does not emit.
+  void selectionChanged(QList<int64_t> runIds);
+  /// The user opened an episode (double-click or Enter on its row).
+  void episodeActivated(int64_t episodeId);
+  /// A store operation failed; the message is fit to show the user.
+  void errorOccurred(const QString& message);
+
+ private:
+  void onRunSelectionChanged();
+  void showRunMenu(const QPoint& pos);
+  // Id of the run at the view's current index, or -1.
+  int64_t currentRunId() const;
+
+  RunTableModel* runModel_;
+  QSortFilterProxyModel* runProxy_;
+  EpisodeTableModel* episodeModel_;
+  QSortFilterProxyModel* episodeProxy_;
+  QLineEdit* filter_;
+  QSplitter* splitter_;
+  QTableView* runView_;
+  QTableView* episodeView_;
+  QAction* openAction_;
+  QAction* renameAction_;
+  QAction* notesAction_;
+  QAction* refreshAction_;
+  QAction* deleteAction_;
+  QList<int64_t> lastSelection_;  // what selectionChanged last announced
+};
+
+}  // namespace palaestra
