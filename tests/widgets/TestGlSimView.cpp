@@ -1,0 +1,344 @@
+// SimView on a real OpenGL context (xcb under xvfb-run, Mesa llvmpipe): renders a
+// walker scene and checks real pixels of the framebuffer.
+#include <QtTest/QtTest>
+
+#include <QMouseEvent>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "Simulations.h"
+#include "env/EnvRegistry.h"
+#include "widgets/SimView.h"
+
+using namespace palaestra;
+
+namespace {
+
+constexpr int kWidth = 640;
+constexpr int kHeight = 400;
+
+int channel(float v) { return static_cast<int>(std::lround(std::clamp(v, 0.0f, 1.0f) * 255)); }
+
+bool closeTo(QColor pixel, Rgba expected, int tolerance = 8) {
+  return std::abs(pixel.red() - channel(expected.r)) <= tolerance &&
+         std::abs(pixel.green() - channel(expected.g)) <= tolerance &&
+         std::abs(pixel.blue() - channel(expected.b)) <= tolerance;
+}
+
+QString describe(QColor pixel, Rgba expected) {
+  return QStringLiteral("pixel (%1, %2, %3), expected (%4, %5, %6)")
+      .arg(pixel.red())
+      .arg(pixel.green())
+      .arg(pixel.blue())
+      .arg(channel(expected.r))
+      .arg(channel(expected.g))
+      .arg(channel(expected.b));
+}
+
+// The framebuffer pixel under a widget position (device pixels may be denser).
+QColor pixelAt(const QImage& image, const SimView& view, QPointF widgetPos) {
+  const double ratio = static_cast<double>(image.width()) / view.width();
+  const int x = std::clamp(static_cast<int>(std::floor(widgetPos.x() * ratio)), 0, image.width() - 1);
+  const int y = std::clamp(static_cast<int>(std::floor(widgetPos.y() * ratio)), 0, image.height() - 1);
+  return image.pixelColor(x, y);
+}
+
+Vec2f vertexAverage(const std::vector<Vec2f>& points) {
+  Vec2f sum;
+  for (const Vec2f& p : points) {
+    sum.x += p.x;
+    sum.y += p.y;
+  }
+  return {sum.x / static_cast<float>(points.size()), sum.y / static_cast<float>(points.size())};
+}
+
+int countColor(const QImage& image, Rgba color) {
+  int count = 0;
+  for (int y = 0; y < image.height(); ++y)
+    for (int x = 0; x < image.width(); ++x)
+      if (closeTo(image.pixelColor(x, y), color, 4)) ++count;
+  return count;
+}
+
+}  // namespace
+
+class TestGlSimView : public QObject {
+  Q_OBJECT
+
+  EnvPtr env_;
+  Scene scene_;
+
+  // Waits until `count` more frames have been painted.
+  static bool waitForFrames(const SimView& view, quint64 count) {
+    const quint64 target = view.framesPainted() + count;
+    return QTest::qWaitFor([&] { return view.framesPainted() >= target; }, 5000);
+  }
+
+  // A shown view with the walker scene and its first frame painted.
+  std::unique_ptr<SimView> shownView() {
+    auto view = std::make_unique<SimView>();
+    view->resize(kWidth, kHeight);
+    view->setScene(scene_);
+    view->show();
+    if (!QTest::qWaitForWindowExposed(view.get())) return nullptr;
+    if (!QTest::qWaitFor([&] { return view->framesPainted() > 0; }, 5000)) return nullptr;
+    return view;
+  }
+
+  const ScenePolygon& hull() const { return scene_.polygons.back(); }  // describe() adds it last
+
+ private slots:
+  void initTestCase() {
+    registerBuiltinSimulations();
+    env_ = EnvRegistry::instance().get("walker").create(nlohmann::json::object());
+    env_->reset(11, {});
+    env_->describe(scene_);
+    QVERIFY(scene_.polygons.size() > 10);
+  }
+
+  void rendersTheWalkerScene() {
+    auto view = shownView();
+    QVERIFY(view);
+    QVERIFY2(view->glAvailable(), qPrintable(view->glError()));
+    const QImage image = view->grabFramebuffer();
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.width() * view->height(), image.height() * view->width());
+
+    // Top-right corner: sky far above the terrain (the overlay box is top-left).
+    const QColor corner = pixelAt(image, *view, {kWidth - 3.0, 3.0});
+    QVERIFY2(closeTo(corner, scene_.background), qPrintable(describe(corner, scene_.background)));
+
+    // The hull's fill where its centre projects (the camera follows the hull).
+    const Vec2f hullCenter = vertexAverage(hull().points);
+    const QPointF hullPixel = view->worldToPixel(hullCenter);
+    QVERIFY(std::abs(hullPixel.x() - kWidth / 2.0) < 40 && std::abs(hullPixel.y() - kHeight / 2.0) < 40);
+    const QColor hullColor = pixelAt(image, *view, hullPixel);
+    QVERIFY2(closeTo(hullColor, hull().fill), qPrintable(describe(hullColor, hull().fill)));
+
+    // Earth below the walker: the terrain quad under the hull reaches down to y = 0.
+    const ScenePolygon* ground = nullptr;
+    for (const ScenePolygon& poly : scene_.polygons) {
+      const auto [minX, maxX] = std::minmax_element(poly.points.begin(), poly.points.end(),
+                                                    [](Vec2f a, Vec2f b) { return a.x < b.x; });
+      const bool reachesZero = std::any_of(poly.points.begin(), poly.points.end(),
+                                           [](Vec2f p) { return p.y == 0.0f; });
+      if (reachesZero && minX->x <= hullCenter.x && maxX->x > hullCenter.x) ground = &poly;
+    }
+    QVERIFY(ground);
+    float groundTop = 0;
+    for (const Vec2f& p : ground->points) groundTop = std::max(groundTop, p.y);
+    const QPointF earthPixel = view->worldToPixel({hullCenter.x, groundTop * 0.5f});
+    QVERIFY(earthPixel.y() > hullPixel.y() && earthPixel.y() < kHeight);
+    const QColor earth = pixelAt(image, *view, earthPixel);
+    QVERIFY2(closeTo(earth, ground->fill), qPrintable(describe(earth, ground->fill)));
+  }
+
+  void lidarLayerTogglesRayPixels() {
+    auto view = shownView();
+    QVERIFY(view);
+    QVERIFY(!view->layerVisible(SceneLayer::Lidar));
+    QVERIFY(view->layerVisible(SceneLayer::Base));
+    view->setLayerVisible(SceneLayer::Base, false);  // Base cannot be hidden
+    QVERIFY(view->layerVisible(SceneLayer::Base));
+    const QImage without = view->grabFramebuffer();
+    view->setLayerVisible(SceneLayer::Lidar, true);
+    QVERIFY(view->layerVisible(SceneLayer::Lidar));
+    const QImage with = view->grabFramebuffer();
+
+    const SceneLine* ray = nullptr;
+    for (const SceneLine& line : scene_.lines)
+      if (line.layer == SceneLayer::Lidar) ray = &line;  // the last ray points forward-down
+    QVERIFY(ray);
+    int changed = 0, samples = 0;
+    for (double t = 0.5; t <= 0.9; t += 0.02, ++samples) {
+      const Vec2f a = ray->points.front(), b = ray->points.back();
+      const Vec2f p{static_cast<float>(a.x + t * (b.x - a.x)), static_cast<float>(a.y + t * (b.y - a.y))};
+      const QPointF pixel = view->worldToPixel(p);
+      if (pixelAt(with, *view, pixel) != pixelAt(without, *view, pixel)) ++changed;
+    }
+    QVERIFY2(changed * 2 >= samples, qPrintable(QStringLiteral("%1 of %2 ray pixels changed").arg(changed).arg(samples)));
+
+    view->setLayerVisible(SceneLayer::Lidar, false);
+    const QImage again = view->grabFramebuffer();
+    QCOMPARE(again, without);
+  }
+
+  void zoomScalesTheHull() {
+    auto view = shownView();
+    QVERIFY(view);
+    const int atOne = countColor(view->grabFramebuffer(), hull().fill);
+    QVERIFY(atOne > 200);
+    view->setZoom(2.0);
+    QCOMPARE(view->zoom(), 2.0);
+    const int atTwo = countColor(view->grabFramebuffer(), hull().fill);
+    const double ratio = static_cast<double>(atTwo) / atOne;
+    QVERIFY2(ratio > 3.5 && ratio < 4.5, qPrintable(QStringLiteral("area ratio %1").arg(ratio)));
+  }
+
+  void cameraWheelPanAndDoubleClick() {
+    auto view = shownView();
+    QVERIFY(view);
+    QVERIFY(view->followsFocus());
+    const QPointF cursor(500, 120);
+    const Vec2f anchor = view->pixelToWorld(cursor);
+    QWheelEvent wheel(cursor, view->mapToGlobal(cursor), QPoint(), QPoint(0, 240), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(view.get(), &wheel);
+    QVERIFY(view->zoom() > 1.3);
+    QVERIFY(view->followsFocus());  // zooming keeps following
+    const QPointF back = view->worldToPixel(anchor);
+    QVERIFY2(std::abs(back.x() - cursor.x()) < 0.5 && std::abs(back.y() - cursor.y()) < 0.5,
+             "the world point under the cursor stays under it");
+
+    // Drag 100 px to the right: the scene moves with the mouse and following stops.
+    const Vec2f before = view->cameraCenter();
+    const double perPixel = view->worldUnitsPerPixel();
+    QMouseEvent press(QEvent::MouseButtonPress, QPointF(200, 200), view->mapToGlobal(QPointF(200, 200)),
+                      Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+    QMouseEvent move(QEvent::MouseMove, QPointF(300, 200), view->mapToGlobal(QPointF(300, 200)),
+                     Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QMouseEvent release(QEvent::MouseButtonRelease, QPointF(300, 200),
+                        view->mapToGlobal(QPointF(300, 200)), Qt::LeftButton, Qt::NoButton,
+                        Qt::NoModifier);
+    QApplication::sendEvent(view.get(), &press);
+    QApplication::sendEvent(view.get(), &move);
+    QApplication::sendEvent(view.get(), &release);
+    QVERIFY(!view->followsFocus());
+    QVERIFY(std::abs(view->cameraCenter().x - (before.x - 100 * perPixel)) < 1e-3);
+    // A new scene with another focus does not move a panned camera.
+    Scene moved = scene_;
+    moved.focus.x += 5;
+    view->setScene(moved);
+    QVERIFY(std::abs(view->cameraCenter().x - (before.x - 100 * perPixel)) < 1e-3);
+
+    QTest::mouseDClick(view.get(), Qt::LeftButton, Qt::NoModifier, QPoint(300, 200));
+    QVERIFY(view->followsFocus());
+    QCOMPARE(view->cameraCenter().x, moved.focus.x);
+    view->resetCamera();
+    QCOMPARE(view->zoom(), 1.0);
+    // Bad zoom values are ignored.
+    view->setZoom(std::nan(""));
+    view->setZoom(-2);
+    QCOMPARE(view->zoom(), 1.0);
+  }
+
+  void tenThousandInstancedParticles() {
+    Scene swarm;
+    swarm.background = {0, 0, 0, 1};
+    swarm.focus = {0, 0};
+    swarm.viewWidth = 100;
+    SceneParticles particles;
+    particles.size = 0.8f;
+    particles.color = {1.0f, 0.5f, 0.0f, 1.0f};
+    for (int i = 0; i < 100; ++i)
+      for (int j = 0; j < 100; ++j) {
+        particles.xyAngle.push_back(static_cast<float>(i) - 49.5f);
+        particles.xyAngle.push_back(static_cast<float>(j) - 49.5f);
+        particles.xyAngle.push_back(0.0f);
+      }
+    swarm.particles.push_back(particles);
+    SimView view;
+    view.resize(kWidth, kHeight);
+    view.setFrameTimesVisible(false);
+    view.setScene(swarm);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTRY_VERIFY(view.framesPainted() > 0);
+    QVERIFY2(view.glAvailable(), qPrintable(view.glError()));
+    const QImage image = view.grabFramebuffer();
+    // Particle (x, y) = (0.5, 0.5): its body centre is 1/6 of its size behind the nose-tail middle.
+    const QColor body = pixelAt(image, view, view.worldToPixel({0.5f - 0.8f / 6, 0.5f}));
+    QVERIFY2(closeTo(body, particles.color), qPrintable(describe(body, particles.color)));
+    const QColor between = pixelAt(image, view, view.worldToPixel({0.5f, 1.0f}));
+    QVERIFY2(closeTo(between, swarm.background), qPrintable(describe(between, swarm.background)));
+    // Count lit pixels: every particle draws, not only the first.
+    const int lit = countColor(image, particles.color);
+    QVERIFY2(lit > 64 * 40 * 2, qPrintable(QString::number(lit)));
+  }
+
+  void frameTimesOfALiveWalker() {
+    auto view = shownView();
+    QVERIFY(view);
+    view->setOverlayLines({QStringLiteral("step 0"), QStringLiteral("return 0.00"),
+                           QStringLiteral("speed 1x")});
+    // Step the walker at 60 Hz for two seconds and show every state, as the viewer does.
+    const int frames = 120;
+    std::vector<float> action(static_cast<size_t>(env_->spec().actionSpace.size()), 0.0f);
+    float reward = 0;
+    double returnSoFar = 0;
+    Scene scene;
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < frames; ++i) {
+      for (size_t k = 0; k < action.size(); ++k)
+        action[k] = static_cast<float>(std::sin(0.1 * i + static_cast<double>(k)));
+      const StepStatus status = env_->step(action.data(), &reward);
+      returnSoFar += reward;
+      if (status.terminated || status.truncated) env_->reset(static_cast<uint64_t>(12 + i), {});
+      scene.clear();
+      env_->describe(scene);
+      view->setScene(scene);
+      view->setOverlayLines({QStringLiteral("step %1").arg(env_->episodeStep()),
+                             QStringLiteral("return %1").arg(returnSoFar, 0, 'f', 2),
+                             QStringLiteral("speed 1x")});
+      const qint64 nextFrame = (i + 1) * 1000LL / 60;
+      while (timer.elapsed() < nextFrame) QCoreApplication::processEvents(QEventLoop::AllEvents, 2);
+    }
+    QTest::qWait(100);  // let the last update reach the screen
+    const FrameTimeMeter& meter = view->frameTimes();
+    qInfo("walker at 60 Hz, %d updates in %lld ms: %zu frames shown; frame p50 %.2f ms, p95 %.2f ms; "
+          "paint p50 %.2f ms, p95 %.2f ms",
+          frames, static_cast<long long>(timer.elapsed()), meter.totalFrames(),
+          meter.p50Milliseconds(), meter.p95Milliseconds(), meter.paintP50Milliseconds(),
+          meter.paintP95Milliseconds());
+    QVERIFY(meter.sampleCount() >= 30);
+    QVERIFY(std::isfinite(meter.p95Milliseconds()) && meter.p95Milliseconds() > 0);
+    QVERIFY(std::isfinite(meter.paintP95Milliseconds()) && meter.paintP95Milliseconds() > 0);
+    QVERIFY(meter.p95Milliseconds() >= meter.p50Milliseconds());
+  }
+
+  void messageInsteadOfGlWhenUnavailable() {
+    qputenv("PALAESTRA_FORCE_NO_GL", "1");
+    SimView view;
+    view.resize(kWidth, kHeight);
+    view.setScene(scene_);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTRY_VERIFY(view.framesPainted() > 0);
+    qunsetenv("PALAESTRA_FORCE_NO_GL");
+    QVERIFY(!view.glAvailable());
+    QVERIFY2(view.glError().contains("PALAESTRA_FORCE_NO_GL"), qPrintable(view.glError()));
+    const QImage image = view.grabFramebuffer();
+    QCOMPARE(image.pixelColor(2, 2), QColor(48, 48, 52));
+    int light = 0;
+    for (int y = 0; y < image.height(); ++y)
+      for (int x = 0; x < image.width(); ++x)
+        if (image.pixelColor(x, y).lightness() > 150) ++light;
+    QVERIFY2(light > 200, "the message text is drawn");
+    // Camera and layer calls still work without GL.
+    view.setZoom(2);
+    view.setLayerVisible(SceneLayer::Lidar, true);
+    QVERIFY(waitForFrames(view, 1));
+  }
+
+  void messagePainterOnAnImage() {
+    QImage image(400, 300, QImage::Format_RGB32);
+    image.fill(Qt::red);
+    {
+      QPainter painter(&image);
+      SimView::paintUnavailableMessage(painter, image.rect(), QStringLiteral("No OpenGL here."));
+    }
+    QCOMPARE(image.pixelColor(0, 0), QColor(48, 48, 52));
+    int light = 0;
+    for (int y = 0; y < image.height(); ++y)
+      for (int x = 0; x < image.width(); ++x)
+        if (image.pixelColor(x, y).lightness() > 150) ++light;
+    QVERIFY(light > 100);
+  }
+};
+
+QTEST_MAIN(TestGlSimView)
+#include "TestGlSimView.moc"
