@@ -1,7 +1,9 @@
 #include "SimView.h"
 
 #include <QFontMetrics>
+#include <QGuiApplication>
 #include <QMouseEvent>
+#include <QOffscreenSurface>
 #include <QOpenGLContext>
 #include <QPainter>
 #include <QSurfaceFormat>
@@ -58,6 +60,25 @@ void main() {
 // A particle of `size` is that long from tail to nose, 0.6 of it wide.
 const float kParticleShape[] = {0.5f, 0.0f, -0.5f, 0.3f, -0.5f, -0.3f};
 
+QSurfaceFormat requestedFormat() {
+  QSurfaceFormat format = QSurfaceFormat::defaultFormat();
+  format.setRenderableType(QSurfaceFormat::OpenGL);
+  format.setVersion(3, 3);
+  format.setProfile(QSurfaceFormat::CoreProfile);
+  format.setSamples(4);
+  return format;
+}
+
+// Empty when `ctx` is a desktop OpenGL 3.3+ context, else what is wrong with it.
+QString versionProblem(const QOpenGLContext& ctx) {
+  const QSurfaceFormat got = ctx.format();
+  if (!ctx.isOpenGLES() && got.version() >= qMakePair(3, 3)) return {};
+  return QStringLiteral("The simulation view needs OpenGL 3.3; this display offers %1 %2.%3.")
+      .arg(ctx.isOpenGLES() ? QStringLiteral("OpenGL ES") : QStringLiteral("OpenGL"))
+      .arg(got.majorVersion())
+      .arg(got.minorVersion());
+}
+
 QColor toQColor(Rgba c) {
   auto channel = [](float v) { return std::isfinite(v) ? std::clamp(v, 0.0f, 1.0f) : 0.0f; };
   return QColor::fromRgbF(channel(c.r), channel(c.g), channel(c.b), channel(c.a));
@@ -66,12 +87,7 @@ QColor toQColor(Rgba c) {
 }  // namespace
 
 SimView::SimView(QWidget* parent) : QOpenGLWidget(parent) {
-  QSurfaceFormat format = QSurfaceFormat::defaultFormat();
-  format.setRenderableType(QSurfaceFormat::OpenGL);
-  format.setVersion(3, 3);
-  format.setProfile(QSurfaceFormat::CoreProfile);
-  format.setSamples(4);
-  setFormat(format);
+  setFormat(requestedFormat());
   setMinimumSize(160, 120);
   clock_.start();
   connect(this, &QOpenGLWidget::frameSwapped, this, &SimView::recordSwappedFrame);
@@ -284,14 +300,7 @@ void SimView::initializeGL() {
     glError_ = QStringLiteral("No OpenGL context could be created on this display.");
     return;
   }
-  const QSurfaceFormat got = ctx->format();
-  if (ctx->isOpenGLES() || got.version() < qMakePair(3, 3)) {
-    glError_ = QStringLiteral("The simulation view needs OpenGL 3.3; this display offers %1 %2.%3.")
-                   .arg(ctx->isOpenGLES() ? QStringLiteral("OpenGL ES") : QStringLiteral("OpenGL"))
-                   .arg(got.majorVersion())
-                   .arg(got.minorVersion());
-    return;
-  }
+  if (glError_ = versionProblem(*ctx); !glError_.isEmpty()) return;
   connect(ctx, &QOpenGLContext::aboutToBeDestroyed, this, &SimView::releaseGlOfDyingContext,
           Qt::UniqueConnection);
   initializeOpenGLFunctions();
@@ -501,6 +510,22 @@ void SimView::drawOverlay(QPainter& painter) {
     painter.drawText(box.left() + pad, y, line);
     y += metrics.lineSpacing();
   }
+}
+
+QString SimView::openGlProblem() {
+  QOpenGLContext ctx;
+  ctx.setFormat(requestedFormat());
+  if (!ctx.create())
+    return QStringLiteral("No OpenGL context can be created on the \"%1\" display platform.")
+        .arg(QGuiApplication::platformName());
+  if (QString problem = versionProblem(ctx); !problem.isEmpty()) return problem;
+  QOffscreenSurface surface;
+  surface.setFormat(ctx.format());
+  surface.create();
+  if (!surface.isValid() || !ctx.makeCurrent(&surface))
+    return QStringLiteral("An OpenGL context was created but cannot be made current.");
+  ctx.doneCurrent();
+  return {};
 }
 
 void SimView::paintUnavailableMessage(QPainter& painter, const QRect& area, const QString& reason) {
