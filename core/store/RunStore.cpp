@@ -893,6 +893,27 @@ std::vector<MetricPoint> RunStore::metrics(int64_t runId,
   }
 }
 
+std::vector<MetricPoint> RunStore::metricsAfterStep(int64_t runId, const std::string& name,
+                                                    int64_t afterStep) const {
+  impl_->requireRun(runId);
+  std::lock_guard lock(impl_->dbMutex_);
+  try {
+    SqliteStatement s(*impl_->db_,
+                      "SELECT step, wall_time, name, value FROM metrics"
+                      " WHERE run_id = ?1 AND name = ?2 AND step > ?3 ORDER BY step, rowid");
+    s.bind(1, runId);
+    s.bind(2, name);
+    s.bind(3, afterStep);
+    std::vector<MetricPoint> points;
+    while (s.step()) {
+      points.push_back({s.columnInt(0), s.columnDouble(1), s.columnText(2), s.columnDouble(3)});
+    }
+    return points;
+  } catch (const SqliteError& e) {
+    impl_->throwTranslated(e, "reading metrics");
+  }
+}
+
 // ---- checkpoints ----
 
 int64_t RunStore::addCheckpoint(int64_t runId, int64_t step, std::span<const uint8_t> policy,

@@ -98,6 +98,10 @@ class RunStore {
   /// NotFoundError for an unknown run.
   std::vector<MetricPoint> metrics(int64_t runId,
                                    const std::optional<std::string>& name = std::nullopt) const;
+  /// Points of one metric with step > afterStep, ordered by step: lets a live chart read only
+  /// what arrived since its last read. Throws NotFoundError for an unknown run.
+  std::vector<MetricPoint> metricsAfterStep(int64_t runId, const std::string& name,
+                                            int64_t afterStep) const;
 
   // ---- checkpoints (synchronous: the id is needed by the episodes that follow) ----
 

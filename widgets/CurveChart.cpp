@@ -1,0 +1,482 @@
+#include "widgets/CurveChart.h"
+
+#include <QAreaSeries>
+#include <QChart>
+#include <QChartView>
+#include <QCursor>
+#include <QLabel>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QTimer>
+#include <QToolTip>
+#include <QValueAxis>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <limits>
+
+#include "metrics/TimeWeightedEma.h"
+#include "store/RunStore.h"
+#include "widgets/CurveDecimator.h"
+
+namespace palaestra {
+
+namespace {
+
+// Distinguishable colours for up to ten runs (then they repeat).
+const QColor kRunColours[] = {QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),
+                              QColor(214, 39, 40),   QColor(148, 103, 189), QColor(140, 86, 75),
+                              QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34),
+                              QColor(23, 190, 207)};
+
+constexpr int64_t kBeforeFirstStep = std::numeric_limits<int64_t>::min();
+// Smoothing scale as a fraction of the plotted x span (W&B measures it the same way).
+constexpr double kXScaleFraction = 1e-3;
+
+QString axisTitle(CurveChart::XAxis axis) {
+  switch (axis) {
+    case CurveChart::XAxis::Steps: return QStringLiteral("steps");
+    case CurveChart::XAxis::WallTime: return QStringLiteral("wall time (s since the run's first point)");
+    case CurveChart::XAxis::Episodes: return QStringLiteral("episodes");
+  }
+  return {};
+}
+
+}  // namespace
+
+struct CurveChart::RunCurve {
+  int64_t runId = 0;
+  QString name;
+  QColor colour;
+  // Everything read from the store so far, in step order (NaN values kept).
+  std::vector<double> steps;
+  std::vector<double> wallTimes;
+  std::vector<double> values;
+  int64_t lastStep = kBeforeFirstStep;
+  // Derived for the current x axis and smoothing.
+  std::vector<double> x;
+  std::vector<double> smoothed;
+  QLineSeries* raw = nullptr;
+  QLineSeries* smooth = nullptr;
+};
+
+CurveChart::CurveChart(QWidget* parent) : QWidget(parent) {
+  chart_ = new QChart();
+  chart_->legend()->setAlignment(Qt::AlignBottom);
+  axisX_ = new QValueAxis(chart_);
+  axisY_ = new QValueAxis(chart_);
+  axisX_->setTitleText(axisTitle(xAxis_));
+  chart_->addAxis(axisX_, Qt::AlignBottom);
+  chart_->addAxis(axisY_, Qt::AlignLeft);
+
+  view_ = new QChartView(chart_, this);  // takes ownership of the chart
+  view_->setRubberBand(QChartView::RectangleRubberBand);
+  view_->setRenderHint(QPainter::Antialiasing);
+
+  messageLabel_ = new QLabel(this);
+  messageLabel_->setWordWrap(true);
+  messageLabel_->setAlignment(Qt::AlignCenter);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(messageLabel_);
+  layout->addWidget(view_, 1);
+
+  // Zooming changes the visible x range: re-decimate for it, once the zoom has settled.
+  redrawTimer_ = new QTimer(this);
+  redrawTimer_->setSingleShot(true);
+  redrawTimer_->setInterval(0);
+  connect(redrawTimer_, &QTimer::timeout, this, &CurveChart::redraw);
+  connect(axisX_, &QValueAxis::rangeChanged, this, [this] { onXRangeChanged(); });
+
+  showMessage(QStringLiteral("Open a run store to see learning curves."));
+}
+
+CurveChart::~CurveChart() = default;
+
+void CurveChart::setStore(RunStore* store) {
+  store_ = store;
+  reload();
+}
+
+void CurveChart::setRuns(const QList<int64_t>& runIds) {
+  runIds_ = runIds;
+  reload();
+}
+
+void CurveChart::setMetric(const QString& metric) {
+  metric_ = metric;
+  reload();
+}
+
+void CurveChart::setXAxis(XAxis axis) {
+  xAxis_ = axis;
+  axisX_->setTitleText(axisTitle(axis));
+  zoomed_ = false;
+  recompute();
+  redraw();
+}
+
+void CurveChart::setSmoothing(double smoothing) {
+  if (std::isnan(smoothing)) return;  // keeps the previous value rather than poisoning the curves
+  smoothing_ = std::clamp(smoothing, 0.0, 0.99);
+  recompute();
+  redraw();
+}
+
+void CurveChart::setGroupedBand(bool grouped) {
+  grouped_ = grouped;
+  recompute();
+  redraw();
+}
+
+void CurveChart::resetZoom() {
+  zoomed_ = false;
+  settingAxes_ = true;
+  chart_->zoomReset();
+  settingAxes_ = false;
+  redraw();
+}
+
+QString CurveChart::message() const { return messageLabel_->isHidden() ? QString() : messageLabel_->text(); }
+
+QChart* CurveChart::chart() const { return chart_; }
+
+CurveChart::RunCurve* CurveChart::findCurve(int64_t runId) const {
+  for (const auto& curve : curves_) {
+    if (curve->runId == runId) return curve.get();
+  }
+  return nullptr;
+}
+
+QLineSeries* CurveChart::smoothedSeries(int64_t runId) const {
+  const RunCurve* curve = findCurve(runId);
+  return curve ? curve->smooth : nullptr;
+}
+
+QLineSeries* CurveChart::rawSeries(int64_t runId) const {
+  const RunCurve* curve = findCurve(runId);
+  return curve ? curve->raw : nullptr;
+}
+
+QAreaSeries* CurveChart::bandSeries() const { return band_; }
+
+QLineSeries* CurveChart::bandMeanSeries() const { return bandMean_; }
+
+std::vector<double> CurveChart::xValues(int64_t runId) const {
+  const RunCurve* curve = findCurve(runId);
+  return curve ? curve->x : std::vector<double>{};
+}
+
+std::vector<double> CurveChart::rawValues(int64_t runId) const {
+  const RunCurve* curve = findCurve(runId);
+  return curve ? curve->values : std::vector<double>{};
+}
+
+std::vector<double> CurveChart::smoothedValues(int64_t runId) const {
+  const RunCurve* curve = findCurve(runId);
+  return curve ? curve->smoothed : std::vector<double>{};
+}
+
+int CurveChart::decimationBuckets() const {
+  return std::max(400, static_cast<int>(chart_->plotArea().width()));
+}
+
+QString CurveChart::tooltipText(int64_t runId, double x) const {
+  const RunCurve* curve = findCurve(runId);
+  if (!curve || curve->x.empty()) return {};
+  size_t i = static_cast<size_t>(std::lower_bound(curve->x.begin(), curve->x.end(), x) - curve->x.begin());
+  if (i == curve->x.size() || (i > 0 && x - curve->x[i - 1] < curve->x[i] - x)) --i;
+  const QString xText = xAxis_ == XAxis::WallTime ? QStringLiteral("%1 s").arg(curve->x[i], 0, 'f', 1)
+                                                  : QString::number(static_cast<qint64>(std::llround(curve->x[i])));
+  return QStringLiteral("%1\n%2: %3\nraw: %4\nsmoothed: %5")
+      .arg(curve->name, axisTitle(xAxis_).section(' ', 0, 1), xText)
+      .arg(curve->values[i], 0, 'g', 6)
+      .arg(curve->smoothed.size() > i ? curve->smoothed[i] : std::nan(""), 0, 'g', 6);
+}
+
+void CurveChart::showMessage(const QString& text) {
+  messageLabel_->setText(text);
+  messageLabel_->setVisible(!text.isEmpty());
+}
+
+void CurveChart::clearCurves() {
+  for (const auto& curve : curves_) {
+    if (curve->raw) {
+      chart_->removeSeries(curve->raw);
+      delete curve->raw;
+    }
+    if (curve->smooth) {
+      chart_->removeSeries(curve->smooth);
+      delete curve->smooth;
+    }
+  }
+  curves_.clear();
+}
+
+void CurveChart::reload() {
+  clearCurves();
+  zoomed_ = false;
+  if (!store_) {
+    showMessage(QStringLiteral("Open a run store to see learning curves."));
+  } else if (runIds_.isEmpty()) {
+    showMessage(QStringLiteral("Select one or more runs to see their learning curves."));
+  } else if (metric_.isEmpty()) {
+    showMessage(QStringLiteral("Choose a metric to plot."));
+  } else {
+    QStringList problems;
+    for (int64_t runId : runIds_) {
+      auto curve = std::make_unique<RunCurve>();
+      curve->runId = runId;
+      curve->colour = kRunColours[curves_.size() % std::size(kRunColours)];
+      try {
+        curve->name = QString::fromStdString(store_->getRun(runId).name);
+        appendPoints(*curve, kBeforeFirstStep);
+      } catch (const std::exception& e) {
+        problems << QString::fromUtf8(e.what());
+        continue;
+      }
+      curves_.push_back(std::move(curve));
+    }
+    const bool anyPoints = std::any_of(curves_.begin(), curves_.end(),
+                                       [](const auto& c) { return !c->values.empty(); });
+    if (!problems.isEmpty()) {
+      showMessage(problems.join('\n'));
+    } else if (!anyPoints) {
+      QString available;
+      try {
+        QStringList names;
+        for (const std::string& name : store_->metricNames(curves_.front()->runId)) {
+          names << QString::fromStdString(name);
+        }
+        available = names.isEmpty() ? QStringLiteral(" The run has no metrics yet.")
+                                    : QStringLiteral(" Available: %1.").arg(names.join(", "));
+      } catch (const std::exception& e) {
+        available = QStringLiteral(" ") + QString::fromUtf8(e.what());
+      }
+      showMessage(QStringLiteral("No points of metric \"%1\" in the selected runs.%2").arg(metric_, available));
+    } else {
+      showMessage({});
+    }
+  }
+  recompute();
+  redraw();
+}
+
+void CurveChart::appendPoints(RunCurve& curve, int64_t afterStep) {
+  const std::vector<MetricPoint> points =
+      store_->metricsAfterStep(curve.runId, metric_.toStdString(), afterStep);
+  if (points.empty()) return;
+  curve.steps.reserve(curve.steps.size() + points.size());
+  curve.wallTimes.reserve(curve.wallTimes.size() + points.size());
+  curve.values.reserve(curve.values.size() + points.size());
+  for (const MetricPoint& p : points) {
+    curve.steps.push_back(static_cast<double>(p.step));
+    curve.wallTimes.push_back(p.wallTime);
+    curve.values.push_back(p.value);
+  }
+  curve.lastStep = points.back().step;
+}
+
+void CurveChart::refresh() {
+  if (!store_ || metric_.isEmpty() || curves_.empty()) return;
+  bool changed = false;
+  QStringList problems;
+  for (const auto& curve : curves_) {
+    const size_t before = curve->values.size();
+    try {
+      appendPoints(*curve, curve->lastStep);
+    } catch (const std::exception& e) {
+      problems << QString::fromUtf8(e.what());
+    }
+    changed = changed || curve->values.size() != before;
+  }
+  if (!problems.isEmpty()) {
+    showMessage(problems.join('\n'));  // keeps the curves drawn so far
+  } else if (changed) {
+    showMessage({});
+  }
+  if (changed) {
+    recompute();
+    redraw();
+  }
+}
+
+void CurveChart::recompute() {
+  double xMin = std::numeric_limits<double>::infinity();
+  double xMax = -xMin;
+  for (const auto& curve : curves_) {
+    const size_t n = curve->values.size();
+    curve->x.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      double x = 0.0;
+      switch (xAxis_) {
+        case XAxis::Steps: x = curve->steps[i]; break;
+        case XAxis::WallTime: x = curve->wallTimes[i] - curve->wallTimes[0]; break;
+        case XAxis::Episodes: x = static_cast<double>(i + 1); break;
+      }
+      // The smoothing and the band need strictly increasing x; repeated steps or a wall clock
+      // that stepped back would break that, so such a point sits just after its predecessor.
+      if (i > 0 && !(x > curve->x[i - 1])) x = std::nextafter(curve->x[i - 1], std::numeric_limits<double>::infinity());
+      curve->x[i] = x;
+    }
+    if (n > 0) {
+      xMin = std::min(xMin, curve->x.front());
+      xMax = std::max(xMax, curve->x.back());
+    }
+  }
+  xScale_ = (xMax > xMin) ? (xMax - xMin) * kXScaleFraction : 1.0;
+
+  for (const auto& curve : curves_) {
+    try {
+      curve->smoothed = smoothTimeWeightedEma(curve->x, curve->values, smoothing_, xScale_);
+    } catch (const std::exception& e) {
+      curve->smoothed = curve->values;
+      showMessage(QStringLiteral("Smoothing %1 failed: %2").arg(curve->name, QString::fromUtf8(e.what())));
+    }
+  }
+
+  bandX_.clear();
+  bandMin_.clear();
+  bandMax_.clear();
+  bandMeanY_.clear();
+  if (grouped_ && xMax > xMin) {
+    std::vector<CurveSeries> series;
+    for (const auto& curve : curves_) {
+      if (!curve->x.empty()) series.push_back({curve->x, curve->smoothed});
+    }
+    try {
+      const std::vector<double> grid = uniformGrid(xMin, xMax, decimationBuckets());
+      const CurveBand band = minMaxBand(series, grid);
+      for (size_t i = 0; i < band.x.size(); ++i) {
+        if (band.count[i] == 0) continue;
+        bandX_.push_back(band.x[i]);
+        bandMin_.push_back(band.min[i]);
+        bandMax_.push_back(band.max[i]);
+        bandMeanY_.push_back(band.mean[i]);
+      }
+    } catch (const std::exception& e) {
+      showMessage(QStringLiteral("Band over the runs failed: %1").arg(QString::fromUtf8(e.what())));
+    }
+  }
+}
+
+void CurveChart::redraw() {
+  // The x range to decimate for: the zoomed axis range, else all data.
+  double xMin = std::numeric_limits<double>::infinity();
+  double xMax = -xMin;
+  double yMin = xMin;
+  double yMax = -xMin;
+  for (const auto& curve : curves_) {
+    if (curve->x.empty()) continue;
+    xMin = std::min(xMin, curve->x.front());
+    xMax = std::max(xMax, curve->x.back());
+    for (double v : curve->values) {
+      if (std::isfinite(v)) {
+        yMin = std::min(yMin, v);
+        yMax = std::max(yMax, v);
+      }
+    }
+  }
+  const bool haveData = xMin <= xMax && yMin <= yMax;
+  if (haveData && !zoomed_) {
+    const double xPad = xMax > xMin ? 0.0 : 1.0;
+    const double yPad = yMax > yMin ? (yMax - yMin) * 0.05 : std::max(1.0, std::abs(yMax) * 0.05);
+    settingAxes_ = true;
+    axisX_->setRange(xMin - xPad, xMax + xPad);
+    axisY_->setRange(yMin - yPad, yMax + yPad);
+    settingAxes_ = false;
+  }
+  const double visibleMin = axisX_->min();
+  const double visibleMax = axisX_->max();
+  const int buckets = decimationBuckets();
+  axisY_->setTitleText(metric_);
+
+  for (const auto& curve : curves_) {
+    if (curve->x.empty()) continue;
+    if (!curve->raw) {
+      // Created on first data, then only refilled: re-creating series on every update is slow.
+      curve->raw = new QLineSeries();
+      QColor faint = curve->colour;
+      faint.setAlpha(60);
+      curve->raw->setPen(QPen(faint, 1));
+      curve->raw->setName(curve->name + QStringLiteral(" (raw)"));
+      curve->smooth = new QLineSeries();
+      curve->smooth->setPen(QPen(curve->colour, 2));
+      curve->smooth->setName(curve->name);
+      for (QLineSeries* s : {curve->raw, curve->smooth}) {
+        chart_->addSeries(s);
+        s->attachAxis(axisX_);
+        s->attachAxis(axisY_);
+      }
+      for (QLegendMarker* marker : chart_->legend()->markers(curve->raw)) marker->setVisible(false);
+      const int64_t runId = curve->runId;
+      connect(curve->smooth, &QLineSeries::hovered, this,
+              [this, runId](const QPointF& point, bool state) { onHovered(runId, point, state); });
+      connect(curve->raw, &QLineSeries::hovered, this,
+              [this, runId](const QPointF& point, bool state) { onHovered(runId, point, state); });
+    }
+    curve->raw->replace(CurveDecimator::decimate(curve->x, curve->values, visibleMin, visibleMax, buckets));
+    curve->smooth->replace(CurveDecimator::decimate(curve->x, curve->smoothed, visibleMin, visibleMax, buckets));
+  }
+
+  if (!bandX_.empty()) {
+    if (!band_) {
+      band_ = new QAreaSeries();
+      bandUpper_ = new QLineSeries(band_);
+      bandLower_ = new QLineSeries(band_);
+      band_->setUpperSeries(bandUpper_);
+      band_->setLowerSeries(bandLower_);
+      band_->setName(QStringLiteral("min/max over runs"));
+      band_->setColor(QColor(120, 120, 120, 70));
+      band_->setBorderColor(Qt::transparent);
+      bandMean_ = new QLineSeries();
+      bandMean_->setName(QStringLiteral("mean over runs"));
+      bandMean_->setPen(QPen(Qt::black, 2, Qt::DashLine));
+      for (QAbstractSeries* s : std::initializer_list<QAbstractSeries*>{band_, bandMean_}) {
+        chart_->addSeries(s);
+        s->attachAxis(axisX_);
+        s->attachAxis(axisY_);
+      }
+    }
+    QList<QPointF> upper, lower, mean;
+    upper.reserve(static_cast<qsizetype>(bandX_.size()));
+    lower.reserve(static_cast<qsizetype>(bandX_.size()));
+    mean.reserve(static_cast<qsizetype>(bandX_.size()));
+    for (size_t i = 0; i < bandX_.size(); ++i) {
+      upper.append(QPointF(bandX_[i], bandMax_[i]));
+      lower.append(QPointF(bandX_[i], bandMin_[i]));
+      mean.append(QPointF(bandX_[i], bandMeanY_[i]));
+    }
+    bandUpper_->replace(upper);
+    bandLower_->replace(lower);
+    bandMean_->replace(mean);
+  } else if (band_) {
+    chart_->removeSeries(band_);
+    chart_->removeSeries(bandMean_);
+    delete band_;  // owns its upper and lower series
+    delete bandMean_;
+    band_ = nullptr;
+    bandUpper_ = nullptr;
+    bandLower_ = nullptr;
+    bandMean_ = nullptr;
+  }
+}
+
+void CurveChart::onXRangeChanged() {
+  if (settingAxes_) return;
+  // A rubber-band zoom (or scroll): keep the user's range and re-decimate for it.
+  zoomed_ = true;
+  redrawTimer_->start();
+}
+
+void CurveChart::onHovered(int64_t runId, const QPointF& point, bool state) {
+  if (state) {
+    QToolTip::showText(QCursor::pos(), tooltipText(runId, point.x()), view_);
+  } else {
+    QToolTip::hideText();
+  }
+}
+
+}  // namespace palaestra

@@ -1,0 +1,142 @@
+#pragma once
+// Learning curves of one stored metric for a set of runs, on Qt Charts.
+//
+// Per run: the raw points drawn faint, the time-weighted debiased EMA
+// (core/metrics/TimeWeightedEma.h) on top, one colour per run, named in the
+// legend. Optionally the runs are treated as one group (seeds): a min/max band
+// of their smoothed curves with the mean line. x is steps, the episode index,
+// or wall time since the run's first point; the smoothing scale is a
+// thousandth of the x span of all selected runs, so runs compared together are
+// smoothed alike and the look does not depend on how often they logged.
+//
+// Live updates stay cheap: refresh() reads only points newer than the last
+// step it saw per run; smoothing runs over all points (O(n)), but the line
+// series only ever get about two points per pixel column of the visible x
+// range (CurveDecimator), so a million points do not stall the UI. Series
+// objects are kept and refilled with replace().
+
+#include <QColor>
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QWidget>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+class QAreaSeries;
+class QChart;
+class QChartView;
+class QLabel;
+class QLineSeries;
+class QValueAxis;
+class QTimer;
+
+namespace palaestra {
+
+class RunStore;
+
+class CurveChart : public QWidget {
+  Q_OBJECT
+
+ public:
+  /// What the x axis shows.
+  enum class XAxis {
+    Steps,     // env steps of the point
+    WallTime,  // seconds since the run's first point of this metric
+    Episodes,  // 1-based index of the point among the metric's points (the episode count for
+               // per-episode metrics such as train/episode_return)
+  };
+
+  /// An empty chart showing a hint until a store, runs and a metric are set.
+  explicit CurveChart(QWidget* parent = nullptr);
+  ~CurveChart() override;
+
+  /// The store to read from (not owned; nullptr clears the chart).
+  void setStore(RunStore* store);
+  /// The runs to plot, in legend order; reloads their points.
+  void setRuns(const QList<int64_t>& runIds);
+  /// The metric to plot, e.g. "train/return_mean"; reloads all points.
+  void setMetric(const QString& metric);
+  /// Switches the x axis; recomputes smoothing without reading the store.
+  void setXAxis(XAxis axis);
+  /// Smoothing strength in [0, 0.99] (clamped); 0 draws the raw values.
+  void setSmoothing(double smoothing);
+  /// Shows the min/max band over the selected runs' smoothed curves, with their mean line.
+  void setGroupedBand(bool grouped);
+  /// Undoes rubber-band zooming: the axes cover all points again.
+  void resetZoom();
+  /// Reads the points logged since the last read (per run, steps after the last one seen) and
+  /// redraws; meant to be called from a timer a few times a second during training.
+  void refresh();
+
+  /// The current x axis.
+  XAxis xAxis() const { return xAxis_; }
+  /// The current smoothing strength.
+  double smoothing() const { return smoothing_; }
+  /// The xScale passed to smoothTimeWeightedEma: a thousandth of the x span of all runs.
+  double smoothingXScale() const { return xScale_; }
+  /// The message shown instead of curves (empty when curves are shown).
+  QString message() const;
+  /// The chart, for export and tests.
+  QChart* chart() const;
+  /// The chart view (rubber-band zoom is on).
+  QChartView* chartView() const { return view_; }
+  /// The smoothed line of a run, nullptr if the run is not plotted.
+  QLineSeries* smoothedSeries(int64_t runId) const;
+  /// The faint raw points of a run, nullptr if the run is not plotted.
+  QLineSeries* rawSeries(int64_t runId) const;
+  /// The min/max band (nullptr unless grouped with at least one curve).
+  QAreaSeries* bandSeries() const;
+  /// The band's mean line (nullptr unless grouped with at least one curve).
+  QLineSeries* bandMeanSeries() const;
+  /// All x values of a run on the current axis (not decimated); empty for an unknown run.
+  std::vector<double> xValues(int64_t runId) const;
+  /// All raw values of a run (not decimated, NaN kept); empty for an unknown run.
+  std::vector<double> rawValues(int64_t runId) const;
+  /// All smoothed values of a run (not decimated); empty for an unknown run.
+  std::vector<double> smoothedValues(int64_t runId) const;
+  /// Tooltip text for the point of a run nearest to x: run, x, raw and smoothed value.
+  QString tooltipText(int64_t runId, double x) const;
+  /// Pixel columns the series are decimated to (at least 400, or the plot width).
+  int decimationBuckets() const;
+
+ private:
+  struct RunCurve;
+
+  void reload();
+  void appendPoints(RunCurve& curve, int64_t afterStep);
+  void recompute();
+  void redraw();
+  void updateAxes(bool keepZoom);
+  void showMessage(const QString& text);
+  void clearCurves();
+  void onXRangeChanged();
+  void onHovered(int64_t runId, const QPointF& point, bool state);
+  RunCurve* findCurve(int64_t runId) const;
+
+  RunStore* store_ = nullptr;
+  QList<int64_t> runIds_;
+  QString metric_;
+  XAxis xAxis_ = XAxis::Steps;
+  double smoothing_ = 0.6;
+  double xScale_ = 1.0;
+  bool grouped_ = false;
+  bool zoomed_ = false;
+  bool settingAxes_ = false;
+
+  std::vector<std::unique_ptr<RunCurve>> curves_;
+  QChart* chart_ = nullptr;
+  QChartView* view_ = nullptr;
+  QLabel* messageLabel_ = nullptr;
+  QValueAxis* axisX_ = nullptr;
+  QValueAxis* axisY_ = nullptr;
+  QLineSeries* bandUpper_ = nullptr;
+  QLineSeries* bandLower_ = nullptr;
+  QAreaSeries* band_ = nullptr;
+  QLineSeries* bandMean_ = nullptr;
+  std::vector<double> bandX_, bandMin_, bandMax_, bandMeanY_;
+  QTimer* redrawTimer_ = nullptr;
+};
+
+}  // namespace palaestra
