@@ -1,0 +1,209 @@
+// Tests of the new-run dialog and its config form, driving the real widgets
+// with QTest on the offscreen platform: the walker's default preset gives a
+// valid config; unparsable and out-of-range values are marked on exactly
+// their field (through the core validator's message), disable OK and name the
+// field; fixing them re-enables OK; task parameters from the env spec are
+// range-checked; switching preset reloads the form; empty fields never crash.
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QtTest>
+
+#include "train/TrainConfig.h"
+#include "util/Errors.h"
+#include "widgets/ConfigForm.h"
+#include "widgets/NewRunDialog.h"
+
+using namespace palaestra;
+
+namespace {
+
+/// Replaces a line edit's text the way a user does: select all, type.
+void retype(QLineEdit* edit, const QString& text) {
+  QVERIFY(edit);
+  edit->setFocus();
+  edit->selectAll();
+  if (text.isEmpty())
+    QTest::keyClick(edit, Qt::Key_Delete);
+  else
+    QTest::keyClicks(edit, text);
+  QCOMPARE(edit->text(), text);
+}
+
+QLineEdit* formEdit(NewRunDialog& dialog, const QString& path) {
+  return qobject_cast<QLineEdit*>(dialog.form()->editor(path));
+}
+
+}  // namespace
+
+class TestNewRunDialog : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void defaultWalkerPresetIsValid() {
+    NewRunDialog dialog;
+    QVERIFY(dialog.selectEnvironment("walker"));
+    QVERIFY2(dialog.isValid(), qPrintable(dialog.firstError()));
+    QVERIFY(dialog.okButton()->isEnabled());
+    QVERIFY(dialog.form()->markedFields().isEmpty());
+    const nlohmann::json config = dialog.config();
+    QCOMPARE(config["env"].get<std::string>(), std::string("walker"));
+    const TrainConfig parsed = TrainConfig::fromJson(config);
+    QCOMPARE(parsed.ppo.learning_rate, 3e-4);
+    QCOMPARE(parsed.ppo.hidden_sizes, (std::vector<int>{64, 64}));
+    QCOMPARE(parsed.seed, uint64_t(1));
+    QVERIFY(!dialog.runName().isEmpty());
+    // Typed leaves: integers stay integers, lists are lists, booleans booleans.
+    QVERIFY(config["ppo"]["num_envs"].is_number_integer());
+    QVERIFY(config["ppo"]["learning_rate"].is_number());
+    QVERIFY(config["ppo"]["hidden_sizes"].is_array());
+    QVERIFY(config["ppo"]["anneal_lr"].is_boolean());
+    // Enumerations read from the core's validators become combo boxes.
+    auto* activation = qobject_cast<QComboBox*>(dialog.form()->editor("ppo.activation"));
+    QVERIFY(activation);
+    QVERIFY(activation->findText("relu") >= 0);
+    auto* terrain = qobject_cast<QComboBox*>(dialog.form()->editor("env_config.terrain"));
+    QVERIFY(terrain);
+    QVERIFY(terrain->findText("stump_tracks") >= 0);
+  }
+
+  void unparsableTextMarksExactlyThatField() {
+    NewRunDialog dialog;
+    QVERIFY(dialog.selectEnvironment("walker"));
+    QSignalSpy validity(&dialog, &NewRunDialog::validityChanged);
+    retype(formEdit(dialog, "ppo.learning_rate"), "abc");
+    QCOMPARE(dialog.form()->markedFields(), QStringList{"ppo.learning_rate"});
+    QVERIFY(!dialog.isValid());
+    QVERIFY(!dialog.okButton()->isEnabled());
+    QVERIFY(dialog.firstError().contains("ppo.learning_rate"));
+    QVERIFY(formEdit(dialog, "ppo.learning_rate")->toolTip().contains("ppo.learning_rate"));
+    auto* message = dialog.findChild<QLabel*>("message");
+    QVERIFY(message);
+    QVERIFY(message->text().contains("ppo.learning_rate"));
+    QVERIFY(validity.count() >= 1);
+    QCOMPARE(validity.last().at(0).toBool(), false);
+    // Pressing OK while invalid does not accept.
+    dialog.okButton()->click();
+    QCOMPARE(dialog.result(), int(QDialog::Rejected));
+  }
+
+  void outOfRangeValueIsMarkedByCoreValidatorAndFixingReenablesOk() {
+    NewRunDialog dialog;
+    QVERIFY(dialog.selectEnvironment("walker"));
+    retype(formEdit(dialog, "ppo.learning_rate"), "-1");
+    QCOMPARE(dialog.form()->markedFields(), QStringList{"ppo.learning_rate"});
+    QVERIFY(!dialog.okButton()->isEnabled());
+    // The core's own message ("ppo.learning_rate must be a number > 0, got -1").
+    QVERIFY2(dialog.firstError().startsWith("ppo.learning_rate must be a number > 0"),
+             qPrintable(dialog.firstError()));
+    retype(formEdit(dialog, "ppo.learning_rate"), "0.001");
+    QVERIFY2(dialog.isValid(), qPrintable(dialog.firstError()));
+    QVERIFY(dialog.okButton()->isEnabled());
+    QVERIFY(dialog.form()->markedFields().isEmpty());
+    QCOMPARE(TrainConfig::fromJson(dialog.config()).ppo.learning_rate, 0.001);
+
+    retype(formEdit(dialog, "eval.episodes"), "0");
+    QCOMPARE(dialog.form()->markedFields(), QStringList{"eval.episodes"});
+    QVERIFY(dialog.firstError().startsWith("eval.episodes"));
+    retype(formEdit(dialog, "eval.episodes"), "7");
+    QVERIFY(dialog.isValid());
+    QCOMPARE(TrainConfig::fromJson(dialog.config()).eval.episodes, 7);
+  }
+
+  void listFieldsParseAndMarkBadEntries() {
+    NewRunDialog dialog;
+    QVERIFY(dialog.selectEnvironment("walker"));
+    retype(formEdit(dialog, "ppo.hidden_sizes"), "128, 32");
+    QVERIFY2(dialog.isValid(), qPrintable(dialog.firstError()));
+    QCOMPARE(TrainConfig::fromJson(dialog.config()).ppo.hidden_sizes, (std::vector<int>{128, 32}));
+    retype(formEdit(dialog, "ppo.hidden_sizes"), "128, x");
+    QCOMPARE(dialog.form()->markedFields(), QStringList{"ppo.hidden_sizes"});
+    retype(formEdit(dialog, "ppo.hidden_sizes"), "0");
+    QCOMPARE(dialog.form()->markedFields(), QStringList{"ppo.hidden_sizes"});
+    QVERIFY(!dialog.okButton()->isEnabled());
+  }
+
+  void taskParameterOutOfRangeIsMarked() {
+    NewRunDialog dialog;
+    QVERIFY(dialog.selectEnvironment("walker"));
+    auto* terrain = qobject_cast<QComboBox*>(dialog.form()->editor("env_config.terrain"));
+    QVERIFY(terrain);
+    terrain->setCurrentText("stump_tracks");
+    QLineEdit* height = dialog.taskEditor("stump_height");
+    QVERIFY(height);
+    QVERIFY2(dialog.isValid(), qPrintable(dialog.firstError()));
+    retype(height, "5");
+    QVERIFY(!dialog.isValid());
+    QVERIFY(!dialog.okButton()->isEnabled());
+    QVERIFY(height->property("invalid").toBool());
+    QVERIFY2(dialog.firstError().startsWith("task.stump_height"), qPrintable(dialog.firstError()));
+    QVERIFY(dialog.form()->markedFields().isEmpty());
+    retype(height, "2.5");
+    QVERIFY2(dialog.isValid(), qPrintable(dialog.firstError()));
+    QVERIFY(!height->property("invalid").toBool());
+    const nlohmann::json config = dialog.config();
+    QCOMPARE(config["task"]["stump_height"].get<double>(), 2.5);
+    QCOMPARE(config["env_config"]["terrain"].get<std::string>(), std::string("stump_tracks"));
+    QCOMPARE(TrainConfig::fromJson(config).task["stump_height"].get<double>(), 2.5);
+  }
+
+  void switchingPresetReloadsValues() {
+    NewRunDialog dialog;
+    QVERIFY(dialog.selectEnvironment("walker"));
+    QVERIFY(dialog.selectPreset("default"));
+    retype(formEdit(dialog, "ppo.learning_rate"), "abc");
+    QCOMPARE(dialog.config()["budget"]["minutes"].get<double>(), 15.0);
+    QVERIFY(dialog.selectPreset("quick"));
+    QCOMPARE(dialog.config()["budget"]["minutes"].get<double>(), 3.0);
+    QCOMPARE(formEdit(dialog, "eval.every_steps")->text(), QString("100000"));
+    QCOMPARE(formEdit(dialog, "ppo.learning_rate")->text(), QString("0.0003"));
+    QVERIFY2(dialog.isValid(), qPrintable(dialog.firstError()));
+    QVERIFY(dialog.selectPreset("stump_tracks"));
+    auto* terrain = qobject_cast<QComboBox*>(dialog.form()->editor("env_config.terrain"));
+    QVERIFY(terrain);
+    QCOMPARE(terrain->currentText(), QString("stump_tracks"));
+    QVERIFY(dialog.taskEditor("stump_height"));
+    QVERIFY(!dialog.selectPreset("no_such_preset"));
+    QVERIFY(!dialog.selectEnvironment("no_such_env"));
+  }
+
+  void emptyFieldsNeverCrash() {
+    NewRunDialog dialog;
+    QVERIFY(dialog.selectEnvironment("walker"));
+    for (const QString& path : dialog.form()->fieldPaths())
+      if (QLineEdit* edit = formEdit(dialog, path)) retype(edit, "");
+    retype(dialog.seedEditor(), "");
+    retype(dialog.runNameEditor(), "");
+    QVERIFY(!dialog.isValid());
+    QVERIFY(!dialog.okButton()->isEnabled());
+    QVERIFY(!dialog.firstError().isEmpty());
+    QVERIFY(dialog.seedEditor()->property("invalid").toBool());
+    QVERIFY(dialog.runNameEditor()->property("invalid").toBool());
+    // A required field left empty is reported by the core with its path.
+    QVERIFY(!dialog.form()->firstError().isEmpty());
+    dialog.config();  // still well-formed JSON, just not a valid config
+    retype(dialog.seedEditor(), "-3");
+    QVERIFY(dialog.firstError().startsWith("run name") || dialog.firstError().startsWith("seed"));
+  }
+
+  void formAloneValidatesAndReportsNonObjects() {
+    ConfigForm form;
+    QSignalSpy validity(&form, &ConfigForm::validityChanged);
+    form.setValue(nlohmann::json::array());
+    QVERIFY(!form.isValid());
+    QVERIFY(form.firstError().contains("JSON object"));
+    form.setValue({{"env", "walker"}, {"budget", {{"minutes", 1}}}, {"seed", 4}});
+    QVERIFY2(form.isValid(), qPrintable(form.firstError()));
+    QCOMPARE(form.value()["seed"].get<int>(), 4);
+    retype(qobject_cast<QLineEdit*>(form.editor("budget.minutes")), "");
+    // "budget needs steps or minutes" belongs to no single field: the whole section is marked.
+    QCOMPARE(form.markedFields(), QStringList{"budget.minutes"});
+    QVERIFY(form.firstError().startsWith("budget"));
+    QVERIFY(validity.count() >= 2);
+  }
+};
+
+QTEST_MAIN(TestNewRunDialog)
+#include "TestNewRunDialog.moc"
