@@ -78,7 +78,11 @@ ConfigForm::ConfigForm(QWidget* parent)
 
 void ConfigForm::clearEditors() {
   while (QLayoutItem* item = sections_->takeAt(0)) {
-    if (QWidget* w = item->widget()) w->deleteLater();
+    // Deferred: clearing may run inside a signal of one of these editors.
+    if (QWidget* w = item->widget()) {
+      w->hide();
+      w->deleteLater();
+    }
     delete item;
   }
   fields_.clear();
