@@ -89,6 +89,8 @@ CurveChart::CurveChart(QWidget* parent) : QWidget(parent) {
   redrawTimer_->setInterval(0);
   connect(redrawTimer_, &QTimer::timeout, this, &CurveChart::redraw);
   connect(axisX_, &QValueAxis::rangeChanged, this, [this] { onXRangeChanged(); });
+  // A wider plot has more pixel columns, so the decimation bucket count follows its width.
+  connect(chart_, &QChart::plotAreaChanged, redrawTimer_, qOverload<>(&QTimer::start));
 
   showMessage(QStringLiteral("Open a run store to see learning curves."));
 }
