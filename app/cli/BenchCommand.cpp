@@ -14,7 +14,9 @@
 #include "Commands.h"
 #include "Simulations.h"
 #include "env/PhysicsOnlyStepping.h"
+#include "replay/ReplayTimeline.h"
 #include "train/TrainingSession.h"
+#include "util/Errors.h"
 #include "util/Rng.h"
 #include "util/ThreadPool.h"
 
@@ -150,8 +152,42 @@ double median(std::vector<double> v) {
 }
 }  // namespace
 
+/// Replay scrubbing: build the timeline of a stored episode once, then seek random frames.
+int benchReplaySeek(const CommonOptions& common, const BenchOptions& options) {
+  auto store = openExistingStore(common);
+  const StoredEpisode stored = store->loadEpisode(*options.seekEpisodeId);
+  const RunInfo run = store->getRun(stored.runId);
+  const TrainConfig config = TrainConfig::fromJson(nlohmann::json::parse(run.configJson));
+  if (config.env != options.env)
+    throw ConfigError("episode " + std::to_string(stored.id) + " is a " + config.env +
+                      " episode, not " + options.env);
+  EnvPtr env = EnvRegistry::instance().get(config.env).create(config.envConfig);
+  const auto start = Clock::now();
+  ReplayTimeline timeline(*env, stored.record);
+  while (!timeline.buildSome(256)) {
+  }
+  const double buildMs = 1000.0 * secondsSince(start);
+  const SeekTimings seeks = measureSeeks(timeline, 1000, 1);
+  std::printf("episode %lld: %d frames, built in %.1f ms (%.0f bytes per frame), %s\n",
+              static_cast<long long>(stored.id), timeline.frameCount(), buildMs,
+              timeline.bytesPerFrame(), timeline.check().message.c_str());
+  std::printf("seek to a random frame (%d seeks): median %.4f ms, p95 %.4f ms, max %.4f ms\n",
+              seeks.seeks, seeks.medianMs, seeks.p95Ms, seeks.maxMs);
+  if (common.json)
+    printJsonLine({{"episode_id", stored.id},
+                   {"frames", timeline.frameCount()},
+                   {"replay_build_ms", buildMs},
+                   {"bytes_per_frame", timeline.bytesPerFrame()},
+                   {"replay_matches", timeline.check().ok},
+                   {"seek_median_ms", seeks.medianMs},
+                   {"seek_p95_ms", seeks.p95Ms},
+                   {"seek_max_ms", seeks.maxMs}});
+  return 0;
+}
+
 int bench(const CommonOptions& common, const BenchOptions& options) {
   registerBuiltinSimulations();
+  if (options.seekEpisodeId) return benchReplaySeek(common, options);
   const EnvInfo& info = EnvRegistry::instance().get(options.env);
   const nlohmann::json envConfig = presetConfig(options.env, "").value("env_config", nlohmann::json::object());
   const int threads = options.threads > 0 ? options.threads

@@ -50,6 +50,7 @@ struct BenchOptions {
   std::string env;
   double seconds = 3.0;
   int threads = 0;
+  std::optional<int64_t> seekEpisodeId;  // measure replay seeking on this stored episode instead
 };
 int bench(const CommonOptions& common, const BenchOptions& options);
 

@@ -89,6 +89,8 @@ int main(int argc, char** argv) {
   benchCmd->add_option("env", benchOpt.env, "Environment, e.g. walker")->required();
   benchCmd->add_option("--seconds", benchOpt.seconds, "Seconds per measurement")->check(CLI::Range(0.1, 3600.0));
   benchCmd->add_option("--threads", benchOpt.threads, "Threads (default: all cores)")->check(CLI::Range(1, 256));
+  benchCmd->add_option("--seek-episode", benchOpt.seekEpisodeId,
+                       "Only measure replay seeking (timeline build, 1000 random seeks) on this stored episode");
   addCommon(benchCmd, common);
 
   try {

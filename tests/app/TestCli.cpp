@@ -182,6 +182,20 @@ class TestCli : public QObject {
     QCOMPARE(r.json()["mismatches"].get<int>(), 1);
   }
 
+  void benchMeasuresReplaySeeking() {
+    const CliResult eps = runCli({"episodes", "1", "--db", db_, "--json"});
+    const nlohmann::json first = eps.json()["episodes"][0];
+    const CliResult r = runCli({"bench", "walker", "--seek-episode", QString::number(first["id"].get<qint64>()),
+                                "--db", db_, "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto j = r.json();
+    QCOMPARE(j["frames"].get<int>(), first["length"].get<int>() + 1);
+    QVERIFY(j["replay_matches"].get<bool>());
+    QVERIFY(j["seek_max_ms"].get<double>() >= j["seek_median_ms"].get<double>());
+    QVERIFY_ONE_LINE_ERROR(runCli({"bench", "walker", "--seek-episode", "99999", "--db", db_}), 1,
+                           "no episode with id 99999");
+  }
+
   void exportWritesCsv() {
     const QString csv = path("metrics.csv");
     const CliResult r = runCli({"export", "1", "--csv", csv, "--db", db_});
