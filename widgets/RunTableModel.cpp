@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "train/CheckpointMeta.h"
 #include "util/Errors.h"
 
 namespace palaestra {
@@ -19,14 +20,6 @@ namespace palaestra {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Eval mean return recorded in a checkpoint's meta (see TrainingSession), or NaN.
-double evalReturnOf(const CheckpointInfo& checkpoint) {
-  const auto meta = nlohmann::json::parse(checkpoint.metaJson, nullptr, false);
-  if (meta.is_object() && meta.contains("eval_mean_return") && meta["eval_mean_return"].is_number())
-    return meta["eval_mean_return"].get<double>();
-  return kNaN;
-}
 
 QString formatReturn(double value) {
   return std::isnan(value) ? QStringLiteral("–") : QString::number(value, 'f', 1);
@@ -73,7 +66,7 @@ std::vector<RunTableModel::Row> RunTableModel::readRows() const {
   for (RunInfo& info : store_->listRuns()) {
     Row row{std::move(info), kNaN, kNaN};
     for (const CheckpointInfo& checkpoint : store_->checkpoints(row.info.id)) {
-      row.lastReturn = evalReturnOf(checkpoint);
+      row.lastReturn = evalMeanReturnOf(checkpoint.metaJson);
       if (!std::isnan(row.lastReturn) && (std::isnan(row.bestReturn) || row.lastReturn > row.bestReturn))
         row.bestReturn = row.lastReturn;
     }

@@ -5,17 +5,10 @@
 
 #include "CliSupport.h"
 #include "Commands.h"
+#include "train/CheckpointMeta.h"
 #include "util/Errors.h"
 
 namespace palaestra::cli {
-
-/// Eval mean return recorded in a checkpoint's meta, or NaN.
-static double evalReturnOf(const CheckpointInfo& c) {
-  const auto meta = nlohmann::json::parse(c.metaJson, nullptr, false);
-  if (meta.is_object() && meta.contains("eval_mean_return") && meta["eval_mean_return"].is_number())
-    return meta["eval_mean_return"].get<double>();
-  return std::nan("");
-}
 
 int listRuns(const CommonOptions& common) {
   auto store = openExistingStore(common);
@@ -24,7 +17,7 @@ int listRuns(const CommonOptions& common) {
   for (const RunInfo& run : store->listRuns()) {
     double best = std::nan(""), last = std::nan("");
     for (const auto& c : store->checkpoints(run.id)) {
-      last = evalReturnOf(c);
+      last = evalMeanReturnOf(c.metaJson);
       if (!std::isnan(last) && (std::isnan(best) || last > best)) best = last;
     }
     rows.push_back({std::to_string(run.id), run.name, run.env, runStatusName(run.status),

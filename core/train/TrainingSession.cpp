@@ -6,6 +6,7 @@
 
 #include "env/VecEnv.h"
 #include "rl/PpoTrainer.h"
+#include "train/CheckpointMeta.h"
 #include "train/EpisodeKeeper.h"
 #include "util/Errors.h"
 #include "util/WallClock.h"
@@ -95,10 +96,7 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
     EvalResult eval = evaluatePolicy(makeEnv, policy, s.task, episodes, config_.seed, *s.pool);
     const uint64_t step = trainer.globalStep();
     if (store_) {
-      nlohmann::json meta = {{"eval_mean_return", eval.meanReturn},
-                             {"eval_std_return", eval.stdReturn},
-                             {"eval_success_rate", eval.successRate},
-                             {"eval_episodes", episodes}};
+      const nlohmann::json meta = checkpointMeta(eval, episodes);
       checkpointId = store_->addCheckpoint(runId_, static_cast<int64_t>(step), policy.serialize(),
                                            meta.dump());
       if (config_.keep.eval)
