@@ -259,6 +259,22 @@ class RunStore::Impl {
     throw StoreError(describe(e, doing));
   }
 
+  // One text column of a run: `sql` binds the run id as ?1 and the text as ?2.
+  void setRunText(int64_t runId, const char* sql, const std::string& text, const std::string& doing) {
+    throwIfWriterFailed();
+    std::lock_guard lock(dbMutex_);
+    try {
+      SqliteStatement s(*db_, sql);
+      s.bind(1, runId);
+      s.bind(2, text);
+      s.run();
+      if (db_->changes() == 0)
+        throw NotFoundError("no run with id " + std::to_string(runId) + " in " + path_);
+    } catch (const SqliteError& e) {
+      throwTranslated(e, doing + " " + std::to_string(runId));
+    }
+  }
+
   std::string describe(const SqliteError& e, const std::string& doing) const {
     switch (e.primaryCode()) {
       case SQLITE_FULL: {
@@ -795,35 +811,12 @@ void RunStore::updateRun(int64_t runId, const RunUpdate& update) {
 }
 
 void RunStore::renameRun(int64_t runId, const std::string& name) {
-  impl_->throwIfWriterFailed();
-  std::lock_guard lock(impl_->dbMutex_);
-  try {
-    SqliteStatement s(*impl_->db_, "UPDATE runs SET name = ?2 WHERE id = ?1");
-    s.bind(1, runId);
-    s.bind(2, name);
-    s.run();
-    if (impl_->db_->changes() == 0) {
-      throw NotFoundError("no run with id " + std::to_string(runId) + " in " + impl_->path_);
-    }
-  } catch (const SqliteError& e) {
-    impl_->throwTranslated(e, "renaming run " + std::to_string(runId));
-  }
+  impl_->setRunText(runId, "UPDATE runs SET name = ?2 WHERE id = ?1", name, "renaming run");
 }
 
 void RunStore::setNotes(int64_t runId, const std::string& notes) {
-  impl_->throwIfWriterFailed();
-  std::lock_guard lock(impl_->dbMutex_);
-  try {
-    SqliteStatement s(*impl_->db_, "UPDATE runs SET notes = ?2 WHERE id = ?1");
-    s.bind(1, runId);
-    s.bind(2, notes);
-    s.run();
-    if (impl_->db_->changes() == 0) {
-      throw NotFoundError("no run with id " + std::to_string(runId) + " in " + impl_->path_);
-    }
-  } catch (const SqliteError& e) {
-    impl_->throwTranslated(e, "writing notes of run " + std::to_string(runId));
-  }
+  impl_->setRunText(runId, "UPDATE runs SET notes = ?2 WHERE id = ?1", notes,
+                    "writing notes of run");
 }
 
 void RunStore::deleteRun(int64_t runId) {
