@@ -25,20 +25,16 @@ WalkerEmbodiment classicBipedal() {
 }
 
 WalkerEmbodiment smallBipedal() {
-  WalkerEmbodiment e;
+  // The classic hull, motors and costs on half-length legs hung as TeachMyAgent hangs them.
+  WalkerEmbodiment e = classicBipedal();
   e.name = "small_bipedal";
   e.description = "TeachMyAgent's small bipedal: classic hull, half-length legs";
-  e.hullPolygon = {{-30, +9}, {+6, +9}, {+34, +1}, {+34, -8}, {-30, -8}};
   const double legDown = 3 / kScale;  // TeachMyAgent: hip 3 px below the hull centre
-  e.legWidth = 8 / kScale;
   e.legHeight = 17 / kScale;
   e.hipAnchorY = -legDown;
   e.thighTopY = -legDown;
   e.legTilt = 0.0;
-  e.legPairX = {0.0};
   e.spawnHeight = 2 * e.legHeight + legDown;
-  e.motorTorque = 80.0;
-  e.torquePenalty = 0.00035;
   return e;
 }
 
