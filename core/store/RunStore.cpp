@@ -459,49 +459,37 @@ class RunStore::Impl {
   // ---- existence checks (cached: hot-path enqueues must not wait for a commit) ----
 
   void requireRun(int64_t runId) const {
-    {
-      std::lock_guard cache(cacheMutex_);
-      if (knownRuns_.count(runId)) return;
-    }
-    bool found = false;
-    {
-      std::lock_guard lock(dbMutex_);
-      try {
-        SqliteStatement s(*db_, "SELECT 1 FROM runs WHERE id = ?1");
-        s.bind(1, runId);
-        found = s.step();
-      } catch (const SqliteError& e) {
-        throwTranslated(e, "reading run " + std::to_string(runId));
-      }
-    }
-    if (!found) throw NotFoundError("no run with id " + std::to_string(runId) + " in " + path_);
-    std::lock_guard cache(cacheMutex_);
-    knownRuns_.insert(runId);
+    requireRow(runId, knownRuns_, "SELECT 1 FROM runs WHERE id = ?1", "run");
   }
 
   // An episode may be played by another run's checkpoint (league opponents), so
   // only existence is checked.
   void requireCheckpoint(int64_t checkpointId) const {
+    requireRow(checkpointId, knownCheckpoints_, "SELECT 1 FROM checkpoints WHERE id = ?1",
+               "checkpoint");
+  }
+
+  // Throws NotFoundError unless `sql` (binding the id as ?1) finds a row; found ids are cached.
+  void requireRow(int64_t id, std::set<int64_t>& known, const char* sql, const std::string& noun) const {
     {
       std::lock_guard cache(cacheMutex_);
-      if (knownCheckpoints_.count(checkpointId)) return;
+      if (known.count(id)) return;
     }
     bool found = false;
     {
       std::lock_guard lock(dbMutex_);
       try {
-        SqliteStatement s(*db_, "SELECT 1 FROM checkpoints WHERE id = ?1");
-        s.bind(1, checkpointId);
+        SqliteStatement s(*db_, sql);
+        s.bind(1, id);
         found = s.step();
       } catch (const SqliteError& e) {
-        throwTranslated(e, "reading checkpoint " + std::to_string(checkpointId));
+        throwTranslated(e, "reading " + noun + " " + std::to_string(id));
       }
     }
-    if (!found) {
-      throw NotFoundError("no checkpoint with id " + std::to_string(checkpointId) + " in " + path_);
-    }
+    if (!found)
+      throw NotFoundError("no " + noun + " with id " + std::to_string(id) + " in " + path_);
     std::lock_guard cache(cacheMutex_);
-    knownCheckpoints_.insert(checkpointId);
+    known.insert(id);
   }
 
   void rememberRun(int64_t runId) const {
