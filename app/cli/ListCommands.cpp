@@ -1,10 +1,10 @@
 // palaestra-cli runs / episodes / export: what the store holds.
 #include <cmath>
-#include <fstream>
 #include <iostream>
 
 #include "CliSupport.h"
 #include "Commands.h"
+#include "store/MetricsCsv.h"
 #include "train/CheckpointMeta.h"
 #include "util/Errors.h"
 
@@ -76,22 +76,9 @@ int listEpisodes(const CommonOptions& common, int64_t runId) {
 
 int exportCsv(const CommonOptions& common, int64_t runId, const std::string& csvPath) {
   auto store = openExistingStore(common);
-  store->getRun(runId);
-  const auto points = store->metrics(runId);
-  std::ofstream out(csvPath, std::ios::trunc);
-  if (!out) throw ConfigError("cannot write CSV file '" + csvPath + "'");
-  out << "step,wall_time,name,value\n";
-  out.precision(17);
-  for (const MetricPoint& p : points) {
-    out << p.step << "," << p.wallTime << "," << p.name << ",";
-    if (!std::isnan(p.value)) out << p.value;
-    out << "\n";
-  }
-  out.flush();
-  if (!out) throw ConfigError("writing CSV file '" + csvPath + "' failed (disk full?)");
-  std::cout << "wrote " << points.size() << " metric points of run " << runId << " to "
-            << csvPath << "\n";
-  if (common.json) printJsonLine({{"run_id", runId}, {"rows", points.size()}, {"file", csvPath}});
+  const size_t rows = exportMetricsCsv(*store, runId, csvPath);
+  std::cout << "wrote " << rows << " metric points of run " << runId << " to " << csvPath << "\n";
+  if (common.json) printJsonLine({{"run_id", runId}, {"rows", rows}, {"file", csvPath}});
   return 0;
 }
 

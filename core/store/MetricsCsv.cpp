@@ -1,0 +1,81 @@
+#include "store/MetricsCsv.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+#include "store/RunStore.h"
+#include "util/Errors.h"
+
+namespace palaestra {
+
+namespace {
+
+// RFC 4180: a field with a comma, quote or line break is quoted, inner quotes doubled.
+void writeCsvField(std::ostream& out, const std::string& field) {
+  if (field.find_first_of(",\"\r\n") == std::string::npos) {
+    out << field;
+    return;
+  }
+  out << '"';
+  for (char c : field) {
+    if (c == '"') out << '"';
+    out << c;
+  }
+  out << '"';
+}
+
+}  // namespace
+
+void writeMetricsCsv(std::ostream& out, const std::vector<MetricPoint>& points,
+                     const std::string& pathForMessages) {
+  out << kMetricsCsvHeader << "\n";
+  out.precision(17);
+  for (const MetricPoint& p : points) {
+    out << p.step << "," << p.wallTime << ",";
+    writeCsvField(out, p.name);
+    out << ",";
+    if (!std::isnan(p.value)) out << p.value;
+    out << "\n";
+    if (!out) break;
+  }
+  out.flush();
+  if (!out) throw StoreError("writing CSV file '" + pathForMessages + "' failed (disk full?)");
+}
+
+size_t exportMetricsCsv(const RunStore& store, int64_t runId, const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path.empty()) throw ConfigError("no CSV file name given");
+  std::error_code ec;
+  const fs::path target(path);
+  if (fs::is_directory(target, ec))
+    throw ConfigError("cannot write CSV file '" + path + "': it is a directory");
+
+  store.getRun(runId);  // NotFoundError before any file is touched
+  const std::vector<MetricPoint> points = store.metrics(runId);
+
+  // The temporary file sits next to the target so the final rename stays on one file system.
+  fs::path temporary = target;
+  temporary += ".partial";
+  std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+  if (!out) throw ConfigError("cannot write CSV file '" + path + "'");
+  try {
+    writeMetricsCsv(out, points, path);
+    out.close();
+    if (!out) throw StoreError("writing CSV file '" + path + "' failed (disk full?)");
+  } catch (...) {
+    out.close();
+    fs::remove(temporary, ec);
+    throw;
+  }
+  fs::rename(temporary, target, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw ConfigError("cannot write CSV file '" + path + "': " + ec.message());
+  }
+  return points.size();
+}
+
+}  // namespace palaestra
