@@ -70,7 +70,12 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
   State& s = *state_;
   PpoTrainer& trainer = *s.trainer;
   const auto start = Clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  // Time spent paused is left out of the clock, so a paused run neither eats its minutes budget
+  // nor stretches its ETA.
+  double pausedSeconds = 0.0;
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(Clock::now() - start).count() - pausedSeconds;
+  };
   auto budgetFraction = [&] {
     double f = 0.0;
     if (config_.maxSteps) f = std::max(f, double(trainer.globalStep()) / double(*config_.maxSteps));
@@ -123,6 +128,15 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
         status = RunStatus::Interrupted;
         break;
       }
+      if (listener) {
+        const auto pauseStart = Clock::now();
+        listener->waitWhilePaused(stop);
+        pausedSeconds += std::chrono::duration<double>(Clock::now() - pauseStart).count();
+        if (stop.load()) {
+          status = RunStatus::Interrupted;
+          break;
+        }
+      }
       trainer.setAnnealFraction(budgetFraction());
       const auto iterStart = Clock::now();
       const uint64_t stepsBefore = trainer.globalStep();
@@ -140,6 +154,7 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
         status = RunStatus::Interrupted;
         break;
       }
+      if (listener) listener->onPolicyUpdated(trainer.policy());
       const double iterSeconds = std::chrono::duration<double>(Clock::now() - iterStart).count();
       progress.steps = trainer.globalStep();
       progress.wallSeconds = elapsed();

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "env/EnvRegistry.h"
+#include "rl/Policy.h"
 #include "store/RunStore.h"
 #include "train/Evaluator.h"
 #include "train/TrainConfig.h"
@@ -36,6 +37,11 @@ class TrainingListener {
   virtual void onProgress(const TrainingProgress&) {}
   /// After every evaluation (the final one included).
   virtual void onEvaluation(uint64_t /*step*/, const EvalResult&) {}
+  /// After every PPO update, on the training thread; copy what is needed, the policy changes next update.
+  virtual void onPolicyUpdated(const Policy&) {}
+  /// Between iterations: may block while the run is paused, and must return once `stop` turns true.
+  /// Time spent here counts neither toward a minutes budget nor toward the ETA.
+  virtual void waitWhilePaused(const std::atomic<bool>& /*stop*/) {}
 };
 
 struct TrainingResult {

@@ -4,6 +4,8 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "Simulations.h"
 #include "store/RunStore.h"
@@ -194,6 +196,94 @@ class TestTraining : public QObject {
     listener.stop = &stop;
     const TrainingResult result = session.run(stop, &listener);
     QCOMPARE(result.status, RunStatus::Interrupted);
+    QCOMPARE(store.getRun(session.runId()).status, RunStatus::Interrupted);
+    QVERIFY(store.latestCheckpoint(session.runId()).has_value());
+  }
+
+  void listenerSeesEveryPolicyUpdate() {
+    QTemporaryDir dir;
+    RunStore store(dir.filePath("runs.sqlite").toStdString());
+    TrainingSession session(TrainConfig::fromJson(smallWalkerConfig()), &store, "hooks");
+    struct Recorder : TrainingListener {
+      int updates = 0;
+      int waits = 0;
+      std::vector<uint8_t> lastPolicy;
+      void onPolicyUpdated(const Policy& policy) override {
+        ++updates;
+        lastPolicy = policy.serialize();
+      }
+      void waitWhilePaused(const std::atomic<bool>&) override { ++waits; }
+    } listener;
+    std::atomic<bool> stop{false};
+    const TrainingResult result = session.run(stop, &listener);
+    QCOMPARE(result.status, RunStatus::Finished);
+    // 1024 steps of 2 envs x 64 steps: 8 iterations, each preceded by a pause check.
+    QCOMPARE(listener.updates, 8);
+    QCOMPARE(listener.waits, 8);
+    // The last policy seen is the one the final checkpoint stored.
+    const auto latest = store.latestCheckpoint(session.runId());
+    QVERIFY(latest.has_value());
+    QVERIFY(store.loadCheckpoint(latest->id).policy == listener.lastPolicy);
+  }
+
+  void pausedTimeDoesNotCountTowardTheMinutesBudget() {
+    nlohmann::json config = smallWalkerConfig();
+    config["budget"] = {{"minutes", 0.01}};  // 0.6 s of training
+    config["eval"] = {{"every_steps", 1000000}, {"episodes", 1}, {"final_episodes", 1}};
+    TrainingSession session(TrainConfig::fromJson(config), nullptr, "paused");
+    struct PauseOnce : TrainingListener {
+      int waits = 0;
+      uint64_t stepsBeforePause = 0;
+      std::vector<TrainingProgress> progress;
+      void onProgress(const TrainingProgress& p) override { progress.push_back(p); }
+      void waitWhilePaused(const std::atomic<bool>&) override {
+        // A 1.5 s pause after the second iteration: longer than the whole budget.
+        if (++waits == 3) {
+          stepsBeforePause = progress.back().steps;
+          std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        }
+      }
+    } listener;
+    std::atomic<bool> stop{false};
+    const auto start = std::chrono::steady_clock::now();
+    const TrainingResult result = session.run(stop, &listener);
+    const double realSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    QCOMPARE(result.status, RunStatus::Finished);
+    QVERIFY(listener.waits >= 3);
+    // Training went on after the pause, and the pause is not in the reported training time.
+    QVERIFY2(result.steps > listener.stepsBeforePause,
+             qPrintable(QString("%1 steps, %2 before the pause").arg(result.steps).arg(listener.stepsBeforePause)));
+    QVERIFY2(result.wallSeconds < realSeconds - 1.4,
+             qPrintable(QString("training %1 s of %2 s").arg(result.wallSeconds).arg(realSeconds)));
+    // Progress right after the pause leaves it out: the budget is not spent, the ETA is positive.
+    const TrainingProgress& afterPause = listener.progress.at(2);
+    QVERIFY2(afterPause.wallSeconds < 1.0, qPrintable(QString::number(afterPause.wallSeconds)));
+    QVERIFY(afterPause.fractionDone < 1.0);
+    QVERIFY(afterPause.etaSeconds > 0.0);
+  }
+
+  void stopDuringPauseInterruptsWithoutAnotherUpdate() {
+    QTemporaryDir dir;
+    RunStore store(dir.filePath("runs.sqlite").toStdString());
+    nlohmann::json config = smallWalkerConfig();
+    config["budget"] = {{"minutes", 10}};
+    TrainingSession session(TrainConfig::fromJson(config), &store, "stopped while paused");
+    struct StopWhilePaused : TrainingListener {
+      std::atomic<bool>* stopFlag = nullptr;
+      int updates = 0;
+      int waits = 0;
+      void onPolicyUpdated(const Policy&) override { ++updates; }
+      void waitWhilePaused(const std::atomic<bool>&) override {
+        // The user stops a paused run: the wait must end, and no iteration may follow.
+        if (++waits == 3) stopFlag->store(true);
+      }
+    } listener;
+    std::atomic<bool> stop{false};
+    listener.stopFlag = &stop;
+    const TrainingResult result = session.run(stop, &listener);
+    QCOMPARE(result.status, RunStatus::Interrupted);
+    QCOMPARE(listener.updates, 2);
     QCOMPARE(store.getRun(session.runId()).status, RunStatus::Interrupted);
     QVERIFY(store.latestCheckpoint(session.runId()).has_value());
   }
