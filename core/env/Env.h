@@ -27,6 +27,7 @@ struct EnvSpec {
   TaskSpace tasks;                       // what a curriculum samples and a user edits
   int maxEpisodeSteps = 1000;            // truncation limit
   double successReturn = 0.0;            // an episode whose return exceeds this is a success
+  double secondsPerStep = 1.0 / 60.0;    // simulated seconds per env step, so viewers play at real time
 };
 
 struct StepStatus {

@@ -157,6 +157,7 @@ WalkerEnv::WalkerEnv(const WalkerConfig& config)
       break;
   }
   spec_.successReturn = 230.0;
+  spec_.secondsPerStep = 1.0 / kFps;
   observation_.assign(embodiment_.observationSize(), 0.0f);
   actionLog_.reserve(static_cast<size_t>(spec_.maxEpisodeSteps) * embodiment_.numMotors());
 }

@@ -1,7 +1,12 @@
 // Playback machinery on the offscreen platform: PlaybackClock arithmetic (the
 // speed ladder, fraction carrying at 1/8x, 8x, pause, the max-speed budget,
 // clamping at both ends, stalls) and PlaybackBar signals driven by QTest clicks
-// (setters never emit; the timeline emits only for user moves).
+// (setters never emit; the timeline emits only for user moves), and the
+// LiveViewer's logic without OpenGL: the message widget instead of a GL view,
+// stepping advances the runner, per-step values and overlay lines, speed and
+// play state pushed to the bar, the policy source polled at episode starts,
+// timer-driven playback, and bad env / config / task / policy reported in the
+// viewer without a throw.
 #include <QLabel>
 #include <QSignalSpy>
 #include <QSlider>
@@ -10,11 +15,32 @@
 
 #include <cmath>
 #include <limits>
+#include <memory>
 
+#include "train/Evaluator.h"
+
+#include "widgets/LiveViewer.h"
 #include "widgets/PlaybackBar.h"
 #include "widgets/PlaybackClock.h"
+#include "widgets/SimView.h"
 
 using namespace palaestra;
+
+namespace {
+
+std::shared_ptr<const Policy> walkerPolicy(const LiveViewer& viewer, uint64_t initSeed) {
+  const EnvSpec& spec = viewer.runner()->env().spec();
+  return std::make_shared<const Policy>(spec.observationSpace, spec.actionSpace,
+                                        PolicyArchitecture{}, initSeed);
+}
+
+double stepValue(const LiveViewer& viewer, const QString& name) {
+  for (const auto& [key, value] : viewer.stepValues())
+    if (key == name) return value;
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace
 
 class TestPlayback : public QObject {
   Q_OBJECT
@@ -176,6 +202,148 @@ class TestPlayback : public QObject {
     QVERIFY(!bar.timelineVisible());
     QVERIFY(bar.timelineSlider()->isHidden());
     QVERIFY(bar.frameLabel()->isHidden());
+  }
+
+  void viewerWithoutGlShowsMessage() {
+    LiveViewer viewer;
+    QVERIFY(!viewer.glProblem().isEmpty());  // offscreen: no OpenGL
+    QVERIFY(viewer.simView() == nullptr);
+    QVERIFY(!viewer.watching());
+    QCOMPARE(viewer.overlayLines(), QStringList{QStringLiteral("not watching")});
+    viewer.resize(500, 400);
+    viewer.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&viewer));
+    const QImage image = viewer.grab().toImage();
+    // The message panel's dark fill near the top-left of the view area.
+    QCOMPARE(image.pixelColor(5, 5), QColor(48, 48, 52));
+    QVERIFY(viewer.bar()->timelineSlider()->isHidden());
+    QVERIFY(!viewer.bar()->stepBackButton()->isEnabled());
+    QVERIFY(!viewer.bar()->playButton()->isEnabled());
+  }
+
+  void viewerStepsAndReportsValues() {
+    LiveViewer viewer;
+    QSignalSpy changed(&viewer, &LiveViewer::stepValuesChanged);
+    viewer.watch("walker", nlohmann::json::object(), {}, 5);
+    QVERIFY2(viewer.watching(), qPrintable(viewer.errorMessage()));
+    QVERIFY(viewer.errorMessage().isEmpty());
+    QCOMPARE(viewer.clock().secondsPerStep(), 1.0 / 50.0);  // the walker's step
+    QVERIFY(viewer.bar()->playing());
+    QVERIFY(!viewer.clock().paused());
+    QCOMPARE(viewer.runner()->episodeSeed(), evalEpisodeSeed(5, 0));
+    viewer.setPolicy(walkerPolicy(viewer, 3));
+    QVERIFY(viewer.runner()->policy());
+
+    changed.clear();
+    viewer.stepForward();
+    QVERIFY(viewer.clock().paused());  // single stepping pauses
+    QVERIFY(!viewer.bar()->playing());
+    QCOMPARE(viewer.runner()->episodeStep(), 1);
+    QVERIFY(changed.count() >= 1);
+    QTest::mouseClick(viewer.bar()->stepForwardButton(), Qt::LeftButton);
+    QCOMPARE(viewer.runner()->episodeStep(), 2);
+
+    QCOMPARE(stepValue(viewer, "step"), 2.0);
+    QCOMPARE(stepValue(viewer, "reward"), viewer.runner()->lastReward());
+    QCOMPARE(stepValue(viewer, "return so far"), viewer.runner()->episodeReturn());
+    QCOMPARE(stepValue(viewer, "episode"), 0.0);
+    QCOMPARE(stepValue(viewer, "speed"), 1.0);
+
+    QStringList lines = viewer.overlayLines();
+    QCOMPARE(lines.first(), QStringLiteral("step 2"));
+    QVERIFY(lines.last().startsWith(QStringLiteral("speed 1x")));
+    QVERIFY(!lines.join('|').contains(QStringLiteral("reward")));
+    viewer.rewardCheck()->setChecked(true);
+    lines = viewer.overlayLines();
+    QVERIFY(lines.join('|').contains(QStringLiteral("reward ")));
+
+    QTest::mouseClick(viewer.bar()->fasterButton(), Qt::LeftButton);
+    QCOMPARE(viewer.bar()->speedLabel()->text(), QStringLiteral("2x"));
+    QCOMPARE(stepValue(viewer, "speed"), 2.0);
+    viewer.slower();
+    viewer.slower();
+    QCOMPARE(viewer.bar()->speedLabel()->text(), QStringLiteral("1/2x"));
+    for (int i = 0; i < 10; ++i) viewer.faster();
+    QCOMPARE(viewer.bar()->speedLabel()->text(), QStringLiteral("max"));
+    QVERIFY(std::isinf(stepValue(viewer, "speed")));
+
+    viewer.stop();
+    QVERIFY(!viewer.watching());
+    QVERIFY(viewer.stepValues().isEmpty());
+  }
+
+  void viewerPlaysOnTheTimer() {
+    LiveViewer viewer;
+    viewer.watch("walker", nlohmann::json::object(), {}, 1);
+    QVERIFY(viewer.watching());
+    viewer.clock().setSpeedIndex(PlaybackClock::speedCount() - 1);  // max
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.runner()->episodeStep() > 20 ||
+                                 viewer.runner()->episodesFinished() > 0, 5000);
+    QTest::mouseClick(viewer.bar()->playButton(), Qt::LeftButton);  // pause
+    QVERIFY(viewer.clock().paused());
+    const int step = viewer.runner()->episodeStep();
+    QTest::qWait(100);
+    QCOMPARE(viewer.runner()->episodeStep(), step);  // paused: nothing simulated
+    viewer.togglePlay();
+    QVERIFY(viewer.bar()->playing());
+  }
+
+  void viewerPollsThePolicySource() {
+    LiveViewer viewer;
+    viewer.watch("walker", nlohmann::json::object(), {}, 2);
+    auto first = walkerPolicy(viewer, 1);
+    auto second = walkerPolicy(viewer, 2);
+    int calls = 0;
+    std::shared_ptr<const Policy> latest = first;
+    viewer.setPolicySource([&] {
+      ++calls;
+      return latest;
+    });
+    QCOMPARE(calls, 1);
+    QCOMPARE(viewer.runner()->policy(), first);
+    viewer.clock().setPaused(true);
+    latest = second;
+    // Within the episode (and under a second) the policy stays; the next episode gets the new one.
+    const int callsBefore = calls;
+    while (viewer.runner()->episodesFinished() == 0) {
+      viewer.stepForward();
+      if (viewer.runner()->episodesFinished() == 0) QCOMPARE(viewer.runner()->policy(), first);
+    }
+    QVERIFY(calls > callsBefore);
+    QCOMPARE(viewer.runner()->policy(), second);
+    viewer.setPolicySource({});
+  }
+
+  void viewerReportsBadInput() {
+    LiveViewer viewer;
+    viewer.watch("no_such_env", nlohmann::json::object(), {}, 1);
+    QVERIFY(!viewer.watching());
+    QVERIFY2(viewer.errorMessage().contains(QStringLiteral("unknown env 'no_such_env'")) &&
+                 viewer.errorMessage().contains(QStringLiteral("walker")),
+             qPrintable(viewer.errorMessage()));
+
+    viewer.watch("walker", nlohmann::json{{"terrain", "lava"}}, {}, 1);
+    QVERIFY(!viewer.watching());
+    QVERIFY2(viewer.errorMessage().contains(QStringLiteral("lava")), qPrintable(viewer.errorMessage()));
+
+    viewer.watch("walker", nlohmann::json::object(), {1.0, 2.0}, 1);
+    QVERIFY(!viewer.watching());
+    QVERIFY2(viewer.errorMessage().contains(QStringLiteral("task")), qPrintable(viewer.errorMessage()));
+
+    viewer.watch("walker", nlohmann::json::object(), {}, 1);
+    QVERIFY(viewer.watching());
+    QVERIFY(viewer.errorMessage().isEmpty());
+    viewer.setPolicy(std::make_shared<const Policy>(Space::box(3, -1.0f, 1.0f),
+                                                    Space::box(2, -1.0f, 1.0f),
+                                                    PolicyArchitecture{}, 1));
+    QVERIFY2(viewer.errorMessage().contains(QStringLiteral("Policy refused")),
+             qPrintable(viewer.errorMessage()));
+    QVERIFY(!viewer.runner()->policy());
+    viewer.setTask({0.5});
+    QVERIFY2(viewer.errorMessage().contains(QStringLiteral("Task refused")),
+             qPrintable(viewer.errorMessage()));
+    viewer.stepForward();  // still usable
+    QCOMPARE(viewer.runner()->episodeStep(), 1);
   }
 };
 
