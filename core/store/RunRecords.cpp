@@ -6,6 +6,7 @@ namespace palaestra {
 
 std::string runStatusName(RunStatus status) {
   switch (status) {
+    case RunStatus::Queued: return "queued";
     case RunStatus::Running: return "running";
     case RunStatus::Finished: return "finished";
     case RunStatus::Interrupted: return "interrupted";
@@ -15,12 +16,13 @@ std::string runStatusName(RunStatus status) {
 }
 
 RunStatus runStatusFromName(const std::string& name) {
+  if (name == "queued") return RunStatus::Queued;
   if (name == "running") return RunStatus::Running;
   if (name == "finished") return RunStatus::Finished;
   if (name == "interrupted") return RunStatus::Interrupted;
   if (name == "failed") return RunStatus::Failed;
   throw ConfigError("unknown run status '" + name +
-                    "' (expected running, finished, interrupted or failed)");
+                    "' (expected queued, running, finished, interrupted or failed)");
 }
 
 std::string episodeKindName(EpisodeKind kind) {

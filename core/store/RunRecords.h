@@ -12,12 +12,12 @@
 
 namespace palaestra {
 
-/// Lifecycle of a training run.
-enum class RunStatus { Running, Finished, Interrupted, Failed };
+/// Lifecycle of a training run. Queued: created, waiting for free cores to start.
+enum class RunStatus { Queued, Running, Finished, Interrupted, Failed };
 
-/// "running", "finished", "interrupted" or "failed".
+/// "queued", "running", "finished", "interrupted" or "failed".
 std::string runStatusName(RunStatus status);
-/// Parses a status name; throws ConfigError naming the text if it is none of the four.
+/// Parses a status name; throws ConfigError naming the text if it is none of the five.
 RunStatus runStatusFromName(const std::string& name);
 
 /// Why an episode was recorded: during training or by an evaluation.
@@ -28,7 +28,7 @@ std::string episodeKindName(EpisodeKind kind);
 /// Parses "train" / "eval"; throws ConfigError naming the text otherwise.
 EpisodeKind episodeKindFromName(const std::string& name);
 
-/// What the caller supplies to create a run; the store adds id, times and status.
+/// What the caller supplies to create a run; the store adds id and times.
 struct NewRun {
   std::string name;                               // user-facing label, e.g. "walker-ppo-3"
   std::string env;                                // registry name of the env
@@ -36,6 +36,8 @@ struct NewRun {
   uint64_t seed = 0;                              // master seed of the run
   std::string codeVersion = PALAESTRA_GIT_VERSION;  // `git describe` of the code that trained it
   std::string notes;                              // free text
+  RunStatus status = RunStatus::Running;          // Queued: startedAt stays unset until
+                                                  // updateRun sets it when the run starts
 };
 
 /// A run as stored.
@@ -47,11 +49,12 @@ struct RunInfo {
   uint64_t seed = 0;
   std::string codeVersion;
   double createdAt = 0.0;             // wall time, seconds since the Unix epoch
-  std::optional<double> startedAt;    // set at creation; updateRun may move it (resume)
+  std::optional<double> startedAt;    // set at creation unless queued; updateRun may move it
   std::optional<double> endedAt;      // unset while running
   RunStatus status = RunStatus::Running;
   int64_t steps = 0;                  // env steps trained so far
   std::string notes;
+  std::vector<std::string> tags;      // short labels, trimmed, non-empty, no commas
 };
 
 /// Fields of a run to change; unset fields stay as they are.

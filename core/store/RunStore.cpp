@@ -1,5 +1,6 @@
 #include "store/RunStore.h"
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <cmath>
@@ -183,9 +184,20 @@ constexpr const char* kInsertMetricSql =
 
 constexpr const char* kRunColumns =
     "id, name, env, config_json, seed, code_version, created_at, started_at, ended_at, status,"
-    " steps, notes";
+    " steps, notes, tags_json";
 
-RunInfo readRun(const SqliteStatement& s) {
+std::vector<std::string> tagsFromJson(const std::string& text) {
+  const json array = json::parse(text);
+  if (!array.is_array()) throw std::invalid_argument("expected an array, got " + array.dump());
+  std::vector<std::string> tags;
+  for (const auto& tag : array) {
+    if (!tag.is_string()) throw std::invalid_argument("expected a string, got " + tag.dump());
+    tags.push_back(tag.get<std::string>());
+  }
+  return tags;
+}
+
+RunInfo readRun(const SqliteStatement& s, const std::string& path) {
   RunInfo run;
   run.id = s.columnInt(0);
   run.name = s.columnText(1);
@@ -199,6 +211,12 @@ RunInfo readRun(const SqliteStatement& s) {
   run.status = runStatusFromName(s.columnText(9));
   run.steps = s.columnInt(10);
   run.notes = s.columnText(11);
+  try {
+    run.tags = tagsFromJson(s.columnText(12));
+  } catch (const std::exception& error) {
+    throw StoreError("tags of run " + std::to_string(run.id) + " in " + path + " are corrupt: " +
+                     error.what());
+  }
   return run;
 }
 
@@ -224,6 +242,26 @@ constexpr const char* kEpisodeSummaryColumns =
 }  // namespace
 
 // ---------------------------------------------------------------------------
+
+std::vector<std::string> normalizedTags(const std::vector<std::string>& tags) {
+  std::vector<std::string> result;
+  for (const std::string& tag : tags) {
+    const size_t first = tag.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) {
+      throw ConfigError("a tag is empty (tags must have at least one visible character)");
+    }
+    const size_t last = tag.find_last_not_of(" \t\r\n");
+    std::string trimmed = tag.substr(first, last - first + 1);
+    // Commas separate tags wherever they are edited or shown as one text.
+    if (trimmed.find(',') != std::string::npos) {
+      throw ConfigError("tag '" + trimmed + "' contains a comma (commas separate tags)");
+    }
+    if (std::find(result.begin(), result.end(), trimmed) == result.end()) {
+      result.push_back(std::move(trimmed));
+    }
+  }
+  return result;
+}
 
 class RunStore::Impl {
  public:
@@ -438,6 +476,20 @@ class RunStore::Impl {
   }
 
   void migrate() {
+    // Rebuilding a table (migration 3) drops it; with foreign keys on, that
+    // would cascade-delete every row referring to it. The pragma is a no-op
+    // inside a transaction, so it is switched off around it.
+    db_->exec("PRAGMA foreign_keys = OFF");
+    struct ForeignKeysBackOn {
+      SqliteConnection& db;
+      ~ForeignKeysBackOn() {
+        try {
+          db.exec("PRAGMA foreign_keys = ON");
+        } catch (...) {
+          // Only reachable if the connection is unusable; opening then fails anyway.
+        }
+      }
+    } foreignKeysBackOn{*db_};
     SqliteTransaction transaction(*db_, "BEGIN IMMEDIATE");
     // Read again under the lock: another process may have migrated meanwhile.
     const int64_t version = db_->queryInt("PRAGMA user_version");
@@ -730,14 +782,19 @@ int64_t RunStore::createRun(const NewRun& run) {
     SqliteStatement s(*impl_->db_,
                       "INSERT INTO runs (name, env, config_json, seed, code_version, created_at,"
                       " started_at, status, steps, notes)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 'running', 0, ?7)");
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)");
     s.bind(1, run.name);
     s.bind(2, run.env);
     s.bind(3, run.configJson);
     s.bind(4, toStored(run.seed));
     s.bind(5, run.codeVersion);
-    s.bind(6, nowSeconds());
-    s.bind(7, run.notes);
+    const double now = nowSeconds();
+    s.bind(6, now);
+    // A queued run has not started: updateRun sets startedAt when it does.
+    if (run.status == RunStatus::Queued) s.bindNull(7);
+    else s.bind(7, now);
+    s.bind(8, runStatusName(run.status));
+    s.bind(9, run.notes);
     s.run();
     const int64_t id = impl_->db_->lastInsertId();
     impl_->rememberRun(id);
@@ -752,7 +809,7 @@ std::vector<RunInfo> RunStore::listRuns() const {
   try {
     SqliteStatement s(*impl_->db_, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id");
     std::vector<RunInfo> runs;
-    while (s.step()) runs.push_back(readRun(s));
+    while (s.step()) runs.push_back(readRun(s, impl_->path_));
     return runs;
   } catch (const SqliteError& e) {
     impl_->throwTranslated(e, "listing runs");
@@ -768,7 +825,7 @@ RunInfo RunStore::getRun(int64_t runId) const {
     if (!s.step()) {
       throw NotFoundError("no run with id " + std::to_string(runId) + " in " + impl_->path_);
     }
-    return readRun(s);
+    return readRun(s, impl_->path_);
   } catch (const SqliteError& e) {
     impl_->throwTranslated(e, "reading run " + std::to_string(runId));
   }
@@ -805,6 +862,11 @@ void RunStore::renameRun(int64_t runId, const std::string& name) {
 void RunStore::setNotes(int64_t runId, const std::string& notes) {
   impl_->setRunText(runId, "UPDATE runs SET notes = ?2 WHERE id = ?1", notes,
                     "writing notes of run");
+}
+
+void RunStore::setTags(int64_t runId, const std::vector<std::string>& tags) {
+  impl_->setRunText(runId, "UPDATE runs SET tags_json = ?2 WHERE id = ?1",
+                    json(normalizedTags(tags)).dump(), "writing tags of run");
 }
 
 void RunStore::deleteRun(int64_t runId) {

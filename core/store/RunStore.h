@@ -30,6 +30,10 @@
 
 namespace palaestra {
 
+/// `tags` trimmed, duplicates dropped (first kept); throws ConfigError for an empty tag or one
+/// containing a comma. What setTags stores; editors use it to validate before saving.
+std::vector<std::string> normalizedTags(const std::vector<std::string>& tags);
+
 class RunStore {
  public:
   /// How to open the file.
@@ -70,7 +74,7 @@ class RunStore {
 
   // ---- runs (synchronous) ----
 
-  /// Creates a run with status running, created and started now; returns its id.
+  /// Creates a run with `run.status`, created now and started now unless queued; returns its id.
   int64_t createRun(const NewRun& run);
   /// All runs, oldest first.
   std::vector<RunInfo> listRuns() const;
@@ -82,6 +86,9 @@ class RunStore {
   void renameRun(int64_t runId, const std::string& name);
   /// Replaces a run's notes; throws NotFoundError for an unknown run.
   void setNotes(int64_t runId, const std::string& notes);
+  /// Replaces a run's tags: each is trimmed, duplicates dropped, order kept; throws ConfigError
+  /// for an empty tag or one containing a comma, NotFoundError for an unknown run.
+  void setTags(int64_t runId, const std::vector<std::string>& tags);
   /// Deletes a run with its metrics, checkpoints and episodes (after flushing the queue).
   void deleteRun(int64_t runId);
 

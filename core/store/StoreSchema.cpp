@@ -71,12 +71,44 @@ ALTER TABLE runs ADD COLUMN notes TEXT NOT NULL DEFAULT '';
 CREATE INDEX episodes_by_checkpoint ON episodes (checkpoint_id);
 )sql";
 
+// Version 3: the status 'queued' (a run waiting for free cores) and tags on
+// runs (a JSON array of strings). SQLite cannot alter a CHECK constraint, so
+// the runs table is rebuilt under a new name and renamed back, keeping every
+// id and row. The migration runs with foreign keys off (see RunStore's
+// migrate): with them on, dropping runs would cascade-delete every metric,
+// checkpoint and episode.
+constexpr const char* kQueuedStatusAndTags = R"sql(
+CREATE TABLE runs_v3 (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  env TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  code_version TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  started_at REAL,
+  ended_at REAL,
+  status TEXT NOT NULL
+    CHECK (status IN ('queued', 'running', 'finished', 'interrupted', 'failed')),
+  steps INTEGER NOT NULL DEFAULT 0,
+  notes TEXT NOT NULL DEFAULT '',
+  tags_json TEXT NOT NULL DEFAULT '[]'
+);
+INSERT INTO runs_v3 (id, name, env, config_json, seed, code_version, created_at, started_at,
+                     ended_at, status, steps, notes)
+  SELECT id, name, env, config_json, seed, code_version, created_at, started_at, ended_at,
+         status, steps, notes FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_v3 RENAME TO runs;
+)sql";
+
 }  // namespace
 
 const std::vector<StoreMigration>& storeMigrations() {
   static const std::vector<StoreMigration> migrations = {
       {1, "initial schema: runs, metrics, checkpoints, episodes", kInitialSchema},
       {2, "runs.notes; index episodes by checkpoint", kNotesAndCheckpointIndex},
+      {3, "runs.status may be 'queued'; runs.tags_json", kQueuedStatusAndTags},
   };
   return migrations;
 }

@@ -449,7 +449,7 @@ class TestRunStore : public QObject {
       ep.run();
     }
     RunStore store(path, RunStore::OpenMode::OpenExisting, fastOptions());
-    QCOMPARE(countRows(path, "PRAGMA user_version"), int64_t{2});
+    QCOMPARE(countRows(path, "PRAGMA user_version"), int64_t{RunStore::currentSchemaVersion()});
     QCOMPARE(countRows(path, "SELECT count(*) FROM sqlite_master WHERE name = 'episodes_by_checkpoint'"),
              int64_t{1});
     const RunInfo run = store.getRun(1);
@@ -461,8 +461,176 @@ class TestRunStore : public QObject {
     QCOMPARE(store.metrics(1, std::string("train/return")).size(), size_t{2});
     QVERIFY(store.loadCheckpoint(1).policy == policy);
     compareRecords(store.loadEpisode(1).record, record);
+    QVERIFY(run.tags.empty());
     store.setNotes(1, "migrated");
     QCOMPARE(store.getRun(1).notes, std::string("migrated"));
+  }
+
+  // Version 3 rebuilds the runs table to widen its status CHECK: every row and
+  // id must survive, and the other tables' foreign keys must still cascade.
+  void migratesHandMadeVersion2StoreKeepingIdsAndRows() {
+    const std::string path = freshPath();
+    const std::vector<uint8_t> policy = {1, 2, 3, 4};
+    std::mt19937_64 rng(5);
+    const EpisodeRecord record = randomEpisode(rng, 4, 3);
+    {
+      // The version-2 schema exactly as Palaestra wrote it (frozen here on purpose).
+      SqliteConnection raw(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+      raw.exec(R"sql(
+        PRAGMA journal_mode = WAL;
+        BEGIN;
+        CREATE TABLE runs (id INTEGER PRIMARY KEY, name TEXT NOT NULL, env TEXT NOT NULL,
+          config_json TEXT NOT NULL, seed INTEGER NOT NULL, code_version TEXT NOT NULL,
+          created_at REAL NOT NULL, started_at REAL, ended_at REAL,
+          status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'interrupted', 'failed')),
+          steps INTEGER NOT NULL DEFAULT 0, notes TEXT NOT NULL DEFAULT '');
+        CREATE TABLE metrics (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          step INTEGER NOT NULL, wall_time REAL NOT NULL, name TEXT NOT NULL, value REAL);
+        CREATE INDEX metrics_by_run_name_step ON metrics (run_id, name, step);
+        CREATE TABLE checkpoints (id INTEGER PRIMARY KEY,
+          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          step INTEGER NOT NULL, created_at REAL NOT NULL, policy BLOB NOT NULL,
+          policy_size INTEGER NOT NULL, meta_json TEXT NOT NULL DEFAULT '{}');
+        CREATE INDEX checkpoints_by_run_step ON checkpoints (run_id, step);
+        CREATE TABLE episodes (id INTEGER PRIMARY KEY,
+          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          checkpoint_id INTEGER REFERENCES checkpoints(id) ON DELETE SET NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('train', 'eval')), env_index INTEGER NOT NULL,
+          episode_index INTEGER NOT NULL, task_json TEXT NOT NULL, seed INTEGER NOT NULL,
+          length INTEGER NOT NULL, action_size INTEGER NOT NULL, episode_return REAL,
+          slot_returns_json TEXT NOT NULL, outcome TEXT NOT NULL, info_json TEXT NOT NULL,
+          terminated INTEGER NOT NULL, truncated INTEGER NOT NULL, actions BLOB NOT NULL,
+          hashes BLOB NOT NULL, created_at REAL NOT NULL);
+        CREATE INDEX episodes_by_run_kind ON episodes (run_id, kind);
+        CREATE INDEX episodes_by_checkpoint ON episodes (checkpoint_id);
+        INSERT INTO runs VALUES (3, 'kept', 'walker', '{"lr":0.001}', 42, 'v0.1',
+          1700000000.0, 1700000001.0, 1700003600.0, 'finished', 5000, 'keep me');
+        INSERT INTO runs VALUES (7, 'crashed', 'walker', '{}', 43, 'v0.1',
+          1700000010.0, NULL, NULL, 'failed', 12, '');
+        INSERT INTO metrics VALUES (3, 100, 1700000100.0, 'train/return', 12.5);
+        INSERT INTO metrics VALUES (3, 200, 1700000200.0, 'train/return', NULL);
+        INSERT INTO metrics VALUES (7, 10, 1700000110.0, 'loss/value', 0.5);
+        PRAGMA user_version = 2;
+        PRAGMA application_id = 1346456641;
+        COMMIT;
+      )sql");
+      const auto frame = compressBytes(policy);
+      SqliteStatement ck(raw, "INSERT INTO checkpoints VALUES (5, 7, 12, 1700000200.0, ?1, 4, '{}')");
+      ck.bind(1, std::span<const uint8_t>(frame));
+      ck.run();
+      const auto actions = compressBytes(std::span<const uint8_t>(
+          reinterpret_cast<const uint8_t*>(record.actions.data()), record.actions.size() * 4));
+      const auto hashes = compressBytes(std::span<const uint8_t>(
+          reinterpret_cast<const uint8_t*>(record.hashes.data()), record.hashes.size() * 8));
+      SqliteStatement ep(raw,
+                         "INSERT INTO episodes VALUES (9, 7, 5, 'train', 7, -9223372036854763463,"
+                         " '[0.30000000000000004,-0.0,5e-324,1e+308,3.0]', ?1, 4, 3, ?2, ?3,"
+                         " 'fell', '[[\"distance\",12.345678901234567],[\"best\",\"inf\"],"
+                         "[\"distance\",-0.0]]', 1, 0, ?4, ?5, 1700000300.0)");
+      ep.bind(1, static_cast<int64_t>(record.seed));
+      ep.bind(2, record.slotReturns[0]);
+      ep.bind(3, nlohmann::json(record.slotReturns).dump());
+      ep.bind(4, std::span<const uint8_t>(actions));
+      ep.bind(5, std::span<const uint8_t>(hashes));
+      ep.run();
+    }
+    {
+      RunStore store(path, RunStore::OpenMode::OpenExisting, fastOptions());
+      QCOMPARE(countRows(path, "PRAGMA user_version"), int64_t{RunStore::currentSchemaVersion()});
+      QCOMPARE(countRows(path, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'runs_v%'"),
+               int64_t{0});
+      const auto runs = store.listRuns();
+      QCOMPARE(runs.size(), size_t{2});
+      QCOMPARE(runs[0].id, int64_t{3});
+      QCOMPARE(runs[0].name, std::string("kept"));
+      QCOMPARE(runs[0].notes, std::string("keep me"));
+      QCOMPARE(runs[0].status, RunStatus::Finished);
+      QVERIFY(runs[0].startedAt && *runs[0].startedAt == 1700000001.0);
+      QVERIFY(runs[0].tags.empty());
+      QCOMPARE(runs[1].id, int64_t{7});
+      QCOMPARE(runs[1].status, RunStatus::Failed);
+      QVERIFY(!runs[1].startedAt.has_value());
+      QCOMPARE(runs[1].steps, int64_t{12});
+      const auto metrics = store.metrics(3, std::string("train/return"));
+      QCOMPARE(metrics.size(), size_t{2});
+      QVERIFY(std::isnan(metrics[1].value));
+      QCOMPARE(store.metrics(7).size(), size_t{1});
+      QVERIFY(store.loadCheckpoint(5).policy == policy);
+      const StoredEpisode episode = store.loadEpisode(9);
+      QCOMPARE(episode.runId, int64_t{7});
+      QCOMPARE(episode.checkpointId, std::optional<int64_t>(5));
+      compareRecords(episode.record, record);
+
+      // The widened CHECK takes 'queued'; a new run gets the next id.
+      NewRun queued = sampleRun("waiting");
+      queued.status = RunStatus::Queued;
+      const int64_t id = store.createRun(queued);
+      QCOMPARE(id, int64_t{8});
+      QCOMPARE(store.getRun(id).status, RunStatus::Queued);
+      store.setTags(3, {"baseline"});
+      QCOMPARE(store.getRun(3).tags, std::vector<std::string>{"baseline"});
+
+      // Foreign keys still point at the rebuilt table and cascade.
+      store.deleteRun(7);
+    }
+    QCOMPARE(countRows(path, "SELECT count(*) FROM metrics WHERE run_id = 7"), int64_t{0});
+    QCOMPARE(countRows(path, "SELECT count(*) FROM checkpoints"), int64_t{0});
+    QCOMPARE(countRows(path, "SELECT count(*) FROM episodes"), int64_t{0});
+    QCOMPARE(countRows(path, "SELECT count(*) FROM metrics WHERE run_id = 3"), int64_t{2});
+    QCOMPARE(countRows(path, "SELECT count(*) FROM pragma_foreign_key_check"), int64_t{0});
+    // Writing a metric for a missing run is refused: foreign keys are on again.
+    SqliteConnection raw(path, SQLITE_OPEN_READWRITE);
+    raw.exec("PRAGMA foreign_keys = ON");
+    bool refused = false;
+    try {
+      raw.exec("INSERT INTO metrics VALUES (7, 1, 1.0, 'x', 1.0)");
+    } catch (const SqliteError& e) {
+      refused = e.primaryCode() == SQLITE_CONSTRAINT;
+    }
+    QVERIFY(refused);
+  }
+
+  void queuedRunStartsLater() {
+    const std::string path = freshPath();
+    RunStore store(path, RunStore::OpenMode::CreateOrOpen, fastOptions());
+    NewRun waiting = sampleRun("waiting");
+    waiting.status = RunStatus::Queued;
+    const int64_t id = store.createRun(waiting);
+    RunInfo run = store.getRun(id);
+    QCOMPARE(run.status, RunStatus::Queued);
+    QVERIFY(!run.startedAt.has_value());
+    QVERIFY(!run.endedAt.has_value());
+    store.updateRun(id, {.status = RunStatus::Running, .startedAt = run.createdAt + 3});
+    run = store.getRun(id);
+    QCOMPARE(run.status, RunStatus::Running);
+    QVERIFY(run.startedAt && sameBits(*run.startedAt, run.createdAt + 3));
+    QCOMPARE(runStatusName(RunStatus::Queued), std::string("queued"));
+    QCOMPARE(runStatusFromName("queued"), RunStatus::Queued);
+    QVERIFY(throwsWith<ConfigError>([] { runStatusFromName("waiting"); }, {"waiting", "queued"}));
+  }
+
+  void tagsAreTrimmedValidatedAndStored() {
+    const std::string path = freshPath();
+    {
+      RunStore store(path, RunStore::OpenMode::CreateOrOpen, fastOptions());
+      const int64_t id = store.createRun(sampleRun());
+      QVERIFY(store.getRun(id).tags.empty());
+      store.setTags(id, {"  baseline ", "lr-sweep", "baseline", "ünïcode tag"});
+      QCOMPARE(store.getRun(id).tags,
+               (std::vector<std::string>{"baseline", "lr-sweep", "ünïcode tag"}));
+      QVERIFY(throwsWith<ConfigError>([&] { store.setTags(id, {"ok", "   "}); }, {"empty"}));
+      QVERIFY(throwsWith<ConfigError>([&] { store.setTags(id, {"a,b"}); }, {"'a,b'", "comma"}));
+      QVERIFY(throwsWith<NotFoundError>([&] { store.setTags(id + 100, {"x"}); },
+                                        {"no run with id"}));
+      // A refused change leaves the stored tags as they were.
+      QCOMPARE(store.getRun(id).tags.size(), size_t{3});
+      store.setTags(id, {});
+      QVERIFY(store.getRun(id).tags.empty());
+      store.setTags(id, {"kept"});
+    }
+    RunStore reopened(path, RunStore::OpenMode::OpenExisting, fastOptions());
+    QCOMPARE(reopened.listRuns().at(0).tags, std::vector<std::string>{"kept"});
+    QCOMPARE(normalizedTags({" a ", "b", "a"}), (std::vector<std::string>{"a", "b"}));
   }
 
   void refusesNewerSchemaUntouched() {
@@ -475,7 +643,8 @@ class TestRunStore : public QObject {
     for (auto mode : {RunStore::OpenMode::CreateOrOpen, RunStore::OpenMode::OpenExisting}) {
       QVERIFY(throwsWith<StoreError>(
           [&] { RunStore store(path, mode, fastOptions()); },
-          {path, "store schema version 99 is newer than this Palaestra (2); upgrade Palaestra"}));
+          {path, "store schema version 99 is newer than this Palaestra (" +
+                       std::to_string(RunStore::currentSchemaVersion()) + "); upgrade Palaestra"}));
     }
     QVERIFY(fileBytes(path) == before);
   }
