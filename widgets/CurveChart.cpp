@@ -7,14 +7,18 @@
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QMetaObject>
 #include <QTimer>
 #include <QToolTip>
 #include <QValueAxis>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <chrono>
 #include <exception>
+#include <future>
 #include <limits>
+#include <optional>
 
 #include "metrics/TimeWeightedEma.h"
 #include "store/RunStore.h"
@@ -33,6 +37,9 @@ const QColor kRunColours[] = {QColor(31, 119, 180),  QColor(255, 127, 14), QColo
 constexpr int64_t kBeforeFirstStep = std::numeric_limits<int64_t>::min();
 // Smoothing scale as a fraction of the plotted x span (W&B measures it the same way).
 constexpr double kXScaleFraction = 1e-3;
+// How far the x span may drift from the one the smoothing scale was fixed for before a live
+// update re-smooths every point (the look changes by less than the eye notices).
+constexpr double kXScaleSlack = 0.1;
 
 QString axisTitle(CurveChart::XAxis axis) {
   switch (axis) {
@@ -54,9 +61,12 @@ struct CurveChart::RunCurve {
   std::vector<double> wallTimes;
   std::vector<double> values;
   int64_t lastStep = kBeforeFirstStep;
+  double yMin = std::numeric_limits<double>::infinity();  // finite range of values
+  double yMax = -std::numeric_limits<double>::infinity();
   // Derived for the current x axis and smoothing.
   std::vector<double> x;
   std::vector<double> smoothed;
+  std::optional<TimeWeightedEmaAccumulator> ema;  // has smoothed every point of `smoothed`
   QLineSeries* raw = nullptr;
   QLineSeries* smooth = nullptr;
 };
@@ -95,9 +105,11 @@ CurveChart::CurveChart(QWidget* parent) : QWidget(parent) {
   showMessage(QStringLiteral("Open a run store to see learning curves."));
 }
 
-CurveChart::~CurveChart() = default;
+CurveChart::~CurveChart() { waitForAllLoads(); }
 
 void CurveChart::setStore(RunStore* store) {
+  // Loads still reading use the old store: let them finish before the caller may close it.
+  if (store != store_) waitForAllLoads();
   store_ = store;
   reload();
 }
@@ -217,9 +229,52 @@ void CurveChart::clearCurves() {
   curves_.clear();
 }
 
+struct CurveChart::LoadedCurves {
+  struct Run {
+    int64_t runId = 0;
+    QString name;
+    std::vector<MetricPoint> points;
+    QString problem;  // why the run could not be read; empty when it was
+  };
+  std::vector<Run> runs;
+  QString available;  // " Available: ..." metric names of the first run, for the no-points message
+};
+
+CurveChart::LoadedCurves CurveChart::readCurves(RunStore* store, QList<int64_t> runIds, std::string metric) {
+  LoadedCurves loaded;
+  for (int64_t runId : runIds) {
+    LoadedCurves::Run run;
+    run.runId = runId;
+    try {
+      run.name = QString::fromStdString(store->getRun(runId).name);
+      run.points = store->metricsAfterStep(runId, metric, kBeforeFirstStep);
+    } catch (const std::exception& e) {
+      run.problem = QString::fromUtf8(e.what());
+    }
+    loaded.runs.push_back(std::move(run));
+  }
+  const auto firstReadable = std::find_if(loaded.runs.begin(), loaded.runs.end(),
+                                          [](const LoadedCurves::Run& r) { return r.problem.isEmpty(); });
+  const bool anyPoints = std::any_of(loaded.runs.begin(), loaded.runs.end(),
+                                     [](const LoadedCurves::Run& r) { return !r.points.empty(); });
+  if (!anyPoints && firstReadable != loaded.runs.end()) {
+    try {
+      QStringList names;
+      for (const std::string& name : store->metricNames(firstReadable->runId)) names << QString::fromStdString(name);
+      loaded.available = names.isEmpty() ? QStringLiteral(" The run has no metrics yet.")
+                                         : QStringLiteral(" Available: %1.").arg(names.join(", "));
+    } catch (const std::exception& e) {
+      loaded.available = QStringLiteral(" ") + QString::fromUtf8(e.what());
+    }
+  }
+  return loaded;
+}
+
 void CurveChart::reload() {
   clearCurves();
   zoomed_ = false;
+  ++loadGeneration_;  // whatever is still reading is now stale
+  loading_ = false;
   if (!store_) {
     showMessage(QStringLiteral("Open a run store to see learning curves."));
   } else if (runIds_.isEmpty()) {
@@ -227,53 +282,83 @@ void CurveChart::reload() {
   } else if (metric_.isEmpty()) {
     showMessage(QStringLiteral("Choose a metric to plot."));
   } else {
-    QStringList problems;
-    for (int64_t runId : runIds_) {
-      auto curve = std::make_unique<RunCurve>();
-      curve->runId = runId;
-      curve->colour = kRunColours[curves_.size() % std::size(kRunColours)];
-      try {
-        curve->name = QString::fromStdString(store_->getRun(runId).name);
-        appendPoints(*curve, kBeforeFirstStep);
-      } catch (const std::exception& e) {
-        problems << QString::fromUtf8(e.what());
-        continue;
-      }
-      curves_.push_back(std::move(curve));
-    }
-    const bool anyPoints = std::any_of(curves_.begin(), curves_.end(),
-                                       [](const auto& c) { return !c->values.empty(); });
-    if (!problems.isEmpty()) {
-      showMessage(problems.join('\n'));
-    } else if (!anyPoints) {
-      QString available;
-      try {
-        QStringList names;
-        for (const std::string& name : store_->metricNames(curves_.front()->runId)) {
-          names << QString::fromStdString(name);
-        }
-        available = names.isEmpty() ? QStringLiteral(" The run has no metrics yet.")
-                                    : QStringLiteral(" Available: %1.").arg(names.join(", "));
-      } catch (const std::exception& e) {
-        available = QStringLiteral(" ") + QString::fromUtf8(e.what());
-      }
-      showMessage(QStringLiteral("No points of metric \"%1\" in the selected runs.%2").arg(metric_, available));
-    } else {
-      showMessage({});
-    }
+    showMessage(QStringLiteral("Loading curves..."));
+    if (pendingLoad_.valid()) olderLoads_.push_back(pendingLoad_);
+    std::erase_if(olderLoads_, [](const auto& load) {
+      return load.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    });
+    loading_ = true;
+    const quint64 generation = loadGeneration_;
+    pendingLoad_ = std::async(std::launch::async, [this, generation, store = store_, runIds = runIds_,
+                                                   metric = metric_.toStdString()] {
+                     auto loaded = std::make_shared<LoadedCurves>(readCurves(store, runIds, metric));
+                     // The chart outlives this task (its destructor waits), so `this` is valid here;
+                     // the queued call is dropped if the chart is deleted before it runs.
+                     QMetaObject::invokeMethod(this, [this, generation] { finishLoad(generation); },
+                                               Qt::QueuedConnection);
+                     return loaded;
+                   }).share();
   }
   recompute();
   redraw();
 }
 
+void CurveChart::finishLoad(quint64 generation) {
+  if (generation != loadGeneration_ || !loading_) return;  // superseded, or taken by waitForLoad()
+  loading_ = false;
+  const std::shared_ptr<LoadedCurves> loaded = pendingLoad_.get();
+  QStringList problems;
+  for (LoadedCurves::Run& run : loaded->runs) {
+    if (!run.problem.isEmpty()) {
+      problems << run.problem;
+      continue;
+    }
+    auto curve = std::make_unique<RunCurve>();
+    curve->runId = run.runId;
+    curve->name = run.name;
+    curve->colour = kRunColours[curves_.size() % std::size(kRunColours)];
+    appendLoaded(*curve, run.points);
+    curves_.push_back(std::move(curve));
+  }
+  const bool anyPoints =
+      std::any_of(curves_.begin(), curves_.end(), [](const auto& c) { return !c->values.empty(); });
+  if (!problems.isEmpty()) {
+    showMessage(problems.join('\n'));
+  } else if (!anyPoints) {
+    showMessage(QStringLiteral("No points of metric \"%1\" in the selected runs.%2").arg(metric_, loaded->available));
+  } else {
+    showMessage({});
+  }
+  recompute();
+  redraw();
+}
+
+void CurveChart::waitForLoad() {
+  if (!loading_) return;
+  pendingLoad_.wait();
+  finishLoad(loadGeneration_);
+}
+
+void CurveChart::waitForAllLoads() {
+  for (const auto& load : olderLoads_) load.wait();
+  olderLoads_.clear();
+  if (pendingLoad_.valid()) pendingLoad_.wait();
+}
+
 void CurveChart::appendPoints(RunCurve& curve, int64_t afterStep) {
-  const std::vector<MetricPoint> points =
-      store_->metricsAfterStep(curve.runId, metric_.toStdString(), afterStep);
+  appendLoaded(curve, store_->metricsAfterStep(curve.runId, metric_.toStdString(), afterStep));
+}
+
+void CurveChart::appendLoaded(RunCurve& curve, const std::vector<MetricPoint>& points) {
   if (points.empty()) return;
   curve.steps.reserve(curve.steps.size() + points.size());
   curve.wallTimes.reserve(curve.wallTimes.size() + points.size());
   curve.values.reserve(curve.values.size() + points.size());
   for (const MetricPoint& p : points) {
+    if (std::isfinite(p.value)) {
+      curve.yMin = std::min(curve.yMin, p.value);
+      curve.yMax = std::max(curve.yMax, p.value);
+    }
     curve.steps.push_back(static_cast<double>(p.step));
     curve.wallTimes.push_back(p.wallTime);
     curve.values.push_back(p.value);
@@ -282,7 +367,7 @@ void CurveChart::appendPoints(RunCurve& curve, int64_t afterStep) {
 }
 
 void CurveChart::refresh() {
-  if (!store_ || metric_.isEmpty() || curves_.empty()) return;
+  if (!store_ || metric_.isEmpty() || curves_.empty() || loading_) return;
   bool changed = false;
   QStringList problems;
   for (const auto& curve : curves_) {
@@ -300,44 +385,72 @@ void CurveChart::refresh() {
     showMessage({});
   }
   if (changed) {
-    recompute();
+    if (!extendSmoothing()) recompute();
     redraw();
   }
+}
+
+void CurveChart::computeX(RunCurve& curve, size_t from) const {
+  const size_t n = curve.values.size();
+  curve.x.resize(n);
+  for (size_t i = from; i < n; ++i) {
+    double x = 0.0;
+    switch (xAxis_) {
+      case XAxis::Steps: x = curve.steps[i]; break;
+      case XAxis::WallTime: x = curve.wallTimes[i] - curve.wallTimes[0]; break;
+      case XAxis::Episodes: x = static_cast<double>(i + 1); break;
+    }
+    // The smoothing and the band need strictly increasing x; repeated steps or a wall clock
+    // that stepped back would break that, so such a point sits just after its predecessor.
+    if (i > 0 && !(x > curve.x[i - 1])) x = std::nextafter(curve.x[i - 1], std::numeric_limits<double>::infinity());
+    curve.x[i] = x;
+  }
+}
+
+void CurveChart::smoothFrom(RunCurve& curve, size_t from) {
+  try {
+    if (from == 0) curve.ema.emplace(smoothing_, xScale_);
+    curve.smoothed.resize(from);
+    for (size_t i = from; i < curve.values.size(); ++i) curve.smoothed.push_back(curve.ema->push(curve.x[i], curve.values[i]));
+  } catch (const std::exception& e) {
+    curve.ema.reset();
+    curve.smoothed = curve.values;
+    showMessage(QStringLiteral("Smoothing %1 failed: %2").arg(curve.name, QString::fromUtf8(e.what())));
+  }
+}
+
+bool CurveChart::extendSmoothing() {
+  if (grouped_) return false;  // the band is resampled over whole curves
+  double xMin = std::numeric_limits<double>::infinity();
+  double xMax = -xMin;
+  for (const auto& curve : curves_) {
+    if (!curve->ema || curve->smoothed.size() != curve->x.size()) return false;
+    computeX(*curve, curve->x.size());
+    if (!curve->x.empty()) {
+      xMin = std::min(xMin, curve->x.front());
+      xMax = std::max(xMax, curve->x.back());
+    }
+  }
+  // The scale follows the span only in steps of 10%, so most live updates smooth just the new
+  // points (O(new points)) instead of re-smoothing a million (O(all points)).
+  const double wanted = (xMax > xMin) ? (xMax - xMin) * kXScaleFraction : 1.0;
+  if (!(std::abs(wanted / xScale_ - 1.0) <= kXScaleSlack)) return false;
+  for (const auto& curve : curves_) smoothFrom(*curve, curve->smoothed.size());
+  return true;
 }
 
 void CurveChart::recompute() {
   double xMin = std::numeric_limits<double>::infinity();
   double xMax = -xMin;
   for (const auto& curve : curves_) {
-    const size_t n = curve->values.size();
-    curve->x.resize(n);
-    for (size_t i = 0; i < n; ++i) {
-      double x = 0.0;
-      switch (xAxis_) {
-        case XAxis::Steps: x = curve->steps[i]; break;
-        case XAxis::WallTime: x = curve->wallTimes[i] - curve->wallTimes[0]; break;
-        case XAxis::Episodes: x = static_cast<double>(i + 1); break;
-      }
-      // The smoothing and the band need strictly increasing x; repeated steps or a wall clock
-      // that stepped back would break that, so such a point sits just after its predecessor.
-      if (i > 0 && !(x > curve->x[i - 1])) x = std::nextafter(curve->x[i - 1], std::numeric_limits<double>::infinity());
-      curve->x[i] = x;
-    }
-    if (n > 0) {
+    computeX(*curve, 0);
+    if (!curve->x.empty()) {
       xMin = std::min(xMin, curve->x.front());
       xMax = std::max(xMax, curve->x.back());
     }
   }
   xScale_ = (xMax > xMin) ? (xMax - xMin) * kXScaleFraction : 1.0;
-
-  for (const auto& curve : curves_) {
-    try {
-      curve->smoothed = smoothTimeWeightedEma(curve->x, curve->values, smoothing_, xScale_);
-    } catch (const std::exception& e) {
-      curve->smoothed = curve->values;
-      showMessage(QStringLiteral("Smoothing %1 failed: %2").arg(curve->name, QString::fromUtf8(e.what())));
-    }
-  }
+  for (const auto& curve : curves_) smoothFrom(*curve, 0);
 
   bandX_.clear();
   bandMin_.clear();
@@ -374,12 +487,8 @@ void CurveChart::redraw() {
     if (curve->x.empty()) continue;
     xMin = std::min(xMin, curve->x.front());
     xMax = std::max(xMax, curve->x.back());
-    for (double v : curve->values) {
-      if (std::isfinite(v)) {
-        yMin = std::min(yMin, v);
-        yMax = std::max(yMax, v);
-      }
-    }
+    yMin = std::min(yMin, curve->yMin);
+    yMax = std::max(yMax, curve->yMax);
   }
   const bool haveData = xMin <= xMax && yMin <= yMax;
   if (haveData && !zoomed_) {

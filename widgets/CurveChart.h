@@ -9,6 +9,11 @@
 // thousandth of the x span of all selected runs, so runs compared together are
 // smoothed alike and the look does not depend on how often they logged.
 //
+// Loading is asynchronous: setStore, setRuns and setMetric read the store on a
+// worker thread (a million points take about a second to read from SQLite) and
+// the chart shows "Loading..." until the points arrive; waitForLoad() blocks
+// until they have (tests, export). A newer load supersedes an older one.
+//
 // Live updates stay cheap: refresh() reads only points newer than the last
 // step it saw per run; smoothing runs over all points (O(n)), but the line
 // series only ever get about two points per pixel column of the visible x
@@ -21,7 +26,10 @@
 #include <QString>
 #include <QWidget>
 #include <cstdint>
+#include <future>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 class QAreaSeries;
@@ -32,9 +40,12 @@ class QLineSeries;
 class QValueAxis;
 class QTimer;
 
+#include "metrics/TimeWeightedEma.h"
+
 namespace palaestra {
 
 class RunStore;
+struct MetricPoint;
 
 class CurveChart : public QWidget {
   Q_OBJECT
@@ -67,14 +78,20 @@ class CurveChart : public QWidget {
   /// Undoes rubber-band zooming: the axes cover all points again.
   void resetZoom();
   /// Reads the points logged since the last read (per run, steps after the last one seen) and
-  /// redraws; meant to be called from a timer a few times a second during training.
+  /// redraws; meant to be called from a timer a few times a second during training. Does
+  /// nothing while a load is in flight.
   void refresh();
+  /// Whether points are being read on the worker thread.
+  bool isLoading() const { return loading_; }
+  /// Blocks until the pending load (if any) has been read and drawn.
+  void waitForLoad();
 
   /// The current x axis.
   XAxis xAxis() const { return xAxis_; }
   /// The current smoothing strength.
   double smoothing() const { return smoothing_; }
-  /// The xScale passed to smoothTimeWeightedEma: a thousandth of the x span of all runs.
+  /// The smoothing x scale: a thousandth of the x span of all runs (refixed when live updates
+  /// have moved the span by more than 10%, so that a refresh smooths only the new points).
   double smoothingXScale() const { return xScale_; }
   /// The message shown instead of curves (empty when curves are shown).
   QString message() const;
@@ -103,10 +120,24 @@ class CurveChart : public QWidget {
 
  private:
   struct RunCurve;
+  struct LoadedCurves;
 
   void reload();
+  // Reads what reload() asked for (worker thread: touches only its arguments and the store).
+  static LoadedCurves readCurves(RunStore* store, QList<int64_t> runIds, std::string metric);
+  // Takes the result of load `generation` if it is still the newest (GUI thread).
+  void finishLoad(quint64 generation);
+  // Waits for every load still reading (before the store goes away or the chart dies).
+  void waitForAllLoads();
   void appendPoints(RunCurve& curve, int64_t afterStep);
+  void appendLoaded(RunCurve& curve, const std::vector<MetricPoint>& points);
   void recompute();
+  // Fills x of a curve's points from index `from` on, for the current axis.
+  void computeX(RunCurve& curve, size_t from) const;
+  // Smooths a curve's points from index `from` on (0: afresh with the current scale).
+  void smoothFrom(RunCurve& curve, size_t from);
+  // After new points: smooths only those, unless the scale must change; false when it must.
+  bool extendSmoothing();
   void redraw();
   void updateAxes(bool keepZoom);
   void showMessage(const QString& text);
@@ -137,6 +168,11 @@ class CurveChart : public QWidget {
   QLineSeries* bandMean_ = nullptr;
   std::vector<double> bandX_, bandMin_, bandMax_, bandMeanY_;
   QTimer* redrawTimer_ = nullptr;
+
+  quint64 loadGeneration_ = 0;  // of the newest load started
+  bool loading_ = false;
+  std::shared_future<std::shared_ptr<LoadedCurves>> pendingLoad_;   // the newest load
+  std::vector<std::shared_future<std::shared_ptr<LoadedCurves>>> olderLoads_;  // superseded, maybe running
 };
 
 }  // namespace palaestra

@@ -36,42 +36,49 @@ void checkSizes(size_t xs, size_t ys, const std::string& what) {
 
 }  // namespace
 
-std::vector<double> smoothTimeWeightedEma(std::span<const double> x, std::span<const double> y,
-                                          double smoothing, double xScale) {
-  checkSizes(x.size(), y.size(), "smoothing");
+TimeWeightedEmaAccumulator::TimeWeightedEmaAccumulator(double smoothing, double xScale)
+    : xScale_(xScale), mean_(kNaN) {
   if (!(smoothing >= 0.0 && smoothing < 1.0))
     throw std::invalid_argument("smoothing must be in [0, 1), got " + std::to_string(smoothing));
   if (!(xScale > 0.0) || !std::isfinite(xScale))
     throw std::invalid_argument("smoothing x scale must be a positive number, got " +
                                 std::to_string(xScale));
-  checkAxis(x, "smoothing");
+  weight_ = smoothing == 0.0 ? 0.0 : std::min(std::sqrt(smoothing), kMaxSmoothingWeight);
+}
 
-  std::vector<double> out(y.size());
-  if (smoothing == 0.0) {
+double TimeWeightedEmaAccumulator::push(double x, double y) {
+  if (!std::isfinite(x))
+    throw std::invalid_argument("smoothing: x[" + std::to_string(count_) + "] is not finite");
+  if (count_ > 0 && !(x > lastX_))
+    throw std::invalid_argument("smoothing: x must be strictly increasing, but x[" +
+                                std::to_string(count_) + "] = " + std::to_string(x) + " follows x[" +
+                                std::to_string(count_ - 1) + "] = " + std::to_string(lastX_));
+  if (weight_ == 0.0) {
     // Raw, except that skipped points carry the previous value as they do when smoothing.
-    double last = kNaN;
-    for (size_t i = 0; i < y.size(); ++i) {
-      if (std::isfinite(y[i])) last = y[i];
-      out[i] = last;
-    }
-    return out;
-  }
-
-  const double weight = std::min(std::sqrt(smoothing), kMaxSmoothingWeight);
-  // The running weighted mean is kept as a mean (not as sum / weight, as W&B's sample code
-  // does) so that a constant series stays bit-exactly constant: y - mean is then exactly 0.
-  // TensorBoard's spikes on constant series come from dividing two rounded sums.
-  double mean = kNaN;
-  double totalWeight = 0.0;  // sum of the decayed weights of the points so far
-  for (size_t i = 0; i < y.size(); ++i) {
-    if (i > 0) totalWeight *= std::pow(weight, (x[i] - x[i - 1]) / xScale);
-    if (std::isfinite(y[i])) {
-      totalWeight += 1.0;
+    if (std::isfinite(y)) mean_ = y;
+  } else {
+    // The running weighted mean is kept as a mean (not as sum / weight, as W&B's sample code
+    // does) so that a constant series stays bit-exactly constant: y - mean is then exactly 0.
+    // TensorBoard's spikes on constant series come from dividing two rounded sums.
+    if (count_ > 0) totalWeight_ *= std::pow(weight_, (x - lastX_) / xScale_);
+    if (std::isfinite(y)) {
+      totalWeight_ += 1.0;
       // All earlier weight decayed to nothing (or this is the first point): the raw value.
-      mean = totalWeight == 1.0 ? y[i] : mean + (y[i] - mean) / totalWeight;
+      mean_ = totalWeight_ == 1.0 ? y : mean_ + (y - mean_) / totalWeight_;
     }
-    out[i] = mean;
   }
+  lastX_ = x;
+  ++count_;
+  return mean_;
+}
+
+std::vector<double> smoothTimeWeightedEma(std::span<const double> x, std::span<const double> y,
+                                          double smoothing, double xScale) {
+  checkSizes(x.size(), y.size(), "smoothing");
+  TimeWeightedEmaAccumulator accumulator(smoothing, xScale);
+  checkAxis(x, "smoothing");
+  std::vector<double> out(y.size());
+  for (size_t i = 0; i < y.size(); ++i) out[i] = accumulator.push(x[i], y[i]);
   return out;
 }
 

@@ -20,6 +20,28 @@
 
 namespace palaestra {
 
+/// The TWEMA of smoothTimeWeightedEma one point at a time, so a live chart smooths only the
+/// points that arrived since its last update. Pushing the points of a series gives bit for bit
+/// the values smoothTimeWeightedEma returns for it.
+class TimeWeightedEmaAccumulator {
+ public:
+  /// An empty accumulator; throws std::invalid_argument for smoothing outside [0, 1) or xScale <= 0.
+  TimeWeightedEmaAccumulator(double smoothing, double xScale);
+  /// Adds the point (x, y) and returns the smoothed value at it; x must be finite and greater than
+  /// the previous point's (std::invalid_argument otherwise); a non-finite y carries the last value.
+  double push(double x, double y);
+  /// Points pushed so far.
+  size_t count() const { return count_; }
+
+ private:
+  double weight_;         // per-xScale decay of earlier points: min(sqrt(smoothing), 0.999); 0 = raw
+  double xScale_;
+  double mean_;           // running weighted mean (NaN before the first finite y)
+  double totalWeight_ = 0.0;
+  double lastX_ = 0.0;
+  size_t count_ = 0;
+};
+
 /// Smoothed copy of y over x (strictly increasing, finite); smoothing in [0, 1), 0 returns y
 /// unchanged. Non-finite y values are skipped: at their index the output carries the previous
 /// smoothed value (NaN before the first finite value). A point's weight shrinks by the factor

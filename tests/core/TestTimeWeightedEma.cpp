@@ -122,6 +122,28 @@ class TestTimeWeightedEma : public QObject {
     }
   }
 
+  void accumulatorMatchesTheWholeSeriesBitForBit() {
+    const auto x = range(0.0, 3.0, 400);
+    std::vector<double> y;
+    for (double v : x) y.push_back(curve(v * 17.0));
+    y[7] = kNaN;
+    for (double smoothing : {0.0, 0.6, 0.95}) {
+      const auto full = smoothTimeWeightedEma(x, y, smoothing, 3.0);
+      TimeWeightedEmaAccumulator accumulator(smoothing, 3.0);
+      for (size_t i = 0; i < x.size(); ++i) {
+        const double v = accumulator.push(x[i], y[i]);
+        QVERIFY(std::isnan(v) ? std::isnan(full[i]) : v == full[i]);
+      }
+      QCOMPARE(accumulator.count(), x.size());
+    }
+    TimeWeightedEmaAccumulator accumulator(0.5, 1.0);
+    accumulator.push(1.0, 1.0);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, accumulator.push(1.0, 2.0));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, accumulator.push(kNaN, 2.0));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TimeWeightedEmaAccumulator(1.0, 1.0));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TimeWeightedEmaAccumulator(0.5, 0.0));
+  }
+
   void nanValuesAreSkipped() {
     const std::vector<double> x{0.0, 1.0, 2.0, 3.0, 4.0};
     const std::vector<double> y{kNaN, 2.0, kNaN, std::numeric_limits<double>::infinity(), 4.0};

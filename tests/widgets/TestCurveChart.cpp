@@ -83,6 +83,8 @@ class TestCurveChart : public QObject {
   void zoomAndReset();
   void tooltipNamesRunAndValues();
   void unknownMetricOrRunGivesMessage();
+  void liveRefreshSmoothsNewPointsLikeAFullPass();
+  void newerLoadSupersedesOlderAndDeletionWaits();
   void millionPointsTiming();
 
  private:
@@ -166,8 +168,10 @@ void TestCurveChart::decimatorLeavesSmallCurvesAndRejectsBadInput() {
 void TestCurveChart::chartHasRawAndSmoothedSeriesPerRun() {
   CurveChart chart;
   chart.setStore(store_.get());
-  chart.setRuns({alpha_, beta_});
+    chart.setRuns({alpha_, beta_});
+  chart.waitForLoad();
   chart.setMetric(QString::fromStdString(kMetric));
+  chart.waitForLoad();
   QVERIFY(chart.message().isEmpty());
   QCOMPARE(chart.chart()->series().size(), 4);
   QVERIFY(chart.rawSeries(alpha_) && chart.smoothedSeries(alpha_));
@@ -186,8 +190,10 @@ void TestCurveChart::chartHasRawAndSmoothedSeriesPerRun() {
 void TestCurveChart::smoothedValuesEqualTheCoreEma() {
   CurveChart chart;
   chart.setStore(store_.get());
-  chart.setRuns({alpha_, beta_});
+    chart.setRuns({alpha_, beta_});
+  chart.waitForLoad();
   chart.setMetric(QString::fromStdString(kMetric));
+  chart.waitForLoad();
   chart.setSmoothing(0.8);
   // A thousandth of the x span over both runs: steps 1000 .. 100000.
   QCOMPARE(chart.smoothingXScale(), 99.0);
@@ -204,8 +210,10 @@ void TestCurveChart::smoothedValuesEqualTheCoreEma() {
 void TestCurveChart::wallTimeAxisChangesX() {
   CurveChart chart;
   chart.setStore(store_.get());
-  chart.setRuns({alpha_, beta_});
+    chart.setRuns({alpha_, beta_});
+  chart.waitForLoad();
   chart.setMetric(QString::fromStdString(kMetric));
+  chart.waitForLoad();
   QCOMPARE(chart.smoothedSeries(beta_)->at(1).x(), 2500.0);
   chart.setXAxis(CurveChart::XAxis::WallTime);
   QCOMPARE(chart.xValues(alpha_)[5], 10.0);
@@ -219,8 +227,10 @@ void TestCurveChart::wallTimeAxisChangesX() {
 void TestCurveChart::episodesAxisCountsPoints() {
   CurveChart chart;
   chart.setStore(store_.get());
-  chart.setRuns({alpha_});
+    chart.setRuns({alpha_});
+  chart.waitForLoad();
   chart.setMetric(QString::fromStdString(kMetric));
+  chart.waitForLoad();
   chart.setXAxis(CurveChart::XAxis::Episodes);
   QCOMPARE(chart.xValues(alpha_).front(), 1.0);
   QCOMPARE(chart.xValues(alpha_).back(), 100.0);
@@ -229,8 +239,10 @@ void TestCurveChart::episodesAxisCountsPoints() {
 void TestCurveChart::groupedBandAppears() {
   CurveChart chart;
   chart.setStore(store_.get());
-  chart.setRuns({alpha_, beta_});
+    chart.setRuns({alpha_, beta_});
+  chart.waitForLoad();
   chart.setMetric(QString::fromStdString(kMetric));
+  chart.waitForLoad();
   QVERIFY(chart.bandSeries() == nullptr);
   chart.setGroupedBand(true);
   QVERIFY(chart.bandSeries() != nullptr);
@@ -256,8 +268,10 @@ void TestCurveChart::groupedBandAppears() {
 void TestCurveChart::refreshAppendsNewPoints() {
   CurveChart chart;
   chart.setStore(store_.get());
-  chart.setRuns({alpha_, beta_});
+    chart.setRuns({alpha_, beta_});
+  chart.waitForLoad();
   chart.setMetric(QString::fromStdString(kMetric));
+  chart.waitForLoad();
   const QLineSeries* rawBefore = chart.rawSeries(alpha_);
   chart.refresh();  // nothing new
   QCOMPARE(chart.rawValues(alpha_).size(), size_t{100});
@@ -277,8 +291,10 @@ void TestCurveChart::refreshAppendsNewPoints() {
 void TestCurveChart::zeroSmoothingGivesRawValues() {
   CurveChart chart;
   chart.setStore(store_.get());
-  chart.setRuns({alpha_, beta_});
+    chart.setRuns({alpha_, beta_});
+  chart.waitForLoad();
   chart.setMetric(QString::fromStdString(kMetric));
+  chart.waitForLoad();
   chart.setSmoothing(0.0);
   // Equal wherever the raw value is finite; at the NaN the core carries the previous value.
   const std::vector<double> raw = chart.rawValues(alpha_);
@@ -301,8 +317,10 @@ void TestCurveChart::zoomAndReset() {
   chart.show();
   QVERIFY(QTest::qWaitForWindowExposed(&chart));
   chart.setStore(store_.get());
-  chart.setRuns({alpha_, beta_});
+    chart.setRuns({alpha_, beta_});
+  chart.waitForLoad();
   chart.setMetric(QString::fromStdString(kMetric));
+  chart.waitForLoad();
   QValueAxis* axis = xAxisOf(chart.chart());
   QCOMPARE(axis->max(), 100000.0);
   const QRectF plot = chart.chart()->plotArea();
@@ -318,8 +336,10 @@ void TestCurveChart::zoomAndReset() {
 void TestCurveChart::tooltipNamesRunAndValues() {
   CurveChart chart;
   chart.setStore(store_.get());
-  chart.setRuns({alpha_, beta_});
+    chart.setRuns({alpha_, beta_});
+  chart.waitForLoad();
   chart.setMetric(QString::fromStdString(kMetric));
+  chart.waitForLoad();
   const QString text = chart.tooltipText(beta_, 2600.0);  // nearest point: step 2500
   QVERIFY2(text.contains("beta") && text.contains("2500"), qPrintable(text));
   QVERIFY2(text.contains(QString::number(chart.rawValues(beta_)[1], 'g', 6)), qPrintable(text));
@@ -331,8 +351,10 @@ void TestCurveChart::unknownMetricOrRunGivesMessage() {
   CurveChart chart;
   QVERIFY(!chart.message().isEmpty());  // no store yet
   chart.setStore(store_.get());
-  chart.setRuns({alpha_, beta_});
+    chart.setRuns({alpha_, beta_});
+  chart.waitForLoad();
   chart.setMetric(QStringLiteral("no/such_metric"));
+  chart.waitForLoad();
   QVERIFY(chart.chart()->series().isEmpty());
   QVERIFY2(chart.message().contains("no/such_metric"), qPrintable(chart.message()));
   QVERIFY2(chart.message().contains(QString::fromStdString(kMetric)), qPrintable(chart.message()));
@@ -340,13 +362,71 @@ void TestCurveChart::unknownMetricOrRunGivesMessage() {
   QVERIFY(chart.chart()->series().isEmpty());
 
   chart.setMetric(QString::fromStdString(kMetric));
+
+  chart.waitForLoad();
   QVERIFY(chart.message().isEmpty());
   chart.setRuns({alpha_, 424242});
+  chart.waitForLoad();
   QVERIFY2(chart.message().contains("424242"), qPrintable(chart.message()));
   QVERIFY(chart.rawSeries(alpha_) != nullptr);  // the known run is still plotted
   chart.setStore(nullptr);
+  chart.waitForLoad();
   QVERIFY(chart.chart()->series().isEmpty());
   QVERIFY(!chart.message().isEmpty());
+}
+
+void TestCurveChart::liveRefreshSmoothsNewPointsLikeAFullPass() {
+  const int64_t live = createRun(*store_, "live");
+  logPoints(*store_, live, 0, 1000, 100, 1000.0, 1.0);
+  CurveChart chart;
+  chart.setStore(store_.get());
+  chart.setRuns({live});
+  chart.setMetric(QString::fromStdString(kMetric));
+  chart.waitForLoad();
+  const double scale = chart.smoothingXScale();
+  QCOMPARE(scale, (100000.0 - 100.0) * 1e-3);
+  // 2% more span: the scale stays, only the new points are smoothed, and they equal a full pass.
+  logPoints(*store_, live, 1000, 1020, 100, 1000.0, 1.0);
+  chart.refresh();
+  QCOMPARE(chart.rawValues(live).size(), size_t{1020});
+  QCOMPARE(chart.smoothingXScale(), scale);
+  QVERIFY(sameValues(chart.smoothedValues(live),
+                     smoothTimeWeightedEma(chart.xValues(live), chart.rawValues(live), chart.smoothing(), scale)));
+  // 50% more span: the scale is refixed to a thousandth of the new span.
+  logPoints(*store_, live, 1020, 1500, 100, 1000.0, 1.0);
+  chart.refresh();
+  QCOMPARE(chart.smoothingXScale(), (150000.0 - 100.0) * 1e-3);
+  QVERIFY(sameValues(chart.smoothedValues(live), smoothTimeWeightedEma(chart.xValues(live), chart.rawValues(live),
+                                                                       chart.smoothing(), chart.smoothingXScale())));
+  QCOMPARE(chart.smoothedSeries(live)->count() > 0, true);
+}
+
+void TestCurveChart::newerLoadSupersedesOlderAndDeletionWaits() {
+  {
+    CurveChart chart;
+    chart.setStore(store_.get());
+    chart.setRuns({alpha_});
+    chart.setMetric(QStringLiteral("no/such_metric"));
+    chart.setRuns({beta_});
+    chart.setMetric(QString::fromStdString(kMetric));
+    QTRY_VERIFY_WITH_TIMEOUT(!chart.isLoading(), 10000);
+    QVERIFY(chart.message().isEmpty());
+    QVERIFY(chart.rawSeries(alpha_) == nullptr);
+    QVERIFY(chart.rawSeries(beta_) != nullptr);
+    QCOMPARE(chart.rawValues(beta_).size(), size_t{80});
+    chart.refresh();  // nothing new: still the same points
+    QCOMPARE(chart.rawValues(beta_).size(), size_t{80});
+  }
+  {
+    // Destroyed while a load is reading: the destructor waits, the queued result is dropped.
+    auto chart = std::make_unique<CurveChart>();
+    chart->setStore(store_.get());
+    chart->setRuns({alpha_, beta_});
+    chart->setMetric(QString::fromStdString(kMetric));
+    QVERIFY(chart->isLoading());
+    chart.reset();
+    QCoreApplication::processEvents();
+  }
 }
 
 void TestCurveChart::millionPointsTiming() {
@@ -365,9 +445,17 @@ void TestCurveChart::millionPointsTiming() {
   chart.resize(1000, 600);
   chart.setStore(store_.get());
   chart.setRuns({big});
+  chart.waitForLoad();
   timer.restart();
   chart.setMetric(QString::fromStdString(kMetric));
-  qInfo("setMetric with %d points (read, smooth, decimate): %lld ms", n, static_cast<long long>(timer.elapsed()));
+  // The read happens on a worker thread: the GUI thread gets control back at once.
+  QVERIFY(chart.isLoading());
+  QCOMPARE(chart.message(), QStringLiteral("Loading curves..."));
+  qInfo("setMetric returned to the GUI thread after %lld ms", static_cast<long long>(timer.elapsed()));
+  // Wait like the event loop does (the worker posts its result), not with waitForLoad().
+  QTRY_VERIFY_WITH_TIMEOUT(!chart.isLoading(), 30000);
+  qInfo("setMetric with %d points until drawn (read on the worker, smooth, decimate): %lld ms", n,
+        static_cast<long long>(timer.elapsed()));
   QCOMPARE(chart.rawValues(big).size(), static_cast<size_t>(n));
   QVERIFY(chart.rawSeries(big)->count() <= 2 * chart.decimationBuckets());
   QVERIFY(chart.smoothedSeries(big)->count() <= 2 * chart.decimationBuckets());
