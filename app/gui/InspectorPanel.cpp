@@ -1,0 +1,132 @@
+#include "gui/InspectorPanel.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <exception>
+#include <nlohmann/json.hpp>
+
+#include "store/RunStore.h"
+
+namespace palaestra {
+
+namespace {
+
+// Adds the members of `value` (an object or array) as children of `parent`.
+void addChildren(QTreeWidgetItem* parent, const nlohmann::json& value);
+
+QString leafText(const nlohmann::json& value) {
+  if (value.is_string()) return QString::fromStdString(value.get<std::string>());
+  return QString::fromStdString(value.dump());
+}
+
+void addNode(QTreeWidgetItem* parent, const QString& key, const nlohmann::json& value) {
+  auto* item = new QTreeWidgetItem(parent);
+  item->setText(InspectorPanel::KeyColumn, key);
+  if (value.is_object() || value.is_array()) {
+    addChildren(item, value);
+    if (value.empty()) item->setText(InspectorPanel::ValueColumn, QString::fromStdString(value.dump()));
+  } else {
+    item->setText(InspectorPanel::ValueColumn, leafText(value));
+    item->setToolTip(InspectorPanel::ValueColumn, leafText(value));
+  }
+}
+
+void addChildren(QTreeWidgetItem* parent, const nlohmann::json& value) {
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) addNode(parent, QString::fromStdString(it.key()), *it);
+  } else {
+    int index = 0;
+    for (const auto& element : value) addNode(parent, QStringLiteral("[%1]").arg(index++), element);
+  }
+}
+
+}  // namespace
+
+InspectorPanel::InspectorPanel(QWidget* parent)
+    : QWidget(parent), title_(new QLabel(this)), tree_(new QTreeWidget(this)), steps_(new QTableWidget(this)) {
+  title_->setWordWrap(true);
+  title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  tree_->setColumnCount(2);
+  tree_->setHeaderLabels({QStringLiteral("Setting"), QStringLiteral("Value")});
+  tree_->header()->setSectionResizeMode(KeyColumn, QHeaderView::ResizeToContents);
+  steps_->setColumnCount(2);
+  steps_->setHorizontalHeaderLabels({QStringLiteral("Value"), QStringLiteral("This step")});
+  steps_->horizontalHeader()->setStretchLastSection(true);
+  steps_->verticalHeader()->hide();
+  steps_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+
+  auto* splitter = new QSplitter(Qt::Vertical, this);
+  auto* configBox = new QWidget(splitter);
+  auto* configLayout = new QVBoxLayout(configBox);
+  configLayout->setContentsMargins(0, 0, 0, 0);
+  configLayout->addWidget(title_);
+  configLayout->addWidget(tree_);
+  splitter->addWidget(configBox);
+  splitter->addWidget(steps_);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(splitter);
+  clearConfig();
+}
+
+void InspectorPanel::showRun(RunStore* store, int64_t runId) {
+  if (!store) {
+    clearConfig();
+    return;
+  }
+  try {
+    const RunInfo run = store->getRun(runId);
+    showConfig(QStringLiteral("Config of run %1 (#%2, %3)")
+                   .arg(QString::fromStdString(run.name))
+                   .arg(run.id)
+                   .arg(QString::fromStdString(run.env)),
+               run.configJson);
+  } catch (const std::exception& e) {
+    tree_->clear();
+    title_->setText(QStringLiteral("Cannot read run #%1: %2").arg(runId).arg(QString::fromUtf8(e.what())));
+  }
+}
+
+void InspectorPanel::showConfig(const QString& title, const std::string& configJson) {
+  tree_->clear();
+  nlohmann::json config;
+  try {
+    config = nlohmann::json::parse(configJson);
+  } catch (const std::exception& e) {
+    title_->setText(QStringLiteral("%1: the stored config is not JSON (%2)").arg(title, QString::fromUtf8(e.what())));
+    return;
+  }
+  title_->setText(title);
+  if (config.is_object() || config.is_array()) {
+    addChildren(tree_->invisibleRootItem(), config);
+  } else {
+    addNode(tree_->invisibleRootItem(), QStringLiteral("config"), config);
+  }
+  tree_->expandToDepth(0);
+}
+
+void InspectorPanel::clearConfig() {
+  tree_->clear();
+  title_->setText(QStringLiteral("Select a run to see its config."));
+}
+
+void InspectorPanel::setStepValues(const QList<QPair<QString, double>>& values) {
+  steps_->setRowCount(static_cast<int>(values.size()));
+  for (int row = 0; row < values.size(); ++row) {
+    auto* name = steps_->item(row, 0);
+    auto* value = steps_->item(row, 1);
+    if (!name) steps_->setItem(row, 0, name = new QTableWidgetItem);
+    if (!value) steps_->setItem(row, 1, value = new QTableWidgetItem);
+    name->setText(values[row].first);
+    value->setText(QString::number(values[row].second, 'g', 6));
+    value->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  }
+}
+
+QString InspectorPanel::configTitle() const { return title_->text(); }
+
+}  // namespace palaestra

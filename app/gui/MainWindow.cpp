@@ -1,0 +1,381 @@
+#include "gui/MainWindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QImage>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <utility>
+
+#include "gui/AppSettings.h"
+#include "gui/CurvesPanel.h"
+#include "gui/InspectorPanel.h"
+#include "gui/PlaybackTarget.h"
+#include "gui/StoreSession.h"
+#include "gui/TrainingPanel.h"
+#include "gui/WelcomePage.h"
+#include "widgets/NewRunDialog.h"
+#include "widgets/RunBrowser.h"
+#include "widgets/RunTableModel.h"
+
+namespace palaestra {
+
+namespace {
+const QString kGeometryKey = QStringLiteral("window/geometry");
+const QString kStateKey = QStringLiteral("window/state");
+const QString kStoreFilter = QStringLiteral("Run stores (*.sqlite);;All files (*)");
+
+QString withoutMnemonic(QString text) {
+  text.remove(QStringLiteral("..."));
+  return text.remove('&');
+}
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      messages_(this),
+      session_(new StoreSession(&messages_, this)),
+      banner_(new QLabel(this)),
+      pages_(new QStackedWidget(this)),
+      welcome_(new WelcomePage(pages_)),
+      runBrowser_(new RunBrowser(this)),
+      curves_(new CurvesPanel(this)),
+      inspector_(new InspectorPanel(this)),
+      training_(new TrainingPanel(this)) {
+  setWindowTitle(QStringLiteral("Palaestra"));
+  setDockNestingEnabled(true);
+
+  // Central area: the warning banner (hidden unless the store's file went missing) above the pages.
+  banner_->setWordWrap(true);
+  banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  banner_->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 6px; }"));
+  banner_->hide();
+  auto* central = new QWidget(this);
+  auto* centralLayout = new QVBoxLayout(central);
+  centralLayout->setContentsMargins(0, 0, 0, 0);
+  centralLayout->setSpacing(0);
+  centralLayout->addWidget(banner_);
+  centralLayout->addWidget(pages_, 1);
+  setCentralWidget(central);
+  addPage(welcome_, QStringLiteral("Welcome"));
+
+  addDock(QStringLiteral("Training"), QStringLiteral("trainingDock"), training_, Qt::LeftDockWidgetArea);
+  addDock(QStringLiteral("Runs"), QStringLiteral("runsDock"), runBrowser_, Qt::LeftDockWidgetArea);
+  // The run browser's episode table lives in its own dock, so runs and episodes can be placed apart.
+  addDock(QStringLiteral("Episodes"), QStringLiteral("episodesDock"), runBrowser_->episodeView(),
+          Qt::LeftDockWidgetArea);
+  addDock(QStringLiteral("Learning curves"), QStringLiteral("curvesDock"), curves_, Qt::BottomDockWidgetArea);
+  addDock(QStringLiteral("Inspector"), QStringLiteral("inspectorDock"), inspector_, Qt::RightDockWidgetArea);
+
+  buildMenus();
+  statusBar()->showMessage(QStringLiteral("No run store open"));
+
+  connect(session_, &StoreSession::storeOpened, this, &MainWindow::onStoreOpened);
+  connect(session_, &StoreSession::storeFileLost, this,
+          [this](const QString&, const QString& message) { onStoreFileLost(message); });
+  connect(session_, &StoreSession::recentStoresChanged, this, &MainWindow::rebuildRecentMenu);
+  connect(welcome_, &WelcomePage::newRunRequested, this, &MainWindow::showNewRunDialog);
+  connect(welcome_, &WelcomePage::openStoreRequested, this, &MainWindow::chooseStoreToOpen);
+  connect(training_, &TrainingPanel::newRunRequested, this, &MainWindow::showNewRunDialog);
+  connect(runBrowser_, &RunBrowser::selectionChanged, this, &MainWindow::onRunSelectionChanged);
+  connect(runBrowser_, &RunBrowser::runActivated, this, &MainWindow::runOpened);
+  connect(runBrowser_, &RunBrowser::episodeActivated, this, &MainWindow::episodeOpened);
+  connect(runBrowser_, &RunBrowser::errorOccurred, this,
+          [this](const QString& message) { statusBar()->showMessage(message, 15000); });
+  RunTableModel* runs = runBrowser_->runModel();
+  connect(runs, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateWelcome);
+  connect(runs, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateWelcome);
+  connect(runs, &QAbstractItemModel::modelReset, this, &MainWindow::updateWelcome);
+
+  resize(1400, 900);
+  restoreWindowSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+int MainWindow::addPage(QWidget* page, const QString& title) {
+  page->setWindowTitle(title);
+  return pages_->addWidget(page);
+}
+
+void MainWindow::showPage(QWidget* page) {
+  if (pages_->indexOf(page) < 0) return;
+  pages_->setCurrentWidget(page);
+}
+
+QWidget* MainWindow::currentPage() const { return pages_->currentWidget(); }
+
+bool MainWindow::openStartupStore() { return session_->openStartupStore(); }
+
+bool MainWindow::openStore(const QString& path, RunStore::OpenMode mode) { return session_->open(path, mode); }
+
+QString MainWindow::storeWarning() const { return banner_->isHidden() ? QString() : banner_->text(); }
+
+void MainWindow::setMessageSink(MessagePresenter::Sink sink) { messages_.setSink(std::move(sink)); }
+
+void MainWindow::setQuestionAnswerer(MessagePresenter::Answerer answerer) {
+  messages_.setAnswerer(std::move(answerer));
+}
+
+void MainWindow::setTrainingActiveCheck(std::function<bool()> isActive) { trainingActive_ = std::move(isActive); }
+
+void MainWindow::setStopAllTraining(std::function<void()> stopAll) { stopAllTraining_ = std::move(stopAll); }
+
+void MainWindow::saveWindowSettings() const {
+  const auto settings = openAppSettings();
+  settings->setValue(kGeometryKey, saveGeometry());
+  settings->setValue(kStateKey, saveState(kDockStateVersion));
+}
+
+bool MainWindow::restoreWindowSettings() {
+  const auto settings = openAppSettings();
+  const QByteArray geometry = settings->value(kGeometryKey).toByteArray();
+  const QByteArray state = settings->value(kStateKey).toByteArray();
+  bool restored = false;
+  if (!geometry.isEmpty()) restored = restoreGeometry(geometry);
+  if (!state.isEmpty()) restored = restoreState(state, kDockStateVersion) || restored;
+  return restored;
+}
+
+QList<QPair<QString, QString>> MainWindow::keyboardShortcuts() const {
+  QList<QPair<QString, QString>> rows;
+  for (const QAction* action : findChildren<QAction*>()) {
+    if (action->shortcuts().isEmpty()) continue;
+    QStringList keys;
+    for (const QKeySequence& key : action->shortcuts()) keys << key.toString(QKeySequence::NativeText);
+    rows.append({withoutMnemonic(action->text()), keys.join(QStringLiteral(" or "))});
+  }
+  return rows;
+}
+
+QString MainWindow::keyboardShortcutsHtml() const {
+  QString html = QStringLiteral("<table cellspacing='4'><tr><th align='left'>Action</th><th align='left'>Keys</th></tr>");
+  for (const auto& [action, keys] : keyboardShortcuts()) {
+    html += QStringLiteral("<tr><td>%1</td><td><b>%2</b></td></tr>").arg(action.toHtmlEscaped(), keys.toHtmlEscaped());
+  }
+  return html + QStringLiteral("</table>");
+}
+
+bool MainWindow::saveScreenshot(const QString& path) {
+  QWidget* page = currentPage();
+  const QImage image = page->grab().toImage();
+  if (image.isNull() || !image.save(path, "PNG")) {
+    messages_.show(MessagePresenter::Severity::Error, QStringLiteral("Save screenshot"),
+                   QStringLiteral("Could not write the PNG file %1 (check the folder exists and is writable).").arg(path));
+    return false;
+  }
+  statusBar()->showMessage(QStringLiteral("Saved %1").arg(path), 5000);
+  return true;
+}
+
+QDockWidget* MainWindow::dock(const QString& objectName) const {
+  return findChild<QDockWidget*>(objectName, Qt::FindDirectChildrenOnly);
+}
+
+QList<QAction*> MainWindow::playbackActions() const { return playbackActions_; }
+
+void MainWindow::refreshAll() {
+  if (!session_->store()) return;
+  runBrowser_->refresh();
+  curves_->reload();
+  const QList<int64_t> selected = runBrowser_->selectedRunIds();
+  if (!selected.isEmpty()) inspector_->showRun(session_->store().get(), selected.front());
+  updateWelcome();
+}
+
+void MainWindow::showNewRunDialog() {
+  NewRunDialog dialog(this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  emit newRunConfigured(dialog.config(), dialog.runName());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  const bool active = trainingActive_ ? trainingActive_() : training_->anyJobActive();
+  if (active) {
+    if (!messages_.ask(QStringLiteral("Quit Palaestra"),
+                       QStringLiteral("Training is running. Stop training and quit?\n\nEverything trained so far "
+                                      "stays in the run store."))) {
+      event->ignore();
+      return;
+    }
+    if (stopAllTraining_) stopAllTraining_();
+  }
+  saveWindowSettings();
+  event->accept();
+}
+
+void MainWindow::buildMenus() {
+  // ---- File ----
+  QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
+  QAction* newRun = file->addAction(QStringLiteral("New training &run..."), this, &MainWindow::showNewRunDialog);
+  newRun->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+  file->addSeparator();
+  file->addAction(QStringLiteral("&New store..."), this, &MainWindow::chooseStoreToCreate);
+  QAction* open = file->addAction(QStringLiteral("&Open store..."), this, &MainWindow::chooseStoreToOpen);
+  open->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_O));
+  recentMenu_ = file->addMenu(QStringLiteral("Open &recent"));
+  // Stores deleted since they were used are dropped from the list (and the user told) when it opens.
+  connect(recentMenu_, &QMenu::aboutToShow, this, [this] {
+    const QStringList forgotten = session_->pruneRecentStores();
+    if (!forgotten.isEmpty()) {
+      messages_.show(MessagePresenter::Severity::Information, QStringLiteral("Recent stores"),
+                     QStringLiteral("These run stores no longer exist and were removed from the recent list:\n%1")
+                         .arg(forgotten.join('\n')));
+    }
+  });
+  file->addSeparator();
+  QAction* screenshot = file->addAction(QStringLiteral("Save &screenshot PNG..."), this, &MainWindow::chooseScreenshotFile);
+  screenshot->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+  file->addSeparator();
+  QAction* quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+  rebuildRecentMenu();
+
+  // ---- View ----
+  viewMenu_ = menuBar()->addMenu(QStringLiteral("&View"));
+  QAction* refresh = viewMenu_->addAction(QStringLiteral("&Refresh"), this, &MainWindow::refreshAll);
+  refresh->setShortcut(QKeySequence(Qt::Key_F5));
+  viewMenu_->addAction(QStringLiteral("&Welcome page"), this, [this] { showPage(welcome_); });
+  viewMenu_->addSeparator();
+  for (QDockWidget* d : findChildren<QDockWidget*>(QString(), Qt::FindDirectChildrenOnly)) {
+    viewMenu_->addAction(d->toggleViewAction());
+  }
+
+  // ---- Playback ----
+  QMenu* playback = menuBar()->addMenu(QStringLiteral("&Playback"));
+  auto addPlayback = [&](const QString& text, QList<QKeySequence> keys, void (MainWindow::*signal)(),
+                         void (PlaybackTarget::*call)()) {
+    QAction* action = playback->addAction(text);
+    action->setShortcuts(keys);
+    connect(action, &QAction::triggered, this, [this, signal, call] {
+      forwardPlayback(call);
+      emit (this->*signal)();
+    });
+    playbackActions_ << action;
+  };
+  addPlayback(QStringLiteral("&Play / pause"), {QKeySequence(Qt::Key_Space)}, &MainWindow::playPauseRequested,
+              &PlaybackTarget::togglePlay);
+  addPlayback(QStringLiteral("Step &forward"), {QKeySequence(Qt::Key_Right)}, &MainWindow::stepForwardRequested,
+              &PlaybackTarget::stepForward);
+  addPlayback(QStringLiteral("Step &back"), {QKeySequence(Qt::Key_Left)}, &MainWindow::stepBackRequested,
+              &PlaybackTarget::stepBack);
+  addPlayback(QStringLiteral("F&aster"), {QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal)},
+              &MainWindow::fasterRequested, &PlaybackTarget::faster);
+  addPlayback(QStringLiteral("&Slower"), {QKeySequence(Qt::Key_Minus)}, &MainWindow::slowerRequested,
+              &PlaybackTarget::slower);
+
+  // ---- Help ----
+  QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
+  help->addAction(QStringLiteral("&Keyboard shortcuts"), this, [this] {
+    messages_.show(MessagePresenter::Severity::Information, QStringLiteral("Keyboard shortcuts"),
+                   keyboardShortcutsHtml());
+  });
+  help->addAction(QStringLiteral("&About Palaestra"), this, [this] {
+    messages_.show(MessagePresenter::Severity::Information, QStringLiteral("About Palaestra"),
+                   QStringLiteral("Palaestra %1: a desktop lab where reinforcement-learning agents learn to walk, "
+                                  "fight and flock.")
+                       .arg(QStringLiteral(PALAESTRA_GIT_VERSION)));
+  });
+}
+
+QDockWidget* MainWindow::addDock(const QString& title, const QString& objectName, QWidget* content,
+                                 Qt::DockWidgetArea area) {
+  auto* dockWidget = new QDockWidget(title, this);
+  dockWidget->setObjectName(objectName);
+  dockWidget->setWidget(content);
+  addDockWidget(area, dockWidget);
+  return dockWidget;
+}
+
+void MainWindow::onStoreOpened(const QString& path) {
+  const std::shared_ptr<RunStore> store = session_->store();
+  banner_->hide();
+  setWindowTitle(QStringLiteral("Palaestra: %1").arg(QDir::toNativeSeparators(path)));
+  curves_->setStore(store.get());
+  inspector_->clearConfig();
+  training_->setSelectedRun(-1);
+  runBrowser_->setStore(store);
+  statusBar()->showMessage(QStringLiteral("Run store %1").arg(path));
+  updateWelcome();
+  // Show the newest run's curves at once, as a user opening a store most likely wants.
+  const RunTableModel* runs = runBrowser_->runModel();
+  int64_t newest = -1;
+  for (int row = 0; row < runs->rowCount(); ++row) newest = std::max(newest, runs->runId(row));
+  if (newest >= 0) runBrowser_->selectRun(newest);
+}
+
+void MainWindow::onStoreFileLost(const QString& message) {
+  banner_->setText(message);
+  banner_->show();
+  statusBar()->showMessage(message);
+}
+
+void MainWindow::onRunSelectionChanged(const QList<int64_t>& runIds) {
+  curves_->setRuns(runIds);
+  if (runIds.isEmpty()) {
+    inspector_->clearConfig();
+    training_->setSelectedRun(-1);
+  } else {
+    inspector_->showRun(session_->store().get(), runIds.front());
+    training_->setSelectedRun(runIds.front());
+  }
+}
+
+void MainWindow::updateWelcome() {
+  const int runCount = session_->store() ? runBrowser_->runModel()->rowCount() : 0;
+  welcome_->setStoreSummary(session_->path(), runCount);
+  if (runCount == 0) showPage(welcome_);
+}
+
+void MainWindow::rebuildRecentMenu() {
+  if (!recentMenu_) return;
+  recentMenu_->clear();
+  const QStringList recent = session_->recentStores();
+  for (const QString& path : recent) {
+    recentMenu_->addAction(QDir::toNativeSeparators(path), this, [this, path] {
+      if (!openStore(path, RunStore::OpenMode::OpenExisting)) session_->pruneRecentStores();
+    });
+  }
+  recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::chooseStoreToOpen() {
+  const QString start = session_->path().isEmpty() ? QDir::homePath() : QFileInfo(session_->path()).absolutePath();
+  const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open run store"), start, kStoreFilter);
+  if (!path.isEmpty()) openStore(path, RunStore::OpenMode::OpenExisting);
+}
+
+void MainWindow::chooseStoreToCreate() {
+  const QString start = session_->path().isEmpty() ? QDir::homePath() : QFileInfo(session_->path()).absolutePath();
+  QString path = QFileDialog::getSaveFileName(this, QStringLiteral("New run store"), start, kStoreFilter);
+  if (path.isEmpty()) return;
+  if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".sqlite");
+  // An existing store at that path is opened as it is; RunStore never overwrites a file it did not create.
+  openStore(path, RunStore::OpenMode::CreateOrOpen);
+}
+
+void MainWindow::chooseScreenshotFile() {
+  const QString start = QDir::home().filePath(QStringLiteral("palaestra.png"));
+  QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save screenshot"), start,
+                                              QStringLiteral("PNG images (*.png)"));
+  if (path.isEmpty()) return;
+  if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".png");
+  saveScreenshot(path);
+}
+
+void MainWindow::forwardPlayback(void (PlaybackTarget::*call)()) {
+  if (auto* target = dynamic_cast<PlaybackTarget*>(currentPage())) (target->*call)();
+}
+
+}  // namespace palaestra

@@ -1,0 +1,132 @@
+#include "gui/TrainingPanel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QPushButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace palaestra {
+
+namespace {
+// Item data roles holding the run id and the state of a job row.
+constexpr int kRunIdRole = Qt::UserRole;
+constexpr int kStateRole = Qt::UserRole + 1;
+
+bool isActive(TrainingPanel::JobState state) {
+  using S = TrainingPanel::JobState;
+  return state == S::Queued || state == S::Running || state == S::Paused || state == S::Stopping;
+}
+}  // namespace
+
+TrainingPanel::TrainingPanel(QWidget* parent)
+    : QWidget(parent),
+      jobs_(new QTreeWidget(this)),
+      newRun_(new QPushButton(QStringLiteral("New run..."), this)),
+      pause_(new QPushButton(QStringLiteral("Pause"), this)),
+      resume_(new QPushButton(QStringLiteral("Resume"), this)),
+      stop_(new QPushButton(QStringLiteral("Stop"), this)) {
+  jobs_->setColumnCount(ColumnCount);
+  jobs_->setHeaderLabels({QStringLiteral("Run"), QStringLiteral("State"), QStringLiteral("Progress")});
+  jobs_->setRootIsDecorated(false);
+  jobs_->setSelectionMode(QAbstractItemView::SingleSelection);
+  jobs_->header()->setSectionResizeMode(DetailColumn, QHeaderView::Stretch);
+  newRun_->setToolTip(QStringLiteral("Configure and start a new training run"));
+  pause_->setToolTip(QStringLiteral("Pause the selected run (its progress is kept)"));
+  resume_->setToolTip(QStringLiteral("Resume the selected paused run"));
+  stop_->setToolTip(QStringLiteral("Stop the selected run; everything trained so far stays stored"));
+
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(newRun_);
+  buttons->addStretch();
+  buttons->addWidget(pause_);
+  buttons->addWidget(resume_);
+  buttons->addWidget(stop_);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(buttons);
+  layout->addWidget(jobs_);
+
+  connect(newRun_, &QPushButton::clicked, this, &TrainingPanel::newRunRequested);
+  connect(pause_, &QPushButton::clicked, this, [this] { emit pauseRequested(targetRunId()); });
+  connect(resume_, &QPushButton::clicked, this, [this] { emit resumeRequested(targetRunId()); });
+  connect(stop_, &QPushButton::clicked, this, [this] { emit stopRequested(targetRunId()); });
+  connect(jobs_, &QTreeWidget::itemSelectionChanged, this, &TrainingPanel::updateButtons);
+  updateButtons();
+}
+
+void TrainingPanel::setJobState(int64_t runId, const QString& name, JobState state, const QString& detail) {
+  QTreeWidgetItem* item = itemOf(runId);
+  if (!item) {
+    item = new QTreeWidgetItem(jobs_);
+    item->setData(RunColumn, kRunIdRole, QVariant::fromValue<qlonglong>(runId));
+  }
+  item->setText(RunColumn, QStringLiteral("%1 (#%2)").arg(name).arg(runId));
+  item->setText(StateColumn, stateName(state));
+  item->setData(StateColumn, kStateRole, static_cast<int>(state));
+  item->setText(DetailColumn, detail);
+  updateButtons();
+}
+
+void TrainingPanel::removeJob(int64_t runId) {
+  delete itemOf(runId);
+  updateButtons();
+}
+
+bool TrainingPanel::hasJob(int64_t runId) const { return itemOf(runId) != nullptr; }
+
+TrainingPanel::JobState TrainingPanel::jobState(int64_t runId) const {
+  const QTreeWidgetItem* item = itemOf(runId);
+  return item ? static_cast<JobState>(item->data(StateColumn, kStateRole).toInt()) : JobState::Failed;
+}
+
+int TrainingPanel::jobCount() const { return jobs_->topLevelItemCount(); }
+
+bool TrainingPanel::anyJobActive() const {
+  for (int i = 0; i < jobs_->topLevelItemCount(); ++i) {
+    if (isActive(static_cast<JobState>(jobs_->topLevelItem(i)->data(StateColumn, kStateRole).toInt()))) return true;
+  }
+  return false;
+}
+
+void TrainingPanel::setSelectedRun(int64_t runId) {
+  selectedElsewhere_ = runId;
+  updateButtons();
+}
+
+int64_t TrainingPanel::targetRunId() const {
+  const QList<QTreeWidgetItem*> selected = jobs_->selectedItems();
+  if (!selected.isEmpty()) return selected.front()->data(RunColumn, kRunIdRole).toLongLong();
+  return selectedElsewhere_;
+}
+
+QString TrainingPanel::stateName(JobState state) {
+  switch (state) {
+    case JobState::Queued: return QStringLiteral("queued");
+    case JobState::Running: return QStringLiteral("running");
+    case JobState::Paused: return QStringLiteral("paused");
+    case JobState::Stopping: return QStringLiteral("stopping");
+    case JobState::Finished: return QStringLiteral("finished");
+    case JobState::Interrupted: return QStringLiteral("interrupted");
+    case JobState::Failed: return QStringLiteral("failed");
+  }
+  return QStringLiteral("unknown");
+}
+
+QTreeWidgetItem* TrainingPanel::itemOf(int64_t runId) const {
+  for (int i = 0; i < jobs_->topLevelItemCount(); ++i) {
+    QTreeWidgetItem* item = jobs_->topLevelItem(i);
+    if (item->data(RunColumn, kRunIdRole).toLongLong() == runId) return item;
+  }
+  return nullptr;
+}
+
+void TrainingPanel::updateButtons() {
+  const int64_t runId = targetRunId();
+  const bool known = runId >= 0 && hasJob(runId);
+  const JobState state = known ? jobState(runId) : JobState::Failed;
+  pause_->setEnabled(known && (state == JobState::Queued || state == JobState::Running));
+  resume_->setEnabled(known && state == JobState::Paused);
+  stop_->setEnabled(known && (state == JobState::Queued || state == JobState::Running || state == JobState::Paused));
+}
+
+}  // namespace palaestra
