@@ -147,6 +147,7 @@ void LiveViewer::setTask(const TaskValues& task) {
   if (!runner_) return;
   try {
     runner_->setTask(task);
+    showError({});  // an earlier refusal no longer applies
   } catch (const std::exception& e) {
     showError(tr("Task refused: %1").arg(QString::fromUtf8(e.what())));
   }
@@ -230,6 +231,7 @@ void LiveViewer::pollPolicySource() {
 void LiveViewer::applyPolicy(const std::shared_ptr<const Policy>& policy) {
   try {
     runner_->setPolicy(policy);
+    showError({});  // an earlier refusal no longer applies
   } catch (const std::exception& e) {
     showError(tr("Policy refused: %1").arg(QString::fromUtf8(e.what())));
   }

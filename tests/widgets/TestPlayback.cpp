@@ -344,6 +344,9 @@ class TestPlayback : public QObject {
              qPrintable(viewer.errorMessage()));
     viewer.stepForward();  // still usable
     QCOMPARE(viewer.runner()->episodeStep(), 1);
+    viewer.setPolicy(walkerPolicy(viewer, 6));  // a fitting policy clears the message
+    QVERIFY(viewer.runner()->policy());
+    QVERIFY(viewer.errorMessage().isEmpty());
   }
 };
 
