@@ -772,6 +772,50 @@ int64_t RunStore::storeSizeBytes() const {
   return total;
 }
 
+void RunStore::saveCopyTo(const std::string& path) const {
+  const std::string what = "cannot save a copy of run store " + impl_->path_ + " to " + path;
+  if (path.empty()) throw StoreError(what + ": no file name given");
+  // Everything queued belongs in the copy.
+  impl_->flush();
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(path, ec)))
+    throw StoreError(what + ": a file of that name already exists (it is never overwritten)");
+  if (fs::absolute(path, ec) == fs::absolute(impl_->path_, ec))
+    throw StoreError(what + ": that is the store's own file");
+  std::lock_guard lock(impl_->dbMutex_);
+  try {
+    SqliteStatement s(*impl_->db_, "VACUUM INTO ?1");
+    s.bind(1, path);
+    s.run();
+  } catch (const SqliteError& e) {
+    std::string reason = e.what();
+    if (e.primaryCode() == SQLITE_CANTOPEN) {
+      const fs::path parent = fs::path(path).parent_path();
+      if (!parent.empty() && !fs::is_directory(parent, ec))
+        reason = "directory " + parent.string() + " does not exist";
+      else
+        reason = "the file cannot be created (" + reason + ")";
+    } else if (e.primaryCode() == SQLITE_FULL || e.primaryCode() == SQLITE_IOERR) {
+      if (e.primaryCode() == SQLITE_FULL) reason = "disk full";
+      // The copy was created above and is only partly written: useless, and it
+      // would block the next attempt. (Other failures may not have created it.)
+      fs::remove(path, ec);
+    }
+    throw StoreError(what + ": " + reason);
+  }
+}
+
+bool RunStore::fileMoved() const {
+  std::lock_guard lock(impl_->dbMutex_);
+  int moved = 0;
+  const int rc = sqlite3_file_control(impl_->db_->handle(), "main", SQLITE_FCNTL_HAS_MOVED, &moved);
+  if (rc != SQLITE_OK) {
+    throw StoreError("run store " + impl_->path_ + ": cannot check whether its file moved (" +
+                     sqlite3_errstr(rc) + ")");
+  }
+  return moved != 0;
+}
+
 // ---- runs ----
 
 int64_t RunStore::createRun(const NewRun& run) {

@@ -72,6 +72,14 @@ class RunStore {
   /// Bytes on disk: the main file plus its write-ahead log.
   int64_t storeSizeBytes() const;
 
+  /// Writes a compacted copy of the whole store to a new file at `path` (flushing the queue
+  /// first, then SQLite's VACUUM INTO): works even when this store's own file was deleted while
+  /// open. Throws StoreError with the reason if it fails; never overwrites an existing file.
+  void saveCopyTo(const std::string& path) const;
+  /// True if the file this store was opened from was deleted or renamed since (SQLite keeps
+  /// using the open file, so nothing written goes to `path()` any more); throws StoreError.
+  bool fileMoved() const;
+
   // ---- runs (synchronous) ----
 
   /// Creates a run with `run.status`, created now and started now unless queued; returns its id.

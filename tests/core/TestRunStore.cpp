@@ -1,6 +1,7 @@
 // Tests of the run store on real SQLite files: round trips (bit-exact
 // episodes), schema migration, refusal of foreign/corrupt/newer files,
 // locking, disk full, not-found ids, cascading deletes, and write throughput.
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <chrono>
@@ -588,6 +589,82 @@ class TestRunStore : public QObject {
       refused = e.primaryCode() == SQLITE_CONSTRAINT;
     }
     QVERIFY(refused);
+  }
+
+  // The app's rescue when the store file is deleted while open: notice it, then
+  // save everything (queued writes included) to a new file.
+  void fileDeletedWhileOpenIsNoticedAndSavedToACopy() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.filePath("open.sqlite").toStdString();
+    RunStore store(path, RunStore::OpenMode::CreateOrOpen, fastOptions());
+    QVERIFY(!store.fileMoved());
+    const int64_t run = store.createRun(sampleRun("precious"));
+    store.setTags(run, {"keep"});
+    const std::vector<uint8_t> policy = {5, 6, 7};
+    const int64_t ckpt = store.addCheckpoint(run, 10, policy, "{}");
+    std::mt19937_64 rng(11);
+    const EpisodeRecord record = randomEpisode(rng, 20, 2);
+    store.addEpisode(run, ckpt, EpisodeKind::Eval, record);
+    store.flush();
+
+    QVERIFY(std::filesystem::remove(path));
+    QVERIFY(store.fileMoved());
+    // Writes still go to the open (now nameless) file; the copy must hold them too.
+    for (int i = 0; i < 50; ++i) store.logMetric(run, i, "train/return", i * 2.0);
+
+    const std::string copy = dir.filePath("rescued.sqlite").toStdString();
+    store.saveCopyTo(copy);
+    {
+      RunStore rescued(copy, RunStore::OpenMode::OpenExisting, fastOptions());
+      QVERIFY(!rescued.fileMoved());
+      const auto runs = rescued.listRuns();
+      QCOMPARE(runs.size(), size_t{1});
+      QCOMPARE(runs[0].id, run);
+      QCOMPARE(runs[0].name, std::string("precious"));
+      QCOMPARE(runs[0].tags, std::vector<std::string>{"keep"});
+      QCOMPARE(rescued.metrics(run, std::string("train/return")).size(), size_t{50});
+      QVERIFY(rescued.loadCheckpoint(ckpt).policy == policy);
+      const auto episodes = rescued.episodes(run);
+      QCOMPARE(episodes.size(), size_t{1});
+      compareRecords(rescued.loadEpisode(episodes[0].id).record, record);
+    }
+    QCOMPARE(countRows(copy, "PRAGMA application_id"), int64_t{kRunStoreApplicationId});
+    QCOMPARE(countRows(copy, "PRAGMA user_version"), int64_t{RunStore::currentSchemaVersion()});
+
+    // Never overwrites: an existing file stays byte for byte.
+    const std::string existing = dir.filePath("existing.txt").toStdString();
+    {
+      std::ofstream out(existing);
+      out << "my thesis";
+    }
+    const auto before = fileBytes(existing);
+    QVERIFY(throwsWith<StoreError>([&] { store.saveCopyTo(existing); },
+                                   {existing, "already exists", "never overwritten"}));
+    QVERIFY(fileBytes(existing) == before);
+    QVERIFY(throwsWith<StoreError>([&] { store.saveCopyTo(copy); }, {"already exists"}));
+    const std::string nowhere = dir.filePath("no/such/dir/copy.sqlite").toStdString();
+    QVERIFY(throwsWith<StoreError>([&] { store.saveCopyTo(nowhere); },
+                                   {nowhere, "does not exist"}));
+    QVERIFY(!std::filesystem::exists(nowhere));
+    QVERIFY(throwsWith<StoreError>([&] { store.saveCopyTo(""); }, {"no file name"}));
+    // The store keeps working after the refusals.
+    store.logMetric(run, 99, "train/return", 1.0);
+    store.flush();
+  }
+
+  void fileRenamedWhileOpenIsNoticed() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.filePath("a.sqlite").toStdString();
+    RunStore store(path, RunStore::OpenMode::CreateOrOpen, fastOptions());
+    store.createRun(sampleRun());
+    QVERIFY(!store.fileMoved());
+    std::filesystem::rename(path, dir.filePath("b.sqlite").toStdString());
+    QVERIFY(store.fileMoved());
+    // A different file put in its place is not the open store either.
+    { RunStore other(path, RunStore::OpenMode::CreateOrOpen, fastOptions()); }
+    QVERIFY(store.fileMoved());
   }
 
   void queuedRunStartsLater() {
