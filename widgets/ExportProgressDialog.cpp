@@ -16,7 +16,9 @@ ExportProgressDialog::ExportProgressDialog(QWidget* parent) : QProgressDialog(pa
   connect(this, &QProgressDialog::canceled, &exporter_, &VideoExporter::cancel);
   connect(&exporter_, &VideoExporter::progress, this, &ExportProgressDialog::onProgress);
   connect(&exporter_, &VideoExporter::finished, this, &ExportProgressDialog::onFinished);
-  // QProgressDialog shows itself after minimumDuration on its own; stay hidden until an export.
+  // QProgressDialog shows itself minimumDuration after construction even with no work;
+  // reset() stops that timer, so the dialog stays hidden until an export starts.
+  reset();
   hide();
 }
 
@@ -28,6 +30,7 @@ bool ExportProgressDialog::exportVideo(FrameSource& source, const QString& outpu
   setValue(0);
   show();
   if (!exporter_.start(source, outputPath)) {
+    reset();  // also stops the pending automatic show
     hide();
     lastError_ = exporter_.errorString();
     showError(lastError_);
@@ -45,8 +48,9 @@ void ExportProgressDialog::onProgress(int done, int total) {
 
 void ExportProgressDialog::onFinished(bool ok, const QString& error) {
   lastError_ = ok ? QString() : error;
-  hide();
   const bool cancelled = !ok && wasCanceled();
+  reset();  // stops a pending automatic show, so the dialog stays hidden
+  hide();
   if (!ok && !cancelled) showError(error);
   emit exportFinished(ok, lastError_);
 }

@@ -298,15 +298,25 @@ class TestVideoExporter : public QObject {
     ExportProgressDialog dialog;
     dialog.setMessageBoxesEnabled(false);
     QSignalSpy done(&dialog, &ExportProgressDialog::exportFinished);
+    int shownValue = -1;
+    connect(&dialog.exporter(), &VideoExporter::progress, &dialog, [&] { shownValue = dialog.value(); });
     QVERIFY(dialog.exportVideo(frames, out));
     QVERIFY(dialog.isVisible());
+    QCOMPARE(dialog.maximum(), 10);
     QVERIFY(done.wait(60000));
     QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
-    QCOMPARE(dialog.value(), 10);
-    QCOMPARE(dialog.maximum(), 10);
+    QCOMPARE(shownValue, 10);
     QVERIFY(!dialog.isVisible());
+    QTest::qWait(50);
+    QVERIFY(!dialog.isVisible());  // no automatic show after the export either
     QCOMPARE(dialog.lastError(), QString());
     QCOMPARE(head(out, 6), QByteArray("GIF89a"));
+  }
+
+  void dialogStaysHiddenUntilAnExport() {
+    ExportProgressDialog dialog;
+    QTest::qWait(100);  // QProgressDialog's own show timer would have fired by now
+    QVERIFY(!dialog.isVisible());
   }
 
   void dialogReportsMissingFfmpeg() {
@@ -320,6 +330,8 @@ class TestVideoExporter : public QObject {
     QCOMPARE(done.size(), 1);
     QVERIFY(!done.first().at(0).toBool());
     QVERIFY(dialog.lastError().startsWith("ffmpeg was not found"));
+    QVERIFY(!dialog.isVisible());
+    QTest::qWait(50);
     QVERIFY(!dialog.isVisible());
     QCOMPARE(filesIn(dir), QStringList{});
   }
