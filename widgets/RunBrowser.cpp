@@ -54,7 +54,7 @@ RunBrowser::RunBrowser(QWidget* parent)
       splitter_(new QSplitter(Qt::Vertical, this)),
       runView_(makeTable(splitter_, runProxy_)),
       episodeView_(makeTable(splitter_, episodeProxy_)) {
-  filter_->setPlaceholderText(tr("Filter runs (name, env, status, notes)"));
+  filter_->setPlaceholderText(tr("Filter runs (name, env, status, tags, notes)"));
   filter_->setClearButtonEnabled(true);
   splitter_->addWidget(runView_);
   splitter_->addWidget(episodeView_);
@@ -87,6 +87,7 @@ RunBrowser::RunBrowser(QWidget* parent)
   renameAction_ = new QAction(tr("Rename"), this);
   renameAction_->setShortcut(QKeySequence(Qt::Key_F2));
   notesAction_ = new QAction(tr("Edit notes…"), this);
+  tagsAction_ = new QAction(tr("Edit tags…"), this);
   refreshAction_ = new QAction(tr("Refresh"), this);
   refreshAction_->setShortcut(QKeySequence::Refresh);
   deleteAction_ = new QAction(tr("Delete…"), this);
@@ -111,6 +112,7 @@ RunBrowser::RunBrowser(QWidget* parent)
   });
   connect(renameAction_, &QAction::triggered, this, &RunBrowser::renameCurrentRun);
   connect(notesAction_, &QAction::triggered, this, &RunBrowser::editNotesOfCurrentRun);
+  connect(tagsAction_, &QAction::triggered, this, &RunBrowser::editTagsOfCurrentRun);
   connect(refreshAction_, &QAction::triggered, this, &RunBrowser::refresh);
   connect(deleteAction_, &QAction::triggered, this, &RunBrowser::deleteSelectedRuns);
   connect(runModel_, &RunTableModel::errorOccurred, this, &RunBrowser::errorOccurred);
@@ -181,6 +183,17 @@ void RunBrowser::editNotesOfCurrentRun() {
   if (ok) runModel_->setRunNotes(id, notes);
 }
 
+void RunBrowser::editTagsOfCurrentRun() {
+  const int64_t id = currentRunId();
+  const RunInfo* info = id >= 0 ? runModel_->run(id) : nullptr;
+  if (!info) return;
+  bool ok = false;
+  const QString text = QInputDialog::getText(
+      this, tr("Tags"), tr("Tags of %1 (comma-separated):").arg(QString::fromStdString(info->name)),
+      QLineEdit::Normal, RunTableModel::tagsToText(info->tags), &ok);
+  if (ok) runModel_->setRunTags(id, RunTableModel::tagsFromText(text));
+}
+
 void RunBrowser::deleteSelectedRuns() {
   const QList<int64_t> ids = selectedRunIds();
   if (!ids.isEmpty()) runModel_->deleteRuns(ids);
@@ -195,6 +208,7 @@ void RunBrowser::onRunSelectionChanged() {
   openAction_->setEnabled(one);
   renameAction_->setEnabled(one);
   notesAction_->setEnabled(one);
+  tagsAction_->setEnabled(one);
   deleteAction_->setEnabled(!ids.isEmpty());
   // The view re-announces an unchanged selection when rows move (sorting, refresh).
   QList<int64_t> sortedIds = ids, sortedLast = lastSelection_;
@@ -212,6 +226,7 @@ void RunBrowser::showRunMenu(const QPoint& pos) {
   QMenu menu(this);
   menu.addAction(openAction_);
   menu.addAction(renameAction_);
+  menu.addAction(tagsAction_);
   menu.addAction(notesAction_);
   menu.addSeparator();
   menu.addAction(refreshAction_);

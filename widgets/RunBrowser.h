@@ -1,6 +1,6 @@
 #pragma once
 // The run browser: a filter line, the table of runs in the store (sortable,
-// with a context menu to open, rename, edit notes, refresh and delete) and,
+// with a context menu to open, rename, edit tags and notes, refresh and delete) and,
 // below it, the episodes of the selected run. Double-clicking a run or an
 // episode asks to open it; store errors surface as errorOccurred messages
 // while the tables keep what they last showed.
@@ -60,6 +60,8 @@ class RunBrowser : public QWidget {
   void renameCurrentRun();
   /// Asks for new notes of the current run in a dialog and stores them.
   void editNotesOfCurrentRun();
+  /// Asks for the current run's tags (comma-separated) in a dialog and stores them.
+  void editTagsOfCurrentRun();
   /// Deletes the selected runs after confirmation.
   void deleteSelectedRuns();
 
@@ -90,6 +92,7 @@ class RunBrowser : public QWidget {
   QAction* openAction_;
   QAction* renameAction_;
   QAction* notesAction_;
+  QAction* tagsAction_;
   QAction* refreshAction_;
   QAction* deleteAction_;
   QList<int64_t> lastSelection_;  // what selectionChanged last announced

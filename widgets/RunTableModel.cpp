@@ -27,7 +27,7 @@ QString formatReturn(double value) {
 
 bool sameRow(const RunInfo& a, const RunInfo& b) {
   return a.name == b.name && a.env == b.env && a.createdAt == b.createdAt && a.status == b.status &&
-         a.steps == b.steps && a.notes == b.notes && a.endedAt == b.endedAt;
+         a.steps == b.steps && a.notes == b.notes && a.endedAt == b.endedAt && a.tags == b.tags;
 }
 
 }  // namespace
@@ -60,8 +60,7 @@ QString RunTableModel::storeFileProblem(const std::string& path) {
 }
 
 std::vector<RunTableModel::Row> RunTableModel::readRows() const {
-  const QString problem = storeFileProblem(store_->path());
-  if (!problem.isEmpty()) throw StoreError(problem.toStdString());
+  requireStoreFile();
   std::vector<Row> rows;
   for (RunInfo& info : store_->listRuns()) {
     Row row{std::move(info), kNaN, kNaN};
@@ -146,8 +145,7 @@ bool RunTableModel::renameRun(int64_t runId, const QString& name) {
   }
   if (!store_) return false;
   try {
-    const QString problem = storeFileProblem(store_->path());
-    if (!problem.isEmpty()) throw StoreError(problem.toStdString());
+    requireStoreFile();
     store_->renameRun(runId, trimmed.toStdString());
   } catch (const std::exception& e) {
     report(QString::fromStdString(e.what()));
@@ -164,8 +162,7 @@ bool RunTableModel::renameRun(int64_t runId, const QString& name) {
 bool RunTableModel::setRunNotes(int64_t runId, const QString& notes) {
   if (!store_) return false;
   try {
-    const QString problem = storeFileProblem(store_->path());
-    if (!problem.isEmpty()) throw StoreError(problem.toStdString());
+    requireStoreFile();
     store_->setNotes(runId, notes.toStdString());
   } catch (const std::exception& e) {
     report(QString::fromStdString(e.what()));
@@ -177,6 +174,65 @@ bool RunTableModel::setRunNotes(int64_t runId, const QString& notes) {
     emit dataChanged(index(row, Notes), index(row, Notes));
   }
   return true;
+}
+
+bool RunTableModel::setRunTags(int64_t runId, const QStringList& tags) {
+  if (!store_) return false;
+  std::vector<std::string> stored;
+  for (const QString& tag : tags) stored.push_back(tag.toStdString());
+  try {
+    requireStoreFile();
+    stored = normalizedTags(stored);
+    store_->setTags(runId, stored);
+  } catch (const std::exception& e) {
+    report(QString::fromStdString(e.what()));
+    return false;
+  }
+  const int row = rowOfRun(runId);
+  if (row >= 0) {
+    rows_[static_cast<size_t>(row)].info.tags = std::move(stored);
+    emit dataChanged(index(row, Tags), index(row, Tags));
+  }
+  return true;
+}
+
+QStringList RunTableModel::tagsFromText(const QString& text) {
+  QStringList tags;
+  for (const QString& piece : text.split(QLatin1Char(','))) {
+    const QString tag = piece.trimmed();
+    if (!tag.isEmpty()) tags << tag;
+  }
+  return tags;
+}
+
+QString RunTableModel::tagsToText(const std::vector<std::string>& tags) {
+  QStringList texts;
+  for (const std::string& tag : tags) texts << QString::fromStdString(tag);
+  return texts.join(QStringLiteral(", "));
+}
+
+void RunTableModel::setLiveStatus(int64_t runId, const QString& status) {
+  liveStatus_[runId] = status;
+  runCellChanged(runId, Status);
+}
+
+void RunTableModel::clearLiveStatus(int64_t runId) {
+  if (liveStatus_.erase(runId) > 0) runCellChanged(runId, Status);
+}
+
+QString RunTableModel::liveStatus(int64_t runId) const {
+  const auto it = liveStatus_.find(runId);
+  return it == liveStatus_.end() ? QString() : it->second;
+}
+
+void RunTableModel::runCellChanged(int64_t runId, Column column) {
+  const int row = rowOfRun(runId);
+  if (row >= 0) emit dataChanged(index(row, column), index(row, column));
+}
+
+void RunTableModel::requireStoreFile() const {
+  const QString problem = storeFileProblem(store_->path());
+  if (!problem.isEmpty()) throw StoreError(problem.toStdString());
 }
 
 void RunTableModel::setDeleteConfirmation(DeleteConfirmation confirm) {
@@ -195,8 +251,7 @@ int RunTableModel::deleteRuns(const QList<int64_t>& runIds) {
   if (!confirmDelete_(names)) return 0;
   int deleted = 0;
   try {
-    const QString problem = storeFileProblem(store_->path());
-    if (!problem.isEmpty()) throw StoreError(problem.toStdString());
+    requireStoreFile();
     for (int64_t id : runIds) {
       store_->deleteRun(id);
       ++deleted;
@@ -237,7 +292,12 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
         case Steps: return QLocale().toString(static_cast<qlonglong>(info.steps));
         case BestReturn: return formatReturn(row.bestReturn);
         case LastReturn: return formatReturn(row.lastReturn);
-        case Status: return QString::fromStdString(runStatusName(info.status));
+        case Status: {
+          const auto live = liveStatus_.find(info.id);
+          return live != liveStatus_.end() ? live->second
+                                           : QString::fromStdString(runStatusName(info.status));
+        }
+        case Tags: return tagsToText(info.tags);
         case Notes: {
           const QString notes = QString::fromStdString(info.notes);
           // The cell shows the first line; editing gets everything.
@@ -277,6 +337,7 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     case BestReturn: return tr("Best eval return");
     case LastReturn: return tr("Last eval return");
     case Status: return tr("Status");
+    case Tags: return tr("Tags");
     case Notes: return tr("Notes");
     default: return {};
   }
@@ -284,7 +345,9 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
 
 Qt::ItemFlags RunTableModel::flags(const QModelIndex& index) const {
   Qt::ItemFlags f = QAbstractTableModel::flags(index);
-  if (index.isValid() && (index.column() == Name || index.column() == Notes)) f |= Qt::ItemIsEditable;
+  if (index.isValid() &&
+      (index.column() == Name || index.column() == Tags || index.column() == Notes))
+    f |= Qt::ItemIsEditable;
   return f;
 }
 
@@ -294,6 +357,7 @@ bool RunTableModel::setData(const QModelIndex& index, const QVariant& value, int
   const int64_t id = rows_[static_cast<size_t>(index.row())].info.id;
   if (index.column() == Name) return renameRun(id, value.toString());
   if (index.column() == Notes) return setRunNotes(id, value.toString());
+  if (index.column() == Tags) return setRunTags(id, tagsFromText(value.toString()));
   return false;
 }
 

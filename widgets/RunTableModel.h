@@ -1,13 +1,17 @@
 #pragma once
 // The runs of a run store as a table: name, env, created, steps, best and last
-// eval return (from checkpoint meta "eval_mean_return"), status, notes.
+// eval return (from checkpoint meta "eval_mean_return"), status, tags, notes.
 //
 // refresh() re-reads the store and updates rows in place (removing and
 // inserting only what changed), so views keep their selection. Store errors
 // never escape: they are reported through errorOccurred and the model keeps
-// its last good contents. Name and notes cells are editable and write through
-// to the store; deleteRuns() is the only way runs leave the store, and only
+// its last good contents. Name, tags and notes cells are editable and write
+// through to the store; deleteRuns() is the only way runs leave the store, and only
 // after the confirmation callback agrees.
+//
+// A live status (setLiveStatus) overlays the stored one: a training manager
+// owns states the store does not know ("paused", "stopping"); they are shown
+// until cleared, across refreshes.
 
 #include <QAbstractTableModel>
 #include <QList>
@@ -15,6 +19,7 @@
 #include <QStringList>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -27,7 +32,7 @@ class RunTableModel : public QAbstractTableModel {
 
  public:
   /// The columns, in display order.
-  enum Column { Name, Env, Created, Steps, BestReturn, LastReturn, Status, Notes, ColumnCount };
+  enum Column { Name, Env, Created, Steps, BestReturn, LastReturn, Status, Tags, Notes, ColumnCount };
   /// Extra data roles.
   enum Role {
     RunIdRole = Qt::UserRole + 1,  // qlonglong id of the row's run (any column)
@@ -57,6 +62,20 @@ class RunTableModel : public QAbstractTableModel {
   bool renameRun(int64_t runId, const QString& name);
   /// Replaces a run's notes in the store; reports and returns false on error.
   bool setRunNotes(int64_t runId, const QString& notes);
+  /// Replaces a run's tags in the store (trimmed, duplicates dropped); reports and returns
+  /// false for an empty tag, a tag with a comma or a store error, leaving the tags unchanged.
+  bool setRunTags(int64_t runId, const QStringList& tags);
+  /// Splits comma-separated text into tags (trimmed, empty pieces dropped): how tags are edited.
+  static QStringList tagsFromText(const QString& text);
+  /// Tags as one comma-separated text ("a, b"): how the Tags cell shows them.
+  static QString tagsToText(const std::vector<std::string>& tags);
+
+  /// Shows `status` (e.g. "paused") in the run's Status cell instead of the stored status.
+  void setLiveStatus(int64_t runId, const QString& status);
+  /// Removes the live status of a run: its stored status shows again.
+  void clearLiveStatus(int64_t runId);
+  /// The live status of a run, or an empty string if none is set.
+  QString liveStatus(int64_t runId) const;
   /// Sets the callback deleteRuns() asks; without one nothing is ever deleted.
   void setDeleteConfirmation(DeleteConfirmation confirm);
   /// Deletes the runs (with all their data) once confirmed; returns how many were deleted.
@@ -75,9 +94,9 @@ class RunTableModel : public QAbstractTableModel {
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   /// Column titles.
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-  /// Name and notes cells are editable.
+  /// Name, tags and notes cells are editable.
   Qt::ItemFlags flags(const QModelIndex& index) const override;
-  /// Editing a name renames the run, editing notes replaces them, both in the store.
+  /// Editing a name renames the run; editing tags (comma-separated) or notes replaces them.
   bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
 
  signals:
@@ -96,10 +115,15 @@ class RunTableModel : public QAbstractTableModel {
   // Applies freshly read rows: removes, inserts, updates in place.
   void applyRows(std::vector<Row> rows);
   void report(const QString& message);
+  // Throws StoreError if the store file is gone or overwritten (see storeFileProblem).
+  void requireStoreFile() const;
+  // Emits dataChanged for one cell of a run, if the run is shown.
+  void runCellChanged(int64_t runId, Column column);
 
   std::shared_ptr<RunStore> store_;
   std::vector<Row> rows_;  // ordered by run id
   DeleteConfirmation confirmDelete_;
+  std::map<int64_t, QString> liveStatus_;  // overlays the stored status, by run id
 };
 
 }  // namespace palaestra

@@ -197,6 +197,86 @@ class TestRunBrowser : public QObject {
     QVERIFY(errors.takeFirst().at(0).toString().contains("no run with id"));
   }
 
+  void tagsShowEditAndFilter() {
+    store_->setTags(gamma_, {"sweep", "flock-v2"});
+    RunBrowser browser;
+    QVERIFY(browser.setStore(store_));
+    RunTableModel* model = browser.runModel();
+    QSignalSpy errors(model, &RunTableModel::errorOccurred);
+    QCOMPARE(model->headerData(RunTableModel::Tags, Qt::Horizontal).toString(), QString("Tags"));
+    const int g = model->rowOfRun(gamma_), a = model->rowOfRun(alpha_);
+    QCOMPARE(model->index(g, RunTableModel::Tags).data().toString(), QString("sweep, flock-v2"));
+    QCOMPARE(model->index(a, RunTableModel::Tags).data().toString(), QString());
+    QVERIFY(model->flags(model->index(a, RunTableModel::Tags)) & Qt::ItemIsEditable);
+
+    // Editing the cell: comma-separated, trimmed, empty pieces dropped, written to the store.
+    QVERIFY(model->setData(model->index(a, RunTableModel::Tags), " baseline ,, sweep ,baseline"));
+    QCOMPARE(model->index(a, RunTableModel::Tags).data().toString(), QString("baseline, sweep"));
+    RunStore reader(path_, RunStore::OpenMode::OpenExisting, fastOptions());
+    QCOMPARE(reader.getRun(alpha_).tags, (std::vector<std::string>{"baseline", "sweep"}));
+    QCOMPARE(errors.count(), 0);
+    // A tag with a comma cannot come from the text, but can through the API: refused, unchanged.
+    QVERIFY(!model->setRunTags(alpha_, {"a,b"}));
+    QCOMPARE(errors.count(), 1);
+    QVERIFY(errors.takeFirst().at(0).toString().contains("comma"));
+    QCOMPARE(reader.getRun(alpha_).tags, (std::vector<std::string>{"baseline", "sweep"}));
+    QVERIFY(!model->setRunTags(alpha_, {"ok", "  "}));
+    QVERIFY(errors.takeFirst().at(0).toString().contains("empty"));
+    QCOMPARE(RunTableModel::tagsFromText(" x, ,y "), (QStringList{"x", "y"}));
+
+    // The filter matches tags.
+    QTest::keyClicks(browser.filterEdit(), "sweep");
+    browser.runView()->sortByColumn(RunTableModel::Name, Qt::AscendingOrder);
+    QCOMPARE(shownNames(browser.runProxy()), (QStringList{"alpha", "gamma"}));
+    browser.filterEdit()->clear();
+    QTest::keyClicks(browser.filterEdit(), "FLOCK-V");
+    QCOMPARE(shownNames(browser.runProxy()), (QStringList{"gamma"}));
+    browser.filterEdit()->clear();
+
+    // Clearing all tags through the cell.
+    QVERIFY(model->setData(model->index(a, RunTableModel::Tags), "  "));
+    QVERIFY(reader.getRun(alpha_).tags.empty());
+    // Tags changed elsewhere show after a refresh.
+    reader.setTags(beta_, {"outside"});
+    QVERIFY(browser.refresh());
+    QCOMPARE(model->index(model->rowOfRun(beta_), RunTableModel::Tags).data().toString(),
+             QString("outside"));
+  }
+
+  void liveStatusOverlaysStoredStatus() {
+    RunTableModel model;
+    QVERIFY(model.setStore(store_));
+    const int b = model.rowOfRun(beta_);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setLiveStatus(beta_, "paused");
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.first().at(0).toModelIndex(), model.index(b, RunTableModel::Status));
+    QCOMPARE(model.index(b, RunTableModel::Status).data().toString(), QString("paused"));
+    QCOMPARE(model.liveStatus(beta_), QString("paused"));
+    QCOMPARE(store_->getRun(beta_).status, RunStatus::Running);  // the store is untouched
+    // It survives a refresh, even when the stored status changes meanwhile.
+    store_->updateRun(beta_, {.steps = 999});
+    QVERIFY(model.refresh());
+    QCOMPARE(model.index(b, RunTableModel::Status).data().toString(), QString("paused"));
+    model.setLiveStatus(beta_, "stopping");
+    QCOMPARE(model.index(b, RunTableModel::Status).data().toString(), QString("stopping"));
+    model.clearLiveStatus(beta_);
+    QCOMPARE(model.index(b, RunTableModel::Status).data().toString(), QString("running"));
+    QVERIFY(model.liveStatus(beta_).isEmpty());
+    // Clearing twice, or a run not shown, changes nothing.
+    changed.clear();
+    model.clearLiveStatus(beta_);
+    model.setLiveStatus(424242, "paused");
+    QCOMPARE(changed.count(), 0);
+    // A queued run shows its stored status.
+    NewRun waiting = newRun("waiting", "walker");
+    waiting.status = RunStatus::Queued;
+    const int64_t queued = store_->createRun(waiting);
+    QVERIFY(model.refresh());
+    QCOMPARE(model.index(model.rowOfRun(queued), RunTableModel::Status).data().toString(),
+             QString("queued"));
+  }
+
   void deleteNeedsConfirmation() {
     RunTableModel model;
     QVERIFY(model.setStore(store_));
