@@ -513,6 +513,10 @@ void SimView::drawOverlay(QPainter& painter) {
 }
 
 QString SimView::openGlProblem() {
+  // The offscreen platform creates GL contexts when a display is around (under xvfb-run), but
+  // QOpenGLWidget cannot render there and crashes on show.
+  if (QGuiApplication::platformName() == QLatin1String("offscreen"))
+    return QStringLiteral("OpenGL widgets cannot be shown on the \"offscreen\" display platform.");
   QOpenGLContext ctx;
   ctx.setFormat(requestedFormat());
   if (!ctx.create())
