@@ -27,8 +27,6 @@
 namespace palaestra {
 namespace {
 
-// Simulated seconds per env step until EnvSpec carries the env's own value (the walker's 1/50).
-constexpr double kFallbackSecondsPerStep = 1.0 / 50.0;
 // Frames shown at most per display tick: at "max" the replay runs through this many per tick.
 constexpr int kMaxFramesPerTick = 16;
 // How often the build progress is looked at while the worker simulates.
@@ -38,7 +36,7 @@ constexpr int kPlayTickMs = 16;
 
 }  // namespace
 
-ReplayPlayer::ReplayPlayer(QWidget* parent) : QWidget(parent), clock_(kFallbackSecondsPerStep) {
+ReplayPlayer::ReplayPlayer(QWidget* parent) : QWidget(parent), clock_(EnvSpec{}.secondsPerStep) {
   clock_.setPaused(true);
 
   QWidget* view = nullptr;
@@ -109,6 +107,7 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
   EnvPtr env;
   StoredEpisode episode;
   TaskValues task;
+  double secondsPerStep = 0.0;
   try {
     episode = store->loadEpisode(episodeId);
     const RunInfo run = store->getRun(episode.runId);
@@ -125,6 +124,7 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
     if (!fits.problem().empty()) throw ConfigError(fits.problem());
     task = episode.record.task.empty() ? env->spec().tasks.defaults() : episode.record.task;
     env->spec().tasks.validate(task);
+    secondsPerStep = env->spec().secondsPerStep;
   } catch (const std::exception& e) {
     emit errorOccurred(what + QString::fromStdString(e.what()));
     return false;
@@ -142,8 +142,7 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
   reward_ = 0.0;
   returnSoFar_ = 0.0;
   clock_.resetCarry();
-  // Until EnvSpec carries each env's step duration, every replay plays at the walker's 50 Hz.
-  clock_.setSecondsPerStep(kFallbackSecondsPerStep);
+  clock_.setSecondsPerStep(secondsPerStep);  // 1x plays the episode in its simulated time
   job_ = std::make_unique<ReplayBuildJob>(std::move(env), std::move(episode.record));
   bar_->setFrameCount(0);
   strip_->setRewards({});
