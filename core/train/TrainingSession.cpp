@@ -36,6 +36,32 @@ struct TrainingSession::State {
 
 TrainingSession::TrainingSession(TrainConfig config, RunStore* store, const std::string& runName)
     : config_(std::move(config)), store_(store), state_(std::make_unique<State>()) {
+  prepare();
+  if (store_) {
+    NewRun run;
+    run.name = runName;
+    run.env = config_.env;
+    run.configJson = config_.toJson().dump();
+    run.seed = config_.seed;
+    runId_ = store_->createRun(run);
+  }
+}
+
+TrainingSession::TrainingSession(TrainConfig config, RunStore& store, int64_t queuedRunId)
+    : config_(std::move(config)), store_(&store), runId_(queuedRunId), startsQueuedRun_(true),
+      state_(std::make_unique<State>()) {
+  const RunInfo run = store.getRun(queuedRunId);
+  if (run.status != RunStatus::Queued)
+    throw ConfigError("run " + std::to_string(queuedRunId) + " is " + runStatusName(run.status) +
+                      ", not queued: only a queued run can be started");
+  if (run.env != config_.env)
+    throw ConfigError("run " + std::to_string(queuedRunId) + " is a " + run.env +
+                      " run, the config trains " + config_.env);
+  prepare();
+}
+
+// Builds the pool, the envs and the learner (throws ConfigError for a task that does not fit).
+void TrainingSession::prepare() {
   envInfo_ = &EnvRegistry::instance().get(config_.env);
   State& s = *state_;
   s.pool = std::make_unique<ThreadPool>(config_.threads);
@@ -53,14 +79,6 @@ TrainingSession::TrainingSession(TrainConfig config, RunStore* store, const std:
   const TaskValues task = s.task;
   s.envs->setTaskSource([task](int, uint64_t) { return task; });
   s.trainer = std::make_unique<PpoTrainer>(*s.envs, config_.ppo, config_.seed, *s.pool);
-  if (store_) {
-    NewRun run;
-    run.name = runName;
-    run.env = config_.env;
-    run.configJson = config_.toJson().dump();
-    run.seed = config_.seed;
-    runId_ = store_->createRun(run);
-  }
 }
 
 TrainingSession::~TrainingSession() = default;
@@ -68,6 +86,11 @@ TrainingSession::~TrainingSession() = default;
 TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListener* listener) {
   using Clock = std::chrono::steady_clock;
   State& s = *state_;
+  if (startsQueuedRun_) {
+    // A queued run starts now, not when it was created; a second run() continues it.
+    store_->updateRun(runId_, RunUpdate{.status = RunStatus::Running, .startedAt = nowSeconds()});
+    startsQueuedRun_ = false;
+  }
   PpoTrainer& trainer = *s.trainer;
   const auto start = Clock::now();
   // Time spent paused is left out of the clock, so a paused run neither eats its minutes budget

@@ -59,6 +59,9 @@ class TrainingSession {
  public:
   /// Prepares a run of `config` (validated: throws ConfigError); with a store, creates the run in it.
   TrainingSession(TrainConfig config, RunStore* store, const std::string& runName);
+  /// Prepares to train `config` as the existing run `queuedRunId` of `store`, which must be queued
+  /// (throws NotFoundError, or ConfigError naming its status); run() marks it running and started.
+  TrainingSession(TrainConfig config, RunStore& store, int64_t queuedRunId);
   ~TrainingSession();
 
   /// The run's id in the store (0 without a store).
@@ -74,7 +77,10 @@ class TrainingSession {
   RunStore* store_;
   const EnvInfo* envInfo_;
   int64_t runId_ = 0;
+  bool startsQueuedRun_ = false;
   std::unique_ptr<State> state_;
+
+  void prepare();
 };
 
 /// Reads a preset of `env` (or the default) and merges a config file's JSON over it; throws ConfigError.

@@ -287,6 +287,52 @@ class TestTraining : public QObject {
     QCOMPARE(store.getRun(session.runId()).status, RunStatus::Interrupted);
     QVERIFY(store.latestCheckpoint(session.runId()).has_value());
   }
+
+  void queuedRunStartsWhenTrained() {
+    QTemporaryDir dir;
+    RunStore store(dir.filePath("runs.sqlite").toStdString());
+    const TrainConfig config = TrainConfig::fromJson(smallWalkerConfig());
+    NewRun queued;
+    queued.name = "queued";
+    queued.env = config.env;
+    queued.configJson = config.toJson().dump();
+    queued.seed = config.seed;
+    queued.status = RunStatus::Queued;
+    const int64_t id = store.createRun(queued);
+    TrainingSession session(config, store, id);
+    QCOMPARE(session.runId(), id);
+    // Preparing is not starting: the run waits as queued until run().
+    QCOMPARE(store.getRun(id).status, RunStatus::Queued);
+    QVERIFY(!store.getRun(id).startedAt.has_value());
+    std::atomic<bool> stop{false};
+    const TrainingResult result = session.run(stop);
+    QCOMPARE(result.status, RunStatus::Finished);
+    QCOMPARE(result.runId, id);
+    const RunInfo run = store.getRun(id);
+    QCOMPARE(run.status, RunStatus::Finished);
+    QVERIFY(run.startedAt.has_value() && *run.startedAt >= run.createdAt);
+    QCOMPARE(run.steps, int64_t(result.steps));
+    QCOMPARE(store.checkpoints(id).size(), size_t(2));
+    QCOMPARE(store.listRuns().size(), size_t(1));  // no second row
+
+    // Only a queued run of the same env can be started this way.
+    try {
+      TrainingSession again(config, store, id);
+      QFAIL("a finished run was accepted");
+    } catch (const ConfigError& e) {
+      QVERIFY2(QString(e.what()).contains("finished, not queued"), e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(NotFoundError, TrainingSession(config, store, id + 100));
+    NewRun other = queued;
+    other.env = "somewhere_else";
+    const int64_t otherId = store.createRun(other);
+    try {
+      TrainingSession wrongEnv(config, store, otherId);
+      QFAIL("a run of another env was accepted");
+    } catch (const ConfigError& e) {
+      QVERIFY2(QString(e.what()).contains("somewhere_else"), e.what());
+    }
+  }
 };
 
 QTEST_GUILESS_MAIN(TestTraining)
