@@ -16,6 +16,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <exception>
 #include <utility>
 
 #include "gui/AppSettings.h"
@@ -25,6 +26,7 @@
 #include "gui/StoreSession.h"
 #include "gui/TrainingPanel.h"
 #include "gui/WelcomePage.h"
+#include "store/MetricsCsv.h"
 #include "widgets/NewRunDialog.h"
 #include "widgets/RunBrowser.h"
 #include "widgets/RunTableModel.h"
@@ -102,7 +104,11 @@ MainWindow::MainWindow(QWidget* parent)
   restoreWindowSettings();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  // The chart reads the store on a worker thread: detach it (waiting for its reads) while the store
+  // is still alive; child widgets are deleted in creation order, the run browser's store reference first.
+  curves_->setStore(nullptr);
+}
 
 int MainWindow::addPage(QWidget* page, const QString& title) {
   page->setWindowTitle(title);
@@ -165,6 +171,25 @@ QString MainWindow::keyboardShortcutsHtml() const {
     html += QStringLiteral("<tr><td>%1</td><td><b>%2</b></td></tr>").arg(action.toHtmlEscaped(), keys.toHtmlEscaped());
   }
   return html + QStringLiteral("</table>");
+}
+
+bool MainWindow::exportRunMetrics(int64_t runId, const QString& path) {
+  const std::shared_ptr<RunStore> store = session_->store();
+  const QString title = QStringLiteral("Export metrics CSV");
+  if (!store) {
+    messages_.show(MessagePresenter::Severity::Error, title, QStringLiteral("No run store is open."));
+    return false;
+  }
+  try {
+    const size_t rows = exportMetricsCsv(*store, runId, path.toStdString());
+    statusBar()->showMessage(QStringLiteral("Wrote %1 metric points of run #%2 to %3").arg(rows).arg(runId).arg(path),
+                             8000);
+    return true;
+  } catch (const std::exception& e) {
+    messages_.show(MessagePresenter::Severity::Error, title,
+                   QStringLiteral("Could not export the metrics of run #%1:\n%2").arg(runId).arg(QString::fromUtf8(e.what())));
+    return false;
+  }
 }
 
 bool MainWindow::saveScreenshot(const QString& path) {
@@ -235,6 +260,8 @@ void MainWindow::buildMenus() {
     }
   });
   file->addSeparator();
+  QAction* exportCsv = file->addAction(QStringLiteral("&Export metrics CSV..."), this, &MainWindow::chooseMetricsCsvFile);
+  exportCsv->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
   QAction* screenshot = file->addAction(QStringLiteral("Save &screenshot PNG..."), this, &MainWindow::chooseScreenshotFile);
   screenshot->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
   file->addSeparator();
@@ -372,6 +399,22 @@ void MainWindow::chooseScreenshotFile() {
   if (path.isEmpty()) return;
   if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".png");
   saveScreenshot(path);
+}
+
+void MainWindow::chooseMetricsCsvFile() {
+  const QList<int64_t> selected = runBrowser_->selectedRunIds();
+  if (selected.isEmpty()) {
+    messages_.show(MessagePresenter::Severity::Information, QStringLiteral("Export metrics CSV"),
+                   QStringLiteral("Select a run in the Runs dock first; its metrics are exported."));
+    return;
+  }
+  const int64_t runId = selected.front();
+  const QString start = QDir::home().filePath(QStringLiteral("run-%1-metrics.csv").arg(runId));
+  QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export metrics of run #%1").arg(runId), start,
+                                              QStringLiteral("CSV files (*.csv)"));
+  if (path.isEmpty()) return;
+  if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".csv");
+  exportRunMetrics(runId, path);
 }
 
 void MainWindow::forwardPlayback(void (PlaybackTarget::*call)()) {

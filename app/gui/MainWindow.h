@@ -98,6 +98,8 @@ class MainWindow : public QMainWindow {
   QList<QPair<QString, QString>> keyboardShortcuts() const;
   /// The Help > Keyboard shortcuts text (an HTML table built from the actions).
   QString keyboardShortcutsHtml() const;
+  /// Writes every metric of run `runId` to the CSV file `path`; on failure shows why and returns false.
+  bool exportRunMetrics(int64_t runId, const QString& path);
   /// Saves a PNG of the current page; on failure shows why and returns false.
   bool saveScreenshot(const QString& path);
 
@@ -155,6 +157,7 @@ class MainWindow : public QMainWindow {
   void chooseStoreToOpen();
   void chooseStoreToCreate();
   void chooseScreenshotFile();
+  void chooseMetricsCsvFile();
   // Sends a playback shortcut to the current page if it is a PlaybackTarget.
   void forwardPlayback(void (PlaybackTarget::*call)());
 

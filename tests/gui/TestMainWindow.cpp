@@ -161,11 +161,13 @@ class TestMainWindow : public QObject {
     QVERIFY(curves->metricNames().contains("train/episode_return"));
     QVERIFY(curves->metricNames().contains("eval/mean_return"));
     QCOMPARE(curves->currentMetric(), QString("train/episode_return"));
+    curves->chart()->waitForLoad();  // the chart reads the store on a worker thread
     QVERIFY2(curves->chart()->message().isEmpty(), qPrintable(curves->chart()->message()));
     QVERIFY(!curves->chart()->smoothedValues(trainedRunId_).empty());
     QVERIFY(curves->refreshing());  // the 500 ms timer runs while the panel is visible
     // Switching metric and axis through the controls reaches the chart.
     QVERIFY(curves->selectMetric("eval/mean_return"));
+    curves->chart()->waitForLoad();
     QVERIFY(curves->chart()->message().isEmpty());
     QVERIFY(!curves->chart()->rawValues(trainedRunId_).empty());
     curves->xAxisBox()->setCurrentIndex(curves->xAxisBox()->findText("Wall time"));
@@ -382,7 +384,7 @@ class TestMainWindow : public QObject {
     MainWindow window;
     QStringList keys;
     for (const auto& [action, shortcut] : window.keyboardShortcuts()) keys << shortcut.split(" or ");
-    for (const char* key : {"Space", "Left", "Right", "+", "-", "=", "Ctrl+N", "Ctrl+O", "F5", "Ctrl+Shift+S"}) {
+    for (const char* key : {"Space", "Left", "Right", "+", "-", "=", "Ctrl+N", "Ctrl+O", "F5", "Ctrl+E", "Ctrl+Shift+S"}) {
       QVERIFY2(keys.contains(key), qPrintable(QString(key) + " missing from " + keys.join(", ")));
     }
     const QString html = window.keyboardShortcutsHtml();
@@ -494,6 +496,25 @@ class TestMainWindow : public QObject {
     RunStore store(path("inspector.sqlite").toStdString());
     inspector.showRun(&store, 12345);
     QVERIFY2(inspector.configTitle().contains("12345"), qPrintable(inspector.configTitle()));
+  }
+
+  void exportsMetricsCsvOfARun() {
+    MainWindow window;
+    CapturedMessages messages;
+    messages.attach(window);
+    QVERIFY(window.openStore(trainedStore_, RunStore::OpenMode::OpenExisting));
+    const QString csv = path("metrics.csv");
+    QVERIFY(window.exportRunMetrics(trainedRunId_, csv));
+    const QList<QByteArray> lines = readAll(csv).split('\n');
+    QCOMPARE(lines.front(), QByteArray("step,wall_time,name,value"));
+    QVERIFY(lines.size() > 10);
+    QVERIFY(messages.texts.isEmpty());
+    QVERIFY(!window.exportRunMetrics(987654, path("unknown.csv")));
+    QCOMPARE(messages.texts.size(), 1);
+    QVERIFY2(messages.texts[0].contains("987654"), qPrintable(messages.texts[0]));
+    QVERIFY(!window.exportRunMetrics(trainedRunId_, path("no/such/dir/m.csv")));
+    QCOMPARE(messages.texts.size(), 2);
+    QVERIFY(messages.texts[1].contains("no/such/dir"));
   }
 
   void screenshotOfTheCurrentPage() {
