@@ -9,6 +9,7 @@
 
 #include "Commands.h"
 #include "util/Errors.h"
+#include "util/Version.h"
 
 using namespace palaestra;
 using namespace palaestra::cli;
@@ -31,7 +32,7 @@ int fail(int code, const std::string& message) {
 int main(int argc, char** argv) {
   CLI::App app{"Palaestra: reinforcement-learning lab, headless command line", "palaestra-cli"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string(PALAESTRA_VERSION) + " (" PALAESTRA_GIT_VERSION ")");
+  app.set_version_flag("--version", palaestra::projectVersion() + " (" + palaestra::gitVersion() + ")");
   CommonOptions common;
 
   TrainOptions trainOpt;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "replay/EpisodeRecord.h"
+#include "util/Version.h"
 
 namespace palaestra {
 
@@ -34,7 +35,7 @@ struct NewRun {
   std::string env;                                // registry name of the env
   std::string configJson = "{}";                  // the full training config (must be valid JSON)
   uint64_t seed = 0;                              // master seed of the run
-  std::string codeVersion = PALAESTRA_GIT_VERSION;  // `git describe` of the code that trained it
+  std::string codeVersion = gitVersion();  // `git describe` of the code that trained it
   std::string notes;                              // free text
   RunStatus status = RunStatus::Running;          // Queued: startedAt stays unset until
                                                   // updateRun sets it when the run starts
