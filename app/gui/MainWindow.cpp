@@ -9,7 +9,9 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QKeySequence>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QMenu>
 #include <QMenuBar>
 #include <QStackedWidget>
@@ -25,6 +27,8 @@
 #include "gui/PlaybackTarget.h"
 #include "gui/StoreSession.h"
 #include "gui/TrainingPanel.h"
+#include "widgets/EpisodeList.h"
+#include "util/Version.h"
 #include "gui/WelcomePage.h"
 #include "store/MetricsCsv.h"
 #include "widgets/NewRunDialog.h"
@@ -62,21 +66,32 @@ MainWindow::MainWindow(QWidget* parent)
   banner_->setWordWrap(true);
   banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   banner_->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 6px; }"));
-  banner_->hide();
+  // The banner offers to rescue the store: the app still holds the deleted file open, so a
+  // complete copy can be written from it.
+  bannerBox_ = new QWidget(this);
+  bannerBox_->setStyleSheet(QStringLiteral("background: #fff3cd;"));
+  auto* bannerLayout = new QHBoxLayout(bannerBox_);
+  bannerLayout->setContentsMargins(0, 0, 6, 0);
+  bannerLayout->addWidget(banner_, 1);
+  saveCopyButton_ = new QPushButton(QStringLiteral("Save a copy..."), bannerBox_);
+  saveCopyButton_->setToolTip(QStringLiteral("Write everything in the run store to a new file and switch to it"));
+  bannerLayout->addWidget(saveCopyButton_);
+  connect(saveCopyButton_, &QPushButton::clicked, this, &MainWindow::chooseStoreCopyFile);
+  bannerBox_->hide();
   auto* central = new QWidget(this);
   auto* centralLayout = new QVBoxLayout(central);
   centralLayout->setContentsMargins(0, 0, 0, 0);
   centralLayout->setSpacing(0);
-  centralLayout->addWidget(banner_);
+  centralLayout->addWidget(bannerBox_);
   centralLayout->addWidget(pages_, 1);
   setCentralWidget(central);
   addPage(welcome_, QStringLiteral("Welcome"));
 
+  episodes_ = new EpisodeList(this);
   addDock(QStringLiteral("Training"), QStringLiteral("trainingDock"), training_, Qt::LeftDockWidgetArea);
   addDock(QStringLiteral("Runs"), QStringLiteral("runsDock"), runBrowser_, Qt::LeftDockWidgetArea);
-  // The run browser's episode table lives in its own dock, so runs and episodes can be placed apart.
-  addDock(QStringLiteral("Episodes"), QStringLiteral("episodesDock"), runBrowser_->episodeView(),
-          Qt::LeftDockWidgetArea);
+  // The episodes of the selected run live in their own dock, so runs and episodes can be placed apart.
+  addDock(QStringLiteral("Episodes"), QStringLiteral("episodesDock"), episodes_, Qt::LeftDockWidgetArea);
   addDock(QStringLiteral("Learning curves"), QStringLiteral("curvesDock"), curves_, Qt::BottomDockWidgetArea);
   addDock(QStringLiteral("Inspector"), QStringLiteral("inspectorDock"), inspector_, Qt::RightDockWidgetArea);
 
@@ -92,7 +107,9 @@ MainWindow::MainWindow(QWidget* parent)
   connect(training_, &TrainingPanel::newRunRequested, this, &MainWindow::showNewRunDialog);
   connect(runBrowser_, &RunBrowser::selectionChanged, this, &MainWindow::onRunSelectionChanged);
   connect(runBrowser_, &RunBrowser::runActivated, this, &MainWindow::runOpened);
-  connect(runBrowser_, &RunBrowser::episodeActivated, this, &MainWindow::episodeOpened);
+  connect(episodes_, &EpisodeList::episodeActivated, this, &MainWindow::episodeOpened);
+  connect(episodes_, &EpisodeList::errorOccurred, this,
+          [this](const QString& message) { statusBar()->showMessage(message, 15000); });
   connect(runBrowser_, &RunBrowser::errorOccurred, this,
           [this](const QString& message) { statusBar()->showMessage(message, 15000); });
   RunTableModel* runs = runBrowser_->runModel();
@@ -126,7 +143,37 @@ bool MainWindow::openStartupStore() { return session_->openStartupStore(); }
 
 bool MainWindow::openStore(const QString& path, RunStore::OpenMode mode) { return session_->open(path, mode); }
 
-QString MainWindow::storeWarning() const { return banner_->isHidden() ? QString() : banner_->text(); }
+QString MainWindow::storeWarning() const { return bannerBox_->isHidden() ? QString() : banner_->text(); }
+
+bool MainWindow::saveStoreCopy(const QString& path) {
+  const std::shared_ptr<RunStore> store = session_->store();
+  if (!store) return false;
+  const bool active = trainingActive_ ? trainingActive_() : training_->anyJobActive();
+  if (active) {
+    // Runs still training would keep writing to the old file after the copy is taken.
+    if (!messages_.ask(QStringLiteral("Save a copy of the run store"),
+                       QStringLiteral("Training is running. Stop it first, so that the copy holds everything it "
+                                      "trained?"))) {
+      return false;
+    }
+    if (stopAllTraining_) stopAllTraining_();
+  }
+  try {
+    store->saveCopyTo(QFileInfo(path).absoluteFilePath().toStdString());
+  } catch (const std::exception& e) {
+    messages_.show(MessagePresenter::Severity::Error, QStringLiteral("Save a copy of the run store"),
+                   QStringLiteral("Could not save a copy to %1:\n%2").arg(path, QString::fromUtf8(e.what())));
+    return false;
+  }
+  return openStore(path, RunStore::OpenMode::OpenExisting);
+}
+
+void MainWindow::chooseStoreCopyFile() {
+  const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save a copy of the run store"),
+                                                    QDir::homePath() + QStringLiteral("/runs-copy.sqlite"),
+                                                    QStringLiteral("Run stores (*.sqlite);;All files (*)"));
+  if (!path.isEmpty()) saveStoreCopy(path);
+}
 
 void MainWindow::setMessageSink(MessagePresenter::Sink sink) { messages_.setSink(std::move(sink)); }
 
@@ -213,6 +260,7 @@ QList<QAction*> MainWindow::playbackActions() const { return playbackActions_; }
 void MainWindow::refreshAll() {
   if (!session_->store()) return;
   runBrowser_->refresh();
+  episodes_->refresh();
   curves_->reload();
   const QList<int64_t> selected = runBrowser_->selectedRunIds();
   if (!selected.isEmpty()) inspector_->showRun(session_->store().get(), selected.front());
@@ -302,6 +350,9 @@ void MainWindow::buildMenus() {
   addPlayback(QStringLiteral("&Slower"), {QKeySequence(Qt::Key_Minus)}, &MainWindow::slowerRequested,
               &PlaybackTarget::slower);
 
+  // ---- Run (filled by the app controller: watch, compare, export video) ----
+  runMenu_ = menuBar()->addMenu(QStringLiteral("&Run"));
+
   // ---- Help ----
   QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
   help->addAction(QStringLiteral("&Keyboard shortcuts"), this, [this] {
@@ -312,7 +363,7 @@ void MainWindow::buildMenus() {
     messages_.show(MessagePresenter::Severity::Information, QStringLiteral("About Palaestra"),
                    QStringLiteral("Palaestra %1: a desktop lab where reinforcement-learning agents learn to walk, "
                                   "fight and flock.")
-                       .arg(QStringLiteral(PALAESTRA_GIT_VERSION)));
+                       .arg(QString::fromStdString(gitVersion())));
   });
 }
 
@@ -327,12 +378,14 @@ QDockWidget* MainWindow::addDock(const QString& title, const QString& objectName
 
 void MainWindow::onStoreOpened(const QString& path) {
   const std::shared_ptr<RunStore> store = session_->store();
-  banner_->hide();
+  bannerBox_->hide();
   setWindowTitle(QStringLiteral("Palaestra: %1").arg(QDir::toNativeSeparators(path)));
   curves_->setStore(store.get());
   inspector_->clearConfig();
   training_->setSelectedRun(-1);
   runBrowser_->setStore(store);
+  episodes_->setStore(store);
+  episodes_->setRun(-1);
   statusBar()->showMessage(QStringLiteral("Run store %1").arg(path));
   updateWelcome();
   // Show the newest run's curves at once, as a user opening a store most likely wants.
@@ -344,12 +397,13 @@ void MainWindow::onStoreOpened(const QString& path) {
 
 void MainWindow::onStoreFileLost(const QString& message) {
   banner_->setText(message);
-  banner_->show();
+  bannerBox_->show();
   statusBar()->showMessage(message);
 }
 
 void MainWindow::onRunSelectionChanged(const QList<int64_t>& runIds) {
   curves_->setRuns(runIds);
+  episodes_->setRun(runIds.size() == 1 ? runIds.front() : -1);
   if (runIds.isEmpty()) {
     inspector_->clearConfig();
     training_->setSelectedRun(-1);

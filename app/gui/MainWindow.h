@@ -29,11 +29,13 @@ class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QPushButton;
 class QStackedWidget;
 
 namespace palaestra {
 
 class CurvesPanel;
+class EpisodeList;
 class InspectorPanel;
 class PlaybackTarget;
 class RunBrowser;
@@ -74,6 +76,9 @@ class MainWindow : public QMainWindow {
   StoreSession* storeSession() const { return session_; }
   /// The warning shown above the pages when the store's file went missing (empty otherwise).
   QString storeWarning() const;
+  /// Writes everything in the open store (even one whose file was deleted) to a new file at `path`
+  /// and opens it; asks to stop training first. False (told) if it cannot.
+  bool saveStoreCopy(const QString& path);
 
   // ---- messages and training hooks ----
 
@@ -105,6 +110,10 @@ class MainWindow : public QMainWindow {
 
   // ---- parts ----
 
+  /// The episodes of the selected run, in the Episodes dock.
+  EpisodeList* episodeList() const { return episodes_; }
+  /// The Run menu (watch, compare, export video), filled by the app controller.
+  QMenu* runMenu() const { return runMenu_; }
   /// The run browser in the Runs dock.
   RunBrowser* runBrowser() const { return runBrowser_; }
   /// The Learning curves panel.
@@ -158,12 +167,17 @@ class MainWindow : public QMainWindow {
   void chooseStoreToCreate();
   void chooseScreenshotFile();
   void chooseMetricsCsvFile();
+  void chooseStoreCopyFile();
   // Sends a playback shortcut to the current page if it is a PlaybackTarget.
   void forwardPlayback(void (PlaybackTarget::*call)());
 
   MessagePresenter messages_;
   StoreSession* session_;
   QLabel* banner_;
+  QWidget* bannerBox_ = nullptr;
+  QPushButton* saveCopyButton_ = nullptr;
+  EpisodeList* episodes_;
+  QMenu* runMenu_ = nullptr;
   QStackedWidget* pages_;
   WelcomePage* welcome_;
   RunBrowser* runBrowser_;

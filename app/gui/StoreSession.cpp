@@ -75,8 +75,9 @@ void StoreSession::checkFile() {
   fileLost_ = true;
   fileCheck_->stop();
   const QString message =
-      QStringLiteral("The run store %1 was deleted or moved while open. The app keeps showing what it has read; "
-                     "new results cannot be saved to that file. Open or create another store to continue.")
+      QStringLiteral("The run store %1 was deleted or moved while open. Nothing is lost yet: the app still holds "
+                     "the file open. Use \"Save a copy...\" to write everything in it to a new file, or open "
+                     "another store.")
           .arg(path_);
   emit storeFileLost(path_, message);
   messages_->show(MessagePresenter::Severity::Warning, QStringLiteral("Run store missing"), message);

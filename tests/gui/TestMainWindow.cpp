@@ -38,6 +38,7 @@
 #include "train/TrainConfig.h"
 #include "train/TrainingSession.h"
 #include "widgets/CurveChart.h"
+#include "widgets/EpisodeList.h"
 #include "widgets/RunBrowser.h"
 #include "widgets/RunTableModel.h"
 #include "widgets/SimView.h"
@@ -183,8 +184,8 @@ class TestMainWindow : public QObject {
       topKeys << inspector->configTree()->topLevelItem(i)->text(InspectorPanel::KeyColumn);
     QVERIFY2(topKeys.contains("ppo") && topKeys.contains("env"), qPrintable(topKeys.join(",")));
     // The episode list of the selected run sits in the Episodes dock.
-    QCOMPARE(window.dock("episodesDock")->widget(), static_cast<QWidget*>(window.runBrowser()->episodeView()));
-    QVERIFY(window.runBrowser()->episodeView()->model()->rowCount() > 0);
+    QCOMPARE(window.dock("episodesDock")->widget(), static_cast<QWidget*>(window.episodeList()));
+    QVERIFY(window.episodeList()->view()->model()->rowCount() > 0);
     window.refreshAll();
     QCOMPARE(runs->rowCount(), 1);
     QVERIFY(messages.texts.isEmpty());
@@ -273,6 +274,19 @@ class TestMainWindow : public QObject {
     QVERIFY(window.isVisible());
     QCOMPARE(window.runBrowser()->runModel()->rowCount(), 1);
     window.refreshAll();
+    // Save a copy rescues everything from the deleted file (still open) and switches to the copy.
+    const size_t episodesBefore = window.storeSession()->store()->episodes(trainedRunId_).size();
+    QVERIFY(episodesBefore > 0);
+    const QString rescued = path("rescued.sqlite");
+    QVERIFY(window.saveStoreCopy(rescued));
+    QCOMPARE(window.storeSession()->path(), QFileInfo(rescued).absoluteFilePath());
+    QVERIFY(window.storeWarning().isEmpty());
+    QCOMPARE(window.runBrowser()->runModel()->rowCount(), 1);
+    QCOMPARE(window.storeSession()->store()->episodes(trainedRunId_).size(), episodesBefore);
+    // A copy never overwrites: saving to the same file again is refused with a message.
+    QVERIFY(!window.saveStoreCopy(rescued));
+    QVERIFY(messages.texts.size() >= 2);
+    QVERIFY2(messages.texts.last().contains("Could not save a copy"), qPrintable(messages.texts.last()));
     // Opening another store clears the warning.
     QVERIFY(window.openStore(path("after.sqlite"), RunStore::OpenMode::CreateOrOpen));
     QVERIFY(window.storeWarning().isEmpty());
