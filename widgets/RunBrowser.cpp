@@ -1,4 +1,4 @@
-// Run browser: filter, runs table with context menu, episodes of the selected run.
+// Run browser: filter line and runs table with its context menu.
 #include "widgets/RunBrowser.h"
 
 #include <QAction>
@@ -9,12 +9,9 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QSortFilterProxyModel>
-#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <algorithm>
-
-#include "widgets/EpisodeTableModel.h"
 
 namespace palaestra {
 
@@ -48,31 +45,20 @@ RunBrowser::RunBrowser(QWidget* parent)
     : QWidget(parent),
       runModel_(new RunTableModel(this)),
       runProxy_(makeProxy(this, runModel_, RunTableModel::SortRole)),
-      episodeModel_(new EpisodeTableModel(this)),
-      episodeProxy_(makeProxy(this, episodeModel_, EpisodeTableModel::SortRole)),
       filter_(new QLineEdit(this)),
-      splitter_(new QSplitter(Qt::Vertical, this)),
-      runView_(makeTable(splitter_, runProxy_)),
-      episodeView_(makeTable(splitter_, episodeProxy_)) {
+      runView_(makeTable(this, runProxy_)) {
   filter_->setPlaceholderText(tr("Filter runs (name, env, status, tags, notes)"));
   filter_->setClearButtonEnabled(true);
-  splitter_->addWidget(runView_);
-  splitter_->addWidget(episodeView_);
-  splitter_->setStretchFactor(0, 3);
-  splitter_->setStretchFactor(1, 2);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(filter_);
-  layout->addWidget(splitter_);
+  layout->addWidget(runView_);
 
   runView_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   // Double-click opens a run; F2 (or the menu) renames it.
   runView_->setEditTriggers(QAbstractItemView::EditKeyPressed);
   runView_->sortByColumn(RunTableModel::Created, Qt::DescendingOrder);
   runView_->setContextMenuPolicy(Qt::CustomContextMenu);
-  episodeView_->setSelectionMode(QAbstractItemView::SingleSelection);
-  episodeView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  episodeView_->sortByColumn(EpisodeTableModel::Id, Qt::AscendingOrder);
 
   runModel_->setDeleteConfirmation([this](const QStringList& runs) {
     return QMessageBox::question(
@@ -101,9 +87,6 @@ RunBrowser::RunBrowser(QWidget* parent)
   connect(runView_, &QTableView::activated, this, [this](const QModelIndex& index) {
     emit runActivated(index.data(RunTableModel::RunIdRole).toLongLong());
   });
-  connect(episodeView_, &QTableView::activated, this, [this](const QModelIndex& index) {
-    emit episodeActivated(index.data(EpisodeTableModel::EpisodeIdRole).toLongLong());
-  });
   connect(runView_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
           &RunBrowser::onRunSelectionChanged);
   connect(runView_, &QWidget::customContextMenuRequested, this, &RunBrowser::showRunMenu);
@@ -116,21 +99,16 @@ RunBrowser::RunBrowser(QWidget* parent)
   connect(refreshAction_, &QAction::triggered, this, &RunBrowser::refresh);
   connect(deleteAction_, &QAction::triggered, this, &RunBrowser::deleteSelectedRuns);
   connect(runModel_, &RunTableModel::errorOccurred, this, &RunBrowser::errorOccurred);
-  connect(episodeModel_, &EpisodeTableModel::errorOccurred, this, &RunBrowser::errorOccurred);
 }
 
 bool RunBrowser::setStore(std::shared_ptr<RunStore> store) {
-  episodeModel_->setStore(store);
   const bool ok = runModel_->setStore(std::move(store));
   onRunSelectionChanged();
   return ok;
 }
 
 bool RunBrowser::refresh() {
-  const bool runsOk = runModel_->refresh();
-  // A deleted run leaves the selection: onRunSelectionChanged has cleared the episodes then.
-  const bool episodesOk = episodeModel_->refresh();
-  return runsOk && episodesOk;
+  return runModel_->refresh();
 }
 
 void RunBrowser::setDeleteConfirmation(RunTableModel::DeleteConfirmation confirm) {
@@ -159,10 +137,8 @@ bool RunBrowser::selectRun(int64_t runId) {
 
 RunTableModel* RunBrowser::runModel() const { return runModel_; }
 QSortFilterProxyModel* RunBrowser::runProxy() const { return runProxy_; }
-EpisodeTableModel* RunBrowser::episodeModel() const { return episodeModel_; }
 QLineEdit* RunBrowser::filterEdit() const { return filter_; }
 QTableView* RunBrowser::runView() const { return runView_; }
-QTableView* RunBrowser::episodeView() const { return episodeView_; }
 
 void RunBrowser::renameCurrentRun() {
   const QModelIndex current = runView_->currentIndex();
@@ -201,9 +177,6 @@ void RunBrowser::deleteSelectedRuns() {
 
 void RunBrowser::onRunSelectionChanged() {
   const QList<int64_t> ids = selectedRunIds();
-  const std::optional<int64_t> shown =
-      ids.size() == 1 ? std::optional<int64_t>(ids.front()) : std::nullopt;
-  if (shown != episodeModel_->runId()) episodeModel_->setRun(shown);
   const bool one = ids.size() == 1;
   openAction_->setEnabled(one);
   renameAction_->setEnabled(one);

@@ -1,9 +1,10 @@
 #pragma once
-// The run browser: a filter line, the table of runs in the store (sortable,
-// with a context menu to open, rename, edit tags and notes, refresh and delete) and,
-// below it, the episodes of the selected run. Double-clicking a run or an
-// episode asks to open it; store errors surface as errorOccurred messages
-// while the tables keep what they last showed.
+// The run browser: a filter line above the table of runs in the store
+// (sortable, with a context menu to open, rename, edit tags and notes, refresh
+// and delete). Double-clicking a run asks to open it; selectionChanged tells
+// which runs are selected, so a separate EpisodeList (its own dock in the main
+// window) can show the episodes of a single selected run. Store errors surface
+// as errorOccurred messages while the table keeps what it last showed.
 
 #include <QList>
 #include <QWidget>
@@ -15,12 +16,9 @@
 class QAction;
 class QLineEdit;
 class QSortFilterProxyModel;
-class QSplitter;
 class QTableView;
 
 namespace palaestra {
-
-class EpisodeTableModel;
 
 class RunBrowser : public QWidget {
   Q_OBJECT
@@ -32,7 +30,7 @@ class RunBrowser : public QWidget {
 
   /// Shows the runs of `store` (nullptr: none); returns false (and reports) if reading fails.
   bool setStore(std::shared_ptr<RunStore> store);
-  /// Re-reads runs and the selected run's episodes, keeping the selection; false on error.
+  /// Re-reads the runs, keeping the selection; false on error.
   bool refresh();
   /// Replaces the question asked before deleting runs (tests answer it without a dialog).
   void setDeleteConfirmation(RunTableModel::DeleteConfirmation confirm);
@@ -46,14 +44,10 @@ class RunBrowser : public QWidget {
   RunTableModel* runModel() const;
   /// The sorting and filtering proxy the runs view shows.
   QSortFilterProxyModel* runProxy() const;
-  /// The episodes model of the selected run.
-  EpisodeTableModel* episodeModel() const;
   /// The filter line edit.
   QLineEdit* filterEdit() const;
   /// The table of runs.
   QTableView* runView() const;
-  /// The table of the selected run's episodes.
-  QTableView* episodeView() const;
 
  public slots:
   /// Starts editing the name of the current run in place.
@@ -70,8 +64,6 @@ class RunBrowser : public QWidget {
   void runActivated(int64_t runId);
   /// The set of selected runs changed (ids in view order); re-sorting or refreshing alone does not emit.
   void selectionChanged(QList<int64_t> runIds);
-  /// The user opened an episode (double-click or Enter on its row).
-  void episodeActivated(int64_t episodeId);
   /// A store operation failed; the message is fit to show the user.
   void errorOccurred(const QString& message);
 
@@ -83,12 +75,8 @@ class RunBrowser : public QWidget {
 
   RunTableModel* runModel_;
   QSortFilterProxyModel* runProxy_;
-  EpisodeTableModel* episodeModel_;
-  QSortFilterProxyModel* episodeProxy_;
   QLineEdit* filter_;
-  QSplitter* splitter_;
   QTableView* runView_;
-  QTableView* episodeView_;
   QAction* openAction_;
   QAction* renameAction_;
   QAction* notesAction_;

@@ -1,9 +1,10 @@
 // Tests of the run browser on a real SQLite run store in a temporary
-// directory: run and episode table contents, numeric sorting, filtering,
-// rename and notes written through to the store, delete with confirmation
-// (and cancel), refresh after an outside change keeping the selection, and
-// store errors (file overwritten with garbage, file deleted) reported while
-// the tables keep their rows. RunBrowser is driven with QTest.
+// directory: runs table contents, numeric sorting, filtering, rename, tags
+// and notes written through to the store, delete with confirmation (and
+// cancel), refresh after an outside change keeping the selection, selection
+// and activation signals, and store errors (file overwritten with garbage,
+// file deleted) reported while the table keeps its rows. RunBrowser is driven
+// with QTest. The episodes of a run are EpisodeList's (TestEpisodeList).
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -14,7 +15,6 @@
 
 #include "store/RunStore.h"
 #include "util/Errors.h"
-#include "widgets/EpisodeTableModel.h"
 #include "widgets/RunBrowser.h"
 #include "widgets/RunTableModel.h"
 
@@ -334,41 +334,6 @@ class TestRunBrowser : public QObject {
     QVERIFY(browser.refresh());
     QCOMPARE(browser.runModel()->rowCount(), 3);
     QVERIFY(browser.selectedRunIds().isEmpty());
-    QCOMPARE(browser.episodeModel()->rowCount(), 0);
-  }
-
-  void episodesOfARun() {
-    EpisodeTableModel model;
-    model.setStore(store_);
-    QCOMPARE(model.rowCount(), 0);
-    QVERIFY(model.setRun(alpha_));
-    QCOMPARE(model.rowCount(), 2);
-    QCOMPARE(model.columnCount(), int(EpisodeTableModel::ColumnCount));
-    auto cell = [&](int row, int column, int role = Qt::DisplayRole) { return model.index(row, column).data(role); };
-    QCOMPARE(cell(0, EpisodeTableModel::Kind).toString(), QString("eval"));
-    QCOMPARE(cell(0, EpisodeTableModel::Return).toString(), QString("118.5"));
-    QCOMPARE(cell(0, EpisodeTableModel::Length).toInt(), 40);
-    QCOMPARE(cell(0, EpisodeTableModel::Outcome).toString(), QString("finished"));
-    QCOMPARE(cell(0, EpisodeTableModel::CheckpointColumn).toLongLong(), alphaCheckpoint_);
-    QCOMPARE(cell(0, EpisodeTableModel::Task).toString(), QString("0.5, 2"));
-    QCOMPARE(cell(1, EpisodeTableModel::Kind).toString(), QString("train"));
-    QCOMPARE(cell(1, EpisodeTableModel::CheckpointColumn).toString(), QString("–"));
-    QCOMPARE(cell(1, EpisodeTableModel::Return, EpisodeTableModel::SortRole).toDouble(), -3.25);
-    QCOMPARE(cell(1, EpisodeTableModel::Outcome, EpisodeTableModel::EpisodeIdRole).toLongLong(),
-             model.episodeId(1));
-    QVERIFY(model.setRun(beta_));
-    QCOMPARE(model.rowCount(), 1);
-    QVERIFY(model.setRun(gamma_));
-    QCOMPARE(model.rowCount(), 0);
-    QVERIFY(model.setRun(std::nullopt));
-    QCOMPARE(model.rowCount(), 0);
-    // An unknown run: a message, and the model keeps what it showed.
-    QVERIFY(model.setRun(alpha_));
-    QSignalSpy errors(&model, &EpisodeTableModel::errorOccurred);
-    QVERIFY(!model.setRun(987654));
-    QCOMPARE(errors.count(), 1);
-    QCOMPARE(model.rowCount(), 2);
-    QCOMPARE(model.runId(), std::optional<int64_t>(alpha_));
   }
 
   void browserSignalsSelectionAndActivation() {
@@ -380,7 +345,6 @@ class TestRunBrowser : public QObject {
     browser.runView()->sortByColumn(RunTableModel::Name, Qt::AscendingOrder);
     QSignalSpy selection(&browser, &RunBrowser::selectionChanged);
     QSignalSpy runs(&browser, &RunBrowser::runActivated);
-    QSignalSpy episodes(&browser, &RunBrowser::episodeActivated);
 
     QTableView* view = browser.runView();
     const QRect alphaRect = view->visualRect(browser.runProxy()->index(0, RunTableModel::Env));
@@ -388,30 +352,23 @@ class TestRunBrowser : public QObject {
     QVERIFY(selection.count() >= 1);
     QCOMPARE(selection.last().at(0).value<QList<int64_t>>(), (QList<int64_t>{alpha_}));
     QCOMPARE(browser.selectedRunIds(), (QList<int64_t>{alpha_}));
-    QCOMPARE(browser.episodeModel()->runId(), std::optional<int64_t>(alpha_));
-    QCOMPARE(browser.episodeView()->model()->rowCount(), 2);
 
     QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, alphaRect.center());
     QCOMPARE(runs.count(), 1);
     QCOMPARE(runs.first().at(0).value<int64_t>(), alpha_);
 
-    // Ctrl-click adds beta: two runs selected, no episode list.
+    // Ctrl-click adds beta: two runs selected, in view order.
     const QRect betaRect = view->visualRect(browser.runProxy()->index(1, RunTableModel::Env));
     QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ControlModifier, betaRect.center());
     QCOMPARE(browser.selectedRunIds(), (QList<int64_t>{alpha_, beta_}));
     QCOMPARE(selection.last().at(0).value<QList<int64_t>>(), (QList<int64_t>{alpha_, beta_}));
-    QCOMPARE(browser.episodeModel()->rowCount(), 0);
+    QCOMPARE(runs.count(), 1);  // selecting is not opening
 
-    // Back to alpha only; double-click its first episode (sorted by id).
+    // Back to alpha only: one announcement of the new selection.
+    const qsizetype announced = selection.count();
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, alphaRect.center());
-    QTableView* episodeView = browser.episodeView();
-    const QModelIndex first = episodeView->model()->index(0, EpisodeTableModel::Kind);
-    const int64_t firstEpisode = first.data(EpisodeTableModel::EpisodeIdRole).toLongLong();
-    // Select first, as a user does (QTest's first press into a view only focuses it).
-    QTest::mouseClick(episodeView->viewport(), Qt::LeftButton, {}, episodeView->visualRect(first).center());
-    QTest::mouseDClick(episodeView->viewport(), Qt::LeftButton, {}, episodeView->visualRect(first).center());
-    QCOMPARE(episodes.count(), 1);
-    QCOMPARE(episodes.first().at(0).value<int64_t>(), firstEpisode);
+    QCOMPARE(selection.count(), announced + 1);
+    QCOMPARE(selection.last().at(0).value<QList<int64_t>>(), (QList<int64_t>{alpha_}));
 
     // Delete through the browser: cancel keeps the run, confirm removes it.
     bool answer = false;
@@ -429,7 +386,6 @@ class TestRunBrowser : public QObject {
     RunBrowser browser;
     QVERIFY(browser.setStore(store_));
     QVERIFY(browser.selectRun(alpha_));
-    QCOMPARE(browser.episodeModel()->rowCount(), 2);
     QSignalSpy errors(&browser, &RunBrowser::errorOccurred);
     {
       QFile file(QString::fromStdString(path_));
@@ -443,7 +399,6 @@ class TestRunBrowser : public QObject {
     // Last good contents kept, selection too.
     QCOMPARE(browser.runModel()->rowCount(), 3);
     QCOMPARE(browser.runModel()->index(0, RunTableModel::Name).data().toString(), QString("alpha"));
-    QCOMPARE(browser.episodeModel()->rowCount(), 2);
     QCOMPARE(browser.selectedRunIds(), (QList<int64_t>{alpha_}));
     // Writes are refused with the same message instead of going to the stale file.
     errors.clear();
