@@ -2,6 +2,7 @@
 #include <QApplication>
 
 #include "Simulations.h"
+#include "gui/AppController.h"
 #include "gui/AppSettings.h"
 #include "gui/MainWindow.h"
 
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   palaestra::registerBuiltinSimulations();
 
   palaestra::MainWindow window;
+  palaestra::AppController controller(window);
   window.show();
   // A store that cannot be opened was reported; the window still runs and can open another.
   window.openStartupStore();

@@ -1,0 +1,503 @@
+#include "gui/AppController.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QTableView>
+#include <cmath>
+#include <exception>
+#include <map>
+#include <string>
+
+#include "env/EnvRegistry.h"
+#include "gui/InspectorPanel.h"
+#include "gui/MainWindow.h"
+#include "gui/PlaybackPage.h"
+#include "gui/StoreSession.h"
+#include "gui/TrainingPanel.h"
+#include "rl/Policy.h"
+#include "store/RunStore.h"
+#include "train/CheckpointMeta.h"
+#include "train/TrainConfig.h"
+#include "util/Errors.h"
+#include "widgets/CompareFrameSource.h"
+#include "widgets/CompareView.h"
+#include "widgets/EpisodeList.h"
+#include "widgets/EpisodeTableModel.h"
+#include "widgets/ExportProgressDialog.h"
+#include "widgets/LiveViewer.h"
+#include "widgets/PlaybackBar.h"
+#include "widgets/ReplayFrameSource.h"
+#include "widgets/ReplayPlayer.h"
+#include "widgets/RunBrowser.h"
+#include "widgets/RunTableModel.h"
+#include "widgets/TrainingManager.h"
+
+namespace palaestra {
+
+namespace {
+
+// The training panel mirrors the manager's states one to one.
+TrainingPanel::JobState panelState(TrainingManager::JobState state) {
+  switch (state) {
+    case TrainingManager::JobState::Queued: return TrainingPanel::JobState::Queued;
+    case TrainingManager::JobState::Running: return TrainingPanel::JobState::Running;
+    case TrainingManager::JobState::Paused: return TrainingPanel::JobState::Paused;
+    case TrainingManager::JobState::Stopping: return TrainingPanel::JobState::Stopping;
+    case TrainingManager::JobState::Finished: return TrainingPanel::JobState::Finished;
+    case TrainingManager::JobState::Interrupted: return TrainingPanel::JobState::Interrupted;
+    case TrainingManager::JobState::Failed: return TrainingPanel::JobState::Failed;
+  }
+  return TrainingPanel::JobState::Failed;
+}
+
+bool isActive(TrainingManager::JobState state) {
+  return state == TrainingManager::JobState::Queued || state == TrainingManager::JobState::Running ||
+         state == TrainingManager::JobState::Paused || state == TrainingManager::JobState::Stopping;
+}
+
+// The env, its config and the fixed task of a stored run (throws ConfigError / NotFoundError).
+struct RunEnv {
+  TrainConfig config;
+  TaskValues task;
+};
+
+RunEnv runEnvOf(const RunStore& store, int64_t runId) {
+  const RunInfo run = store.getRun(runId);
+  RunEnv out{TrainConfig::fromJson(nlohmann::json::parse(run.configJson)), {}};
+  const EnvPtr env = EnvRegistry::instance().get(out.config.env).create(out.config.envConfig);
+  std::map<std::string, double> task;
+  for (const auto& [name, value] : out.config.task.items()) task[name] = value.get<double>();
+  out.task = env->spec().tasks.fromMap(task);
+  return out;
+}
+
+}  // namespace
+
+AppController::AppController(MainWindow& window) : QObject(&window), window_(window) {
+  live_ = new LiveViewer();
+  replay_ = new ReplayPlayer();
+  compare_ = new CompareView();
+  livePage_ = new PlaybackPage(live_, {[this] { live_->togglePlay(); }, [this] { live_->stepForward(); }, {},
+                                       [this] { live_->faster(); }, [this] { live_->slower(); }});
+  replayPage_ = new PlaybackPage(replay_, {[this] { replay_->togglePlay(); }, [this] { replay_->stepForward(); },
+                                           [this] { replay_->stepBack(); }, [this] { replay_->faster(); },
+                                           [this] { replay_->slower(); }});
+  comparePage_ = new PlaybackPage(compare_, {[this] { compare_->setPlaying(!compare_->playing()); },
+                                             [this] { compare_->stepForward(); }, [this] { compare_->stepBack(); },
+                                             // The shared bar's speed buttons are the comparison's only speed control.
+                                             [this] { emit compare_->playbackBar()->fasterRequested(); },
+                                             [this] { emit compare_->playbackBar()->slowerRequested(); }});
+  window_.addPage(livePage_, QStringLiteral("Live"));
+  window_.addPage(replayPage_, QStringLiteral("Replay"));
+  window_.addPage(comparePage_, QStringLiteral("Compare"));
+
+  // Per-step values of whatever plays go to the inspector.
+  connect(live_, &LiveViewer::stepValuesChanged, this, [this] {
+    if (window_.currentPage() == livePage_) window_.inspectorPanel()->setStepValues(live_->stepValues());
+  });
+  connect(replay_, &ReplayPlayer::stepValuesChanged, this, [this] {
+    if (window_.currentPage() == replayPage_) window_.inspectorPanel()->setStepValues(replay_->stepValues());
+  });
+  connect(replay_, &ReplayPlayer::errorOccurred, this,
+          [this](const QString& message) { fail(QStringLiteral("Replay"), message); });
+  connect(compare_, &CompareView::errorOccurred, this,
+          [this](const QString& message) { fail(QStringLiteral("Compare"), message); });
+
+  connect(&window_, &MainWindow::newRunConfigured, this,
+          [this](const nlohmann::json& config, const QString& name) { startRun(config, name); });
+  connect(&window_, &MainWindow::runOpened, this, [this](int64_t runId) { watchRun(runId); });
+  connect(&window_, &MainWindow::episodeOpened, this, [this](int64_t episodeId) { openEpisode(episodeId); });
+  connect(window_.storeSession(), &StoreSession::storeOpened, this, &AppController::onStoreOpened);
+  TrainingPanel* panel = window_.trainingPanel();
+  connect(panel, &TrainingPanel::pauseRequested, this, [this](int64_t id) {
+    if (manager_) manager_->pause(id);
+  });
+  connect(panel, &TrainingPanel::resumeRequested, this, [this](int64_t id) {
+    if (manager_) manager_->resume(id);
+  });
+  connect(panel, &TrainingPanel::stopRequested, this, [this](int64_t id) {
+    if (manager_) manager_->stop(id);
+  });
+  window_.setTrainingActiveCheck([this] { return anyTrainingActive(); });
+  window_.setStopAllTraining([this] { stopAllTraining(); });
+
+  buildRunMenu();
+  if (window_.storeSession()->store()) onStoreOpened();
+}
+
+AppController::~AppController() { stopAllTraining(); }
+
+void AppController::buildRunMenu() {
+  QMenu* menu = window_.runMenu();
+  auto add = [&](const QString& text, const QKeySequence& keys, auto slot) {
+    QAction* action = menu->addAction(text, this, slot);
+    action->setShortcut(keys);
+    runActions_ << action;
+  };
+  add(QStringLiteral("&Watch selected run"), QKeySequence(Qt::CTRL | Qt::Key_L), [this] {
+    const QList<int64_t> runs = window_.runBrowser()->selectedRunIds();
+    if (runs.isEmpty()) {
+      fail(QStringLiteral("Watch run"), QStringLiteral("Select a run in the Runs dock first."));
+    } else {
+      watchRun(runs.front());
+    }
+  });
+  add(QStringLiteral("Watch &checkpoint..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L),
+      [this] { chooseCheckpointToWatch(); });
+  menu->addSeparator();
+  add(QStringLiteral("Compare selected &runs"), QKeySequence(Qt::CTRL | Qt::Key_K), [this] { compareSelectedRuns(); });
+  add(QStringLiteral("Compare selected &episodes"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K),
+      [this] { compareSelectedEpisodes(); });
+  menu->addSeparator();
+  add(QStringLiteral("Export &video (MP4 / GIF)..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+      [this] { chooseVideoFile(); });
+}
+
+std::shared_ptr<RunStore> AppController::store() const { return window_.storeSession()->store(); }
+
+bool AppController::fail(const QString& title, const QString& text) const {
+  window_.messages()->show(MessagePresenter::Severity::Error, title, text);
+  return false;
+}
+
+void AppController::onStoreOpened() {
+  const std::shared_ptr<RunStore> opened = store();
+  live_->stop();
+  watchedTrainingRun_ = -1;
+  if (manager_) {
+    if (manager_->hasActiveJobs()) {
+      retired_.push_back(std::move(manager_));  // its runs finish into their own store
+    } else {
+      manager_.reset();
+    }
+  }
+  if (opened) {
+    manager_ = std::make_unique<TrainingManager>(opened);
+    connectManager(*manager_);
+  }
+}
+
+void AppController::connectManager(TrainingManager& manager) {
+  TrainingManager* m = &manager;
+  connect(m, &TrainingManager::jobStateChanged, this, [this, m](qint64 runId, TrainingManager::JobState state) {
+    if (m != manager_.get()) return;
+    QString name = QStringLiteral("run %1").arg(runId);
+    try {
+      name = QString::fromStdString(store()->getRun(runId).name);
+    } catch (const std::exception&) {
+      // The run was deleted meanwhile: keep the id as its name.
+    }
+    window_.trainingPanel()->setJobState(runId, name, panelState(state));
+    RunTableModel* runs = window_.runBrowser()->runModel();
+    if (state == TrainingManager::JobState::Paused || state == TrainingManager::JobState::Stopping) {
+      runs->setLiveStatus(runId, TrainingManager::stateName(state));
+    } else {
+      runs->clearLiveStatus(runId);
+    }
+    window_.refreshAll();  // status, steps and new checkpoints and episodes
+  });
+  connect(m, &TrainingManager::progressed, this, [this, m](qint64 runId, TrainingProgress progress) {
+    if (m != manager_.get()) return;
+    QString detail = QStringLiteral("%1 steps, %2 steps/s").arg(progress.steps).arg(progress.stepsPerSecond, 0, 'f', 0);
+    if (!std::isnan(progress.recentReturn)) detail += QStringLiteral(", return %1").arg(progress.recentReturn, 0, 'f', 1);
+    if (!std::isnan(progress.lastEvalReturn)) detail += QStringLiteral(", eval %1").arg(progress.lastEvalReturn, 0, 'f', 1);
+    TrainingPanel* panel = window_.trainingPanel();
+    if (panel->hasJob(runId)) {
+      QString name = QStringLiteral("run %1").arg(runId);
+      try {
+        name = QString::fromStdString(store()->getRun(runId).name);
+      } catch (const std::exception&) {
+      }
+      panel->setJobState(runId, name, panelState(m->state(runId)), detail);
+    }
+  });
+  connect(m, &TrainingManager::evaluated, this, [this, m](qint64, qint64, double) {
+    if (m == manager_.get()) window_.refreshAll();  // a checkpoint and eval episodes arrived
+  });
+  connect(m, &TrainingManager::jobFailed, this, [this](qint64 runId, const QString& message) {
+    fail(QStringLiteral("Training"), QStringLiteral("Run %1 failed:\n%2").arg(runId).arg(message));
+  });
+}
+
+bool AppController::anyTrainingActive() const {
+  if (manager_ && manager_->hasActiveJobs()) return true;
+  for (const auto& m : retired_) {
+    if (m->hasActiveJobs()) return true;
+  }
+  return false;
+}
+
+void AppController::stopAllTraining() {
+  live_->setPolicySource({});
+  std::vector<TrainingManager*> all;
+  if (manager_) all.push_back(manager_.get());
+  for (const auto& m : retired_) all.push_back(m.get());
+  for (TrainingManager* m : all) m->stopAll();
+  // Each session stores its final state when it notices the stop (within one PPO iteration).
+  for (TrainingManager* m : all) m->waitForAll(120000);
+}
+
+int64_t AppController::startRun(const nlohmann::json& config, const QString& name) {
+  if (!manager_) {
+    fail(QStringLiteral("New training run"), QStringLiteral("Open or create a run store first (File menu)."));
+    return -1;
+  }
+  int64_t runId = -1;
+  try {
+    runId = manager_->start(config, name);
+  } catch (const std::exception& e) {
+    fail(QStringLiteral("New training run"),
+         QStringLiteral("The run was not started:\n%1").arg(QString::fromUtf8(e.what())));
+    return -1;
+  }
+  window_.refreshAll();
+  window_.runBrowser()->selectRun(runId);
+  watchRun(runId);
+  return runId;
+}
+
+bool AppController::watchRun(int64_t runId) {
+  const std::shared_ptr<RunStore> s = store();
+  if (!s) return fail(QStringLiteral("Watch run"), QStringLiteral("No run store is open."));
+  RunEnv runEnv;
+  try {
+    runEnv = runEnvOf(*s, runId);
+  } catch (const std::exception& e) {
+    return fail(QStringLiteral("Watch run"), QStringLiteral("Cannot watch run %1:\n%2").arg(runId).arg(e.what()));
+  }
+  if (manager_ && manager_->jobIds().contains(runId) && isActive(manager_->state(runId))) {
+    // Training here: play its latest policy snapshot (refreshed at each episode start).
+    TrainingManager* m = manager_.get();
+    live_->setPolicy(nullptr);
+    live_->setPolicySource([m, runId] { return m->latestPolicy(runId); });
+    live_->watch(runEnv.config.env, runEnv.config.envConfig, runEnv.task, runEnv.config.seed);
+    watchedTrainingRun_ = runId;
+    window_.showPage(livePage_);
+    window_.statusBar()->showMessage(QStringLiteral("Watching run %1 learn (its latest policy)").arg(runId));
+    return true;
+  }
+  std::optional<CheckpointInfo> latest;
+  try {
+    latest = s->latestCheckpoint(runId);
+  } catch (const std::exception& e) {
+    return fail(QStringLiteral("Watch run"), QString::fromUtf8(e.what()));
+  }
+  if (!latest) {
+    return fail(QStringLiteral("Watch run"),
+                QStringLiteral("Run %1 has no checkpoint yet: there is no policy to watch.").arg(runId));
+  }
+  return watchCheckpoint(latest->id, runEnv.task, runEnv.config.seed);
+}
+
+bool AppController::watchCheckpoint(int64_t checkpointId, const TaskValues& task, uint64_t seed) {
+  const std::shared_ptr<RunStore> s = store();
+  if (!s) return fail(QStringLiteral("Watch checkpoint"), QStringLiteral("No run store is open."));
+  try {
+    const Checkpoint checkpoint = s->loadCheckpoint(checkpointId);
+    const RunEnv runEnv = runEnvOf(*s, checkpoint.info.runId);
+    auto policy = std::make_shared<const Policy>(Policy::deserialize(checkpoint.policy));
+    live_->setPolicySource({});
+    live_->setPolicy(policy);
+    live_->watch(runEnv.config.env, runEnv.config.envConfig, task, seed);
+    if (!live_->errorMessage().isEmpty()) return fail(QStringLiteral("Watch checkpoint"), live_->errorMessage());
+    watchedTrainingRun_ = -1;
+    window_.showPage(livePage_);
+    window_.statusBar()->showMessage(QStringLiteral("Watching checkpoint %1 of run %2 (step %3)")
+                                         .arg(checkpointId)
+                                         .arg(checkpoint.info.runId)
+                                         .arg(checkpoint.info.step));
+    return true;
+  } catch (const std::exception& e) {
+    return fail(QStringLiteral("Watch checkpoint"),
+                QStringLiteral("Cannot watch checkpoint %1:\n%2").arg(checkpointId).arg(e.what()));
+  }
+}
+
+bool AppController::openEpisode(int64_t episodeId) {
+  if (!replay_->openEpisode(store(), episodeId)) return false;  // the player reported why
+  window_.showPage(replayPage_);
+  return true;
+}
+
+bool AppController::compareRuns(int64_t runA, int64_t runB) {
+  if (!compare_->compareRuns(store(), runA, runB)) return false;
+  window_.showPage(comparePage_);
+  return true;
+}
+
+bool AppController::compareEpisodes(int64_t episodeA, int64_t episodeB) {
+  if (!compare_->compareEpisodes(store(), episodeA, episodeB)) return false;
+  window_.showPage(comparePage_);
+  return true;
+}
+
+bool AppController::compareCheckpointOnTasks(int64_t checkpointId, const TaskValues& taskA, const TaskValues& taskB) {
+  if (!compare_->compareCheckpointOnTasks(store(), checkpointId, taskA, taskB)) return false;
+  window_.showPage(comparePage_);
+  return true;
+}
+
+void AppController::compareSelectedRuns() {
+  const QList<int64_t> runs = window_.runBrowser()->selectedRunIds();
+  if (runs.size() != 2) {
+    fail(QStringLiteral("Compare runs"),
+         QStringLiteral("Select exactly two runs in the Runs dock (Ctrl+click), then compare them."));
+    return;
+  }
+  compareRuns(runs[0], runs[1]);
+}
+
+QList<int64_t> AppController::selectedEpisodeIds() const {
+  QList<int64_t> ids;
+  const QTableView* view = window_.episodeList()->view();
+  for (const QModelIndex& index : view->selectionModel()->selectedRows()) {
+    ids << index.data(EpisodeTableModel::EpisodeIdRole).toLongLong();
+  }
+  return ids;
+}
+
+void AppController::compareSelectedEpisodes() {
+  const QList<int64_t> episodes = selectedEpisodeIds();
+  if (episodes.size() != 2) {
+    fail(QStringLiteral("Compare episodes"),
+         QStringLiteral("Select exactly two episodes in the Episodes dock (Ctrl+click), then compare them."));
+    return;
+  }
+  compareEpisodes(episodes[0], episodes[1]);
+}
+
+void AppController::chooseCheckpointToWatch() {
+  const std::shared_ptr<RunStore> s = store();
+  const QList<int64_t> runs = window_.runBrowser()->selectedRunIds();
+  if (!s || runs.isEmpty()) {
+    fail(QStringLiteral("Watch checkpoint"), QStringLiteral("Select a run in the Runs dock first."));
+    return;
+  }
+  const int64_t runId = runs.front();
+  std::vector<CheckpointInfo> checkpoints;
+  RunEnv runEnv;
+  TaskSpace tasks;
+  try {
+    checkpoints = s->checkpoints(runId);
+    runEnv = runEnvOf(*s, runId);
+    tasks = EnvRegistry::instance().get(runEnv.config.env).create(runEnv.config.envConfig)->spec().tasks;
+  } catch (const std::exception& e) {
+    fail(QStringLiteral("Watch checkpoint"), QString::fromUtf8(e.what()));
+    return;
+  }
+  if (checkpoints.empty()) {
+    fail(QStringLiteral("Watch checkpoint"), QStringLiteral("Run %1 has no checkpoints yet.").arg(runId));
+    return;
+  }
+  QDialog dialog(&window_);
+  dialog.setWindowTitle(QStringLiteral("Watch a checkpoint"));
+  auto* form = new QFormLayout(&dialog);
+  auto* checkpoint = new QComboBox(&dialog);
+  for (auto it = checkpoints.rbegin(); it != checkpoints.rend(); ++it) {
+    const double eval = evalMeanReturnOf(it->metaJson);
+    checkpoint->addItem(QStringLiteral("step %1%2").arg(it->step).arg(std::isnan(eval) ? QString() : QStringLiteral(", eval %1").arg(eval, 0, 'f', 1)),
+                        QVariant::fromValue<qint64>(it->id));
+  }
+  QStringList defaults;
+  for (const auto& [name, value] : tasks.toMap(runEnv.task)) defaults << QStringLiteral("%1=%2").arg(QString::fromStdString(name)).arg(value);
+  auto* taskA = new QLineEdit(defaults.join(','), &dialog);
+  auto* taskB = new QLineEdit(defaults.join(','), &dialog);
+  auto* seed = new QLineEdit(QString::number(runEnv.config.seed), &dialog);
+  form->addRow(QStringLiteral("Checkpoint"), checkpoint);
+  form->addRow(QStringLiteral("Task"), taskA);
+  form->addRow(QStringLiteral("Second task (compare)"), taskB);
+  form->addRow(QStringLiteral("Seed"), seed);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, &dialog);
+  QPushButton* watch = buttons->addButton(QStringLiteral("Watch"), QDialogButtonBox::AcceptRole);
+  QPushButton* compareTwo = buttons->addButton(QStringLiteral("Compare on the two tasks"), QDialogButtonBox::AcceptRole);
+  form->addRow(buttons);
+  QPushButton* chosen = nullptr;
+  connect(watch, &QPushButton::clicked, &dialog, [&] { chosen = watch; dialog.accept(); });
+  connect(compareTwo, &QPushButton::clicked, &dialog, [&] { chosen = compareTwo; dialog.accept(); });
+  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+  if (dialog.exec() != QDialog::Accepted || !chosen) return;
+  const int64_t checkpointId = checkpoint->currentData().toLongLong();
+  bool seedOk = false;
+  const uint64_t seedValue = seed->text().trimmed().toULongLong(&seedOk);
+  if (!seedOk) {
+    fail(QStringLiteral("Watch checkpoint"), QStringLiteral("Seed \"%1\" is not a whole number >= 0.").arg(seed->text()));
+    return;
+  }
+  try {
+    const TaskValues a = tasks.parse(taskA->text().trimmed().toStdString());
+    if (chosen == watch) {
+      watchCheckpoint(checkpointId, a, seedValue);
+    } else {
+      compareCheckpointOnTasks(checkpointId, a, tasks.parse(taskB->text().trimmed().toStdString()));
+    }
+  } catch (const std::exception& e) {
+    fail(QStringLiteral("Watch checkpoint"), QStringLiteral("Task: %1").arg(QString::fromUtf8(e.what())));
+  }
+}
+
+void AppController::chooseVideoFile() {
+  const QString path = QFileDialog::getSaveFileName(&window_, QStringLiteral("Export video"),
+                                                    QDir::homePath() + QStringLiteral("/palaestra.mp4"),
+                                                    QStringLiteral("MP4 video (*.mp4);;GIF animation (*.gif)"));
+  if (!path.isEmpty()) exportVideo(path);
+}
+
+bool AppController::exportVideo(const QString& path, bool wait) {
+  std::shared_ptr<FrameSource> source;
+  try {
+    if (window_.currentPage() == replayPage_) {
+      if (!replay_->waitUntilBuilt(60000)) return fail(QStringLiteral("Export video"), QStringLiteral("The replay is not ready."));
+      source = std::make_shared<ReplayFrameSource>(*replay_);
+    } else if (window_.currentPage() == comparePage_) {
+      // Replays of a comparison build on workers; a video needs every frame.
+      QElapsedTimer waited;
+      waited.start();
+      while (!compare_->replaysBuilt() && waited.elapsed() < 60000) QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+      source = std::make_shared<CompareFrameSource>(*compare_);
+    } else {
+      return fail(QStringLiteral("Export video"),
+                  QStringLiteral("Open a replay (double-click an episode) or a comparison of runs or episodes first: "
+                                 "those are what a video shows."));
+    }
+  } catch (const std::exception& e) {
+    return fail(QStringLiteral("Export video"), QString::fromUtf8(e.what()));
+  }
+  auto* dialog = new ExportProgressDialog(&window_);
+  dialog->setAttribute(Qt::WA_DeleteOnClose, false);
+  dialog->setMessageBoxesEnabled(false);  // errors go through the window's message interface
+  bool done = false;
+  bool ok = false;
+  connect(dialog, &ExportProgressDialog::exportFinished, this,
+          [this, dialog, source, path, &done, &ok, wait](bool success, const QString& error) {
+            if (wait) {
+              done = true;
+              ok = success;
+            }
+            if (success) {
+              window_.statusBar()->showMessage(QStringLiteral("Exported %1").arg(path), 8000);
+            } else {
+              fail(QStringLiteral("Export video"), error);
+            }
+            dialog->deleteLater();  // releases the frame source (the lambda's copy) too
+          });
+  if (!dialog->exportVideo(*source, path)) return false;  // exportFinished reported why
+  if (!wait) return true;
+  QEventLoop loop;
+  while (!done) loop.processEvents(QEventLoop::WaitForMoreEvents, 100);
+  return ok;
+}
+
+}  // namespace palaestra

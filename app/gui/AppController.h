@@ -1,0 +1,100 @@
+#pragma once
+// Wires the desktop app together: the main window's signals and Run menu to
+// the training manager, the live viewer, the replay player and the comparison
+// view (each a page of the window), and the pages' per-step values to the
+// inspector. The main window itself knows none of these widgets; this class
+// is the only place that knows them all.
+//
+// Training belongs to the store it was started in: when the user opens
+// another store while runs train, those runs keep writing to their own store
+// (the manager holds it) and are stopped, like every other run, on quit.
+
+#include <QObject>
+#include <QString>
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "env/TaskSpace.h"
+
+class QAction;
+
+namespace palaestra {
+
+class CompareView;
+class LiveViewer;
+class MainWindow;
+class PlaybackPage;
+class ReplayPlayer;
+class RunStore;
+class TrainingManager;
+
+class AppController : public QObject {
+  Q_OBJECT
+
+ public:
+  /// Adds the live, replay and compare pages and the Run menu to `window` and connects everything.
+  explicit AppController(MainWindow& window);
+  /// Stops every training run and waits until all is stored.
+  ~AppController() override;
+
+  /// Starts training `config` as run `name` in the open store and watches it live; the run id, or
+  /// -1 after telling the user why not.
+  int64_t startRun(const nlohmann::json& config, const QString& name);
+  /// Watches a run: live with its latest policy while it trains here, else its latest checkpoint.
+  bool watchRun(int64_t runId);
+  /// Watches a stored checkpoint live (no training) on `task`, episodes seeded from `seed`.
+  bool watchCheckpoint(int64_t checkpointId, const TaskValues& task, uint64_t seed);
+  /// Opens a stored episode in the replay player.
+  bool openEpisode(int64_t episodeId);
+  /// Compares two runs side by side (curves, config diff, summary, latest eval episodes).
+  bool compareRuns(int64_t runA, int64_t runB);
+  /// Compares two stored episodes on one timeline.
+  bool compareEpisodes(int64_t episodeA, int64_t episodeB);
+  /// Compares one checkpoint on two tasks, live.
+  bool compareCheckpointOnTasks(int64_t checkpointId, const TaskValues& taskA, const TaskValues& taskB);
+  /// Exports the replay or comparison on screen to an MP4 or GIF at `path`; false (told) if it cannot.
+  /// `wait` blocks until ffmpeg is done (tests and scripted runs).
+  bool exportVideo(const QString& path, bool wait = false);
+
+  /// The training manager of the open store (nullptr before a store is open).
+  TrainingManager* trainingManager() const { return manager_.get(); }
+  /// The live viewer page's viewer.
+  LiveViewer* liveViewer() const { return live_; }
+  /// The replay page's player.
+  ReplayPlayer* replayPlayer() const { return replay_; }
+  /// The comparison page's view.
+  CompareView* compareView() const { return compare_; }
+  /// The Run menu's actions: watch run, watch checkpoint, compare runs, compare episodes, export video.
+  QList<QAction*> runActions() const { return runActions_; }
+
+ private:
+  void buildRunMenu();
+  void onStoreOpened();
+  void connectManager(TrainingManager& manager);
+  void stopAllTraining();
+  bool anyTrainingActive() const;
+  void compareSelectedRuns();
+  void compareSelectedEpisodes();
+  void chooseCheckpointToWatch();
+  void chooseVideoFile();
+  QList<int64_t> selectedEpisodeIds() const;
+  std::shared_ptr<RunStore> store() const;
+  // Tells the user (through the window's message interface) and returns false.
+  bool fail(const QString& title, const QString& text) const;
+
+  MainWindow& window_;
+  std::unique_ptr<TrainingManager> manager_;               // of the open store
+  std::vector<std::unique_ptr<TrainingManager>> retired_;  // of stores closed while their runs train
+  PlaybackPage* livePage_;
+  PlaybackPage* replayPage_;
+  PlaybackPage* comparePage_;
+  LiveViewer* live_;
+  ReplayPlayer* replay_;
+  CompareView* compare_;
+  QList<QAction*> runActions_;
+  int64_t watchedTrainingRun_ = -1;  // the run whose latest policy the live viewer plays, or -1
+};
+
+}  // namespace palaestra
