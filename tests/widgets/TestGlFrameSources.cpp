@@ -279,8 +279,8 @@ class TestGlFrameSources : public QObject {
         const double captionDifference = meanDifference(frame.copy(captionRect), caption->grab().toImage());
         QVERIFY2(captionDifference < 1.0, qPrintable(QString::number(captionDifference)));
       }
-      // What QWidget::grab gives for a pane's GL view on this platform (for the record: the
-      // source paints the framebuffer over it either way).
+      // What QWidget::grab gives for a pane's GL view on this platform, for the record: under
+      // Xvfb the GL scene without SimView's QPainter overlay, hence the framebuffer painted over.
       SimView* simA = panes[0]->simView();
       const double grabVsFramebuffer = meanDifference(simA->grab().toImage(), simA->grabFramebuffer());
       qInfo("QWidget::grab of a SimView vs its framebuffer under %s: mean difference %.2f of 255",
