@@ -87,7 +87,8 @@ class SimView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   /// Why a SimView could not draw here (no OpenGL 3.3 context on this display), or
   /// empty when it can. Check before creating a SimView: Qt itself aborts when a
   /// QOpenGLWidget is shown on a platform without OpenGL (e.g. "offscreen"), so the
-  /// caller shows paintUnavailableMessage in a plain widget instead.
+  /// caller shows paintUnavailableMessage in a plain widget instead. Also picks the views'
+  /// multisampling: none on a software rasteriser such as llvmpipe, 4x otherwise.
   static QString openGlProblem();
   /// Paints the "no OpenGL" message with `reason` into `area` (used by the view; public for tests).
   static void paintUnavailableMessage(QPainter& painter, const QRect& area, const QString& reason);
