@@ -1,5 +1,7 @@
 #include "widgets/ViewImageExport.h"
 
+#include <QPainter>
+
 #include <QFileInfo>
 #include <QImage>
 #include <QImageWriter>
@@ -58,6 +60,22 @@ bool saveViewAsPng(SimView* view, const QString& path, QString* error) {
 bool saveWidgetAsPng(QWidget* widget, const QString& path, QString* error) {
   if (!widget) return failWith(error, QStringLiteral("cannot save a PNG: there is no widget"));
   return saveImageAsPng(widget->grab().toImage(), path, error);
+}
+
+QImage grabWithViews(QWidget* widget) {
+  if (!widget) return {};
+  QImage image = widget->grab().toImage();
+  if (image.isNull()) return image;
+  QPainter painter(&image);
+  for (SimView* view : widget->findChildren<SimView*>()) {
+    if (!view->isVisible() || !view->glAvailable()) continue;
+    const QImage frame = view->grabFramebuffer();
+    if (frame.isNull()) continue;
+    // grab() images are in device pixels of `widget`; place the view's logical rectangle.
+    painter.drawImage(QRect(view->mapTo(widget, QPoint(0, 0)), view->size()), frame);
+  }
+  painter.end();
+  return image;
 }
 
 }  // namespace palaestra

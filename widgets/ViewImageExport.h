@@ -22,6 +22,10 @@ bool saveViewAsPng(SimView* view, const QString& path, QString* error);
 /// `error` set when the widget is null or the file cannot be written.
 bool saveWidgetAsPng(QWidget* widget, const QString& path, QString* error);
 
+/// `widget` rendered with QWidget::grab, with every visible SimView inside it painted over from
+/// its own framebuffer: grab() alone draws a SimView's scene but not its text overlay.
+QImage grabWithViews(QWidget* widget);
+
 /// Writes `image` as PNG to `path` (must end in .png) atomically; false with `error` set.
 bool saveImageAsPng(const QImage& image, const QString& path, QString* error);
 

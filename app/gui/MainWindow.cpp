@@ -28,6 +28,7 @@
 #include "gui/StoreSession.h"
 #include "gui/TrainingPanel.h"
 #include "widgets/EpisodeList.h"
+#include "widgets/ViewImageExport.h"
 #include "util/Version.h"
 #include "gui/WelcomePage.h"
 #include "store/MetricsCsv.h"
@@ -240,11 +241,11 @@ bool MainWindow::exportRunMetrics(int64_t runId, const QString& path) {
 }
 
 bool MainWindow::saveScreenshot(const QString& path) {
-  QWidget* page = currentPage();
-  const QImage image = page->grab().toImage();
-  if (image.isNull() || !image.save(path, "PNG")) {
+  // The page as shown, simulation views (and their text overlays) included.
+  QString error;
+  if (!saveImageAsPng(grabWithViews(currentPage()), path, &error)) {
     messages_.show(MessagePresenter::Severity::Error, QStringLiteral("Save screenshot"),
-                   QStringLiteral("Could not write the PNG file %1 (check the folder exists and is writable).").arg(path));
+                   QStringLiteral("Could not save the screenshot: %1").arg(error));
     return false;
   }
   statusBar()->showMessage(QStringLiteral("Saved %1").arg(path), 5000);
