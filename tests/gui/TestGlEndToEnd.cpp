@@ -9,6 +9,9 @@
 // there (docs/ images) and with PALAESTRA_FRAME_SECONDS set it measures the
 // live view's frame times while two runs keep every core busy.
 #include <QApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QElapsedTimer>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QImage>
@@ -19,7 +22,9 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "Simulations.h"
 #include "gui/AppController.h"
@@ -27,6 +32,7 @@
 #include "gui/StoreSession.h"
 #include "gui/WelcomePage.h"
 #include "store/RunStore.h"
+#include "train/TrainingSession.h"
 #include "widgets/CompareView.h"
 #include "widgets/ConfigDiffModel.h"
 #include "widgets/ConfigForm.h"
@@ -38,6 +44,7 @@
 #include "widgets/RunBrowser.h"
 #include "widgets/SimView.h"
 #include "widgets/TrainingManager.h"
+#include "widgets/ViewImageExport.h"
 
 using namespace palaestra;
 
@@ -80,6 +87,27 @@ void fillNewRunDialogSoon(std::function<void(NewRunDialog&)> edit, bool* okClick
 bool hasCheckpoint(RunStore& store, int64_t runId) { return !store.checkpoints(runId).empty(); }
 
 // Share of pixels that differ from the corner pixel (a blank image gives 0).
+// Reads the view's built-in frame-time meter (the last 240 frames, about 4 s) every 4 s for
+// `seconds` and prints the median and worst of those p95 values.
+void reportFrameTimes(SimView& view, int seconds, const QString& what) {
+  std::vector<double> p95s, p50s;
+  const quint64 framesBefore = view.framesPainted();
+  QTest::qWait(4000);  // the meter's window fills with frames of this situation
+  QElapsedTimer clock;
+  clock.start();
+  while (clock.elapsed() < seconds * 1000) {
+    QTest::qWait(4000);
+    p95s.push_back(view.frameTimes().p95Milliseconds());
+    p50s.push_back(view.frameTimes().p50Milliseconds());
+  }
+  std::sort(p95s.begin(), p95s.end());
+  std::sort(p50s.begin(), p50s.end());
+  qInfo("frame times, %s, view %dx%d: %zu windows of 240 frames, p95 median %.1f ms, p95 worst %.1f ms, "
+        "p50 median %.1f ms, paint p50 %.1f ms, %.1f frames/s",
+        qPrintable(what), view.width(), view.height(), p95s.size(), p95s[p95s.size() / 2], p95s.back(),
+        p50s[p50s.size() / 2], view.frameTimes().paintP50Milliseconds(), (view.framesPainted() - framesBefore) / (clock.elapsed() / 1000.0 + 4.0));
+}
+
 double nonBackgroundShare(const QImage& image) {
   if (image.isNull()) return 0.0;
   const QRgb background = image.pixel(image.width() - 1, image.height() - 1);
@@ -218,6 +246,85 @@ class TestGlEndToEnd : public QObject {
     QVERIFY2(messages.texts.last().contains("ffmpeg"), qPrintable(messages.texts.last()));
     QVERIFY(!QFile::exists(path("compare.mp4")));
     QVERIFY(window.isVisible());
+  }
+
+  // Screenshots of the main views and the live view's frame times while two default-preset runs
+  // train; only with PALAESTRA_SHOWCASE_DIR (and PALAESTRA_FRAME_SECONDS for the measurement).
+  void showcaseAndFrameTimes() {
+    const QString outDir = qEnvironmentVariable("PALAESTRA_SHOWCASE_DIR");
+    if (outDir.isEmpty()) QSKIP("set PALAESTRA_SHOWCASE_DIR to save screenshots and measure frame times");
+    const int seconds = qEnvironmentVariableIntValue("PALAESTRA_FRAME_SECONDS");
+    MainWindow window;
+    CapturedMessages messages;
+    messages.attach(window);
+    AppController controller(window);
+    QVERIFY(window.openStore(path("showcase.sqlite"), RunStore::OpenMode::CreateOrOpen));
+    window.resize(1600, 1000);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const std::shared_ptr<RunStore> store = window.storeSession()->store();
+    TrainingManager* manager = controller.trainingManager();
+
+    // Two runs of the default preset, as a user starts them; both cores busy.
+    nlohmann::json config = presetConfig("walker", "default");
+    config["eval"]["every_steps"] = 100000;
+    const int64_t runA = controller.startRun(config, QStringLiteral("walker seed 1"));
+    config["seed"] = 2;
+    const int64_t runB = controller.startRun(config, QStringLiteral("walker seed 2"));
+    QVERIFY(runA > 0 && runB > 0);
+    QVERIFY(controller.watchRun(runA));
+    SimView* view = controller.liveViewer()->simView();
+    QVERIFY(view);
+    QTRY_VERIFY_WITH_TIMEOUT(manager->lastProgress(runB).steps > 0, 60000);
+
+    if (seconds > 0) {
+      view->setFrameTimesVisible(true);
+      // The same view and window with training paused (idle cores), then with both runs training.
+      manager->pause(runA);
+      manager->pause(runB);
+      reportFrameTimes(*view, seconds, QStringLiteral("two runs paused"));
+      if (qEnvironmentVariableIsSet("EXP_NO_DOCKS")) {
+        for (const char* d : {"trainingDock", "curvesDock", "runsDock", "episodesDock", "inspectorDock"}) window.dock(d)->hide();
+        reportFrameTimes(*view, seconds, QStringLiteral("paused, no docks"));
+        window.resize(900, 700);
+        reportFrameTimes(*view, seconds, QStringLiteral("paused, no docks, small"));
+      }
+      manager->resume(runA);
+      manager->resume(runB);
+      const uint64_t stepsBefore = manager->lastProgress(runA).steps + manager->lastProgress(runB).steps;
+      QElapsedTimer clock;
+      clock.start();
+      reportFrameTimes(*view, seconds, QStringLiteral("two runs training"));
+      const uint64_t stepsAfter = manager->lastProgress(runA).steps + manager->lastProgress(runB).steps;
+      qInfo("training meanwhile: %.0f env steps/s over both runs",
+            static_cast<double>(stepsAfter - stepsBefore) / (clock.elapsed() / 1000.0));
+    }
+
+    // Live training view: wait for a checkpoint so the curves and the policy have something to show.
+    QTRY_VERIFY_WITH_TIMEOUT(hasCheckpoint(*store, runA) && hasCheckpoint(*store, runB), 600000);
+    window.refreshAll();
+    QVERIFY(window.runBrowser()->selectRun(runA));
+    window.resizeDocks({window.dock(QStringLiteral("curvesDock"))}, {260}, Qt::Vertical);
+    QTest::qWait(3000);
+    QVERIFY(grabWithViews(&window).save(QDir(outDir).filePath(QStringLiteral("app-live-training.png"))));
+
+    manager->stopAll();
+    QVERIFY(manager->waitForAll(120000));
+    window.refreshAll();
+    QVERIFY(window.runBrowser()->selectRun(runA));
+    const std::vector<EpisodeSummary> evals = store->episodes(runA, EpisodeKind::Eval);
+    QVERIFY(!evals.empty());
+    QVERIFY(controller.openEpisode(evals.back().id));
+    QVERIFY(controller.replayPlayer()->waitUntilBuilt(60000));
+    controller.replayPlayer()->seek(controller.replayPlayer()->frameCount() / 2);
+    QTest::qWait(500);
+    QVERIFY(grabWithViews(&window).save(QDir(outDir).filePath(QStringLiteral("app-replay.png"))));
+
+    QVERIFY(controller.compareRuns(runA, runB));
+    QTRY_VERIFY_WITH_TIMEOUT(controller.compareView()->replaysBuilt(), 60000);
+    controller.compareView()->seek(controller.compareView()->frameCount() / 2);
+    QTest::qWait(1500);
+    QVERIFY(grabWithViews(&window).save(QDir(outDir).filePath(QStringLiteral("app-compare.png"))));
   }
 };
 
