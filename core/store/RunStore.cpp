@@ -591,7 +591,11 @@ class RunStore::Impl {
 
   void afterEnqueueLocked() {
     ++enqueued_;
-    if (queuedLocked() >= static_cast<size_t>(options_.batchMaxItems)) wakeWriter_.notify_one();
+    // The first queued item starts the writer's batch interval; a full batch cuts it short. Without
+    // the first wake-up, a trickle of items (a checkpoint's eval episodes) waited for the next full
+    // batch instead of being committed within batchIntervalMs.
+    const size_t queued = queuedLocked();
+    if (queued == 1 || queued >= static_cast<size_t>(options_.batchMaxItems)) wakeWriter_.notify_one();
   }
 
   void enqueueMetric(int64_t runId, MetricPoint point) {

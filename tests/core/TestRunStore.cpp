@@ -3,6 +3,7 @@
 // locking, disk full, not-found ids, cascading deletes, and write throughput.
 #include <QTemporaryDir>
 #include <QtTest>
+#include <QElapsedTimer>
 
 #include <chrono>
 #include <cmath>
@@ -12,6 +13,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <thread>
 
 #include "store/RunStore.h"
 #include "store/Sqlite.h"
@@ -298,6 +300,29 @@ class TestRunStore : public QObject {
     }
     RunStore reopened(path, RunStore::OpenMode::OpenExisting, fastOptions());
     QCOMPARE(reopened.metrics(run, std::string("late")).size(), size_t{1});
+  }
+
+  // A trickle of queued items (far below a full batch) is committed within the batch interval,
+  // without flush(): readers such as the app's episode list see a checkpoint's episodes at once.
+  void aFewQueuedItemsAreCommittedWithinTheInterval() {
+    const std::string path = freshPath();
+    RunStore::Options options;
+    options.batchIntervalMs = 50;  // batchMaxItems stays 2000
+    RunStore store(path, RunStore::OpenMode::CreateOrOpen, options);
+    const int64_t run = store.createRun(sampleRun());
+    std::mt19937_64 rng(3);
+    for (int round = 0; round < 3; ++round) {
+      store.logMetric(run, round, "eval/mean_return", round * 1.5);
+      store.addEpisode(run, std::nullopt, EpisodeKind::Eval, randomEpisode(rng, 20, 4));
+      QElapsedTimer waited;
+      waited.start();
+      while (store.episodes(run).size() < static_cast<size_t>(round + 1) && waited.elapsed() < 5000)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      QCOMPARE(store.episodes(run).size(), static_cast<size_t>(round + 1));
+      QCOMPARE(store.metrics(run).size(), static_cast<size_t>(round + 1));
+      qInfo("round %d: committed after %lld ms", round, static_cast<long long>(waited.elapsed()));
+      QVERIFY2(waited.elapsed() < 2000, "a lone queued item waited for a full batch");
+    }
   }
 
   void checkpointsRoundTrip() {

@@ -171,6 +171,8 @@ class TestGlEndToEnd : public QObject {
     QVERIFY(controller.liveViewer()->watching());
     QCOMPARE(window.currentPage()->findChild<LiveViewer*>(), controller.liveViewer());
     QTRY_VERIFY_WITH_TIMEOUT(hasCheckpoint(*store, runA), 180000);
+    // Its evaluation episodes are stored with the checkpoint, so they can be opened while it trains.
+    QTRY_VERIFY_WITH_TIMEOUT(!store->episodes(runA, EpisodeKind::Eval).empty(), 10000);
     // The viewer plays a policy snapshot of the training run (polled at each episode start).
     QTRY_VERIFY_WITH_TIMEOUT(controller.liveViewer()->runner()->policy() != nullptr, 60000);
     SimView* liveView = controller.liveViewer()->simView();
