@@ -283,11 +283,20 @@ void SimView::mouseDoubleClickEvent(QMouseEvent* event) {
 // ---- frame timing ----------------------------------------------------------
 
 void SimView::requestFrame() {
-  if (!frameDue_) {
+  // A hidden view (a page not shown) paints nothing until it is shown: the time it spends hidden
+  // is not a slow frame, so the frame becomes due when it is shown (showEvent).
+  if (!frameDue_ && isVisible()) {
     frameDue_ = true;
     dueNs_ = clock_.nsecsElapsed();
   }
   update();
+}
+
+void SimView::showEvent(QShowEvent* event) {
+  QOpenGLWidget::showEvent(event);
+  frameDue_ = true;
+  dueNs_ = clock_.nsecsElapsed();
+  lastSwapNs_ = -1;  // frames before it was hidden say nothing about this one
 }
 
 void SimView::recordSwappedFrame() {

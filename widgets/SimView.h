@@ -105,6 +105,7 @@ class SimView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   void mouseMoveEvent(QMouseEvent* event) override;
   void mouseReleaseEvent(QMouseEvent* event) override;
   void mouseDoubleClickEvent(QMouseEvent* event) override;
+  void showEvent(QShowEvent* event) override;
 
  private:
   // Schedules a repaint, remembering when the first pending request came (frame due time).

@@ -305,8 +305,8 @@ class TestGlEndToEnd : public QObject {
     // Live training view: wait for a checkpoint so the curves and the policy have something to show.
     QTRY_VERIFY_WITH_TIMEOUT(hasCheckpoint(*store, runA) && hasCheckpoint(*store, runB), 600000);
     window.refreshAll();
-    QVERIFY(window.runBrowser()->selectRun(runA));
-    window.resizeDocks({window.dock(QStringLiteral("curvesDock"))}, {260}, Qt::Vertical);
+    window.runBrowser()->runView()->selectAll();  // both runs' curves
+    window.resizeDocks({window.dock(QStringLiteral("curvesDock"))}, {340}, Qt::Vertical);
     QTest::qWait(3000);
     QVERIFY(grabWithViews(&window).save(QDir(outDir).filePath(QStringLiteral("app-live-training.png"))));
 
@@ -314,6 +314,7 @@ class TestGlEndToEnd : public QObject {
     QVERIFY(manager->waitForAll(120000));
     window.refreshAll();
     QVERIFY(window.runBrowser()->selectRun(runA));
+    QVERIFY(controller.watchRun(runA));  // leaves the live page before the replay opens
     const std::vector<EpisodeSummary> evals = store->episodes(runA, EpisodeKind::Eval);
     QVERIFY(!evals.empty());
     QVERIFY(controller.openEpisode(evals.back().id));
