@@ -49,20 +49,6 @@ namespace palaestra {
 
 namespace {
 
-// The training panel mirrors the manager's states one to one.
-TrainingPanel::JobState panelState(TrainingManager::JobState state) {
-  switch (state) {
-    case TrainingManager::JobState::Queued: return TrainingPanel::JobState::Queued;
-    case TrainingManager::JobState::Running: return TrainingPanel::JobState::Running;
-    case TrainingManager::JobState::Paused: return TrainingPanel::JobState::Paused;
-    case TrainingManager::JobState::Stopping: return TrainingPanel::JobState::Stopping;
-    case TrainingManager::JobState::Finished: return TrainingPanel::JobState::Finished;
-    case TrainingManager::JobState::Interrupted: return TrainingPanel::JobState::Interrupted;
-    case TrainingManager::JobState::Failed: return TrainingPanel::JobState::Failed;
-  }
-  return TrainingPanel::JobState::Failed;
-}
-
 bool isActive(TrainingManager::JobState state) {
   return state == TrainingManager::JobState::Queued || state == TrainingManager::JobState::Running ||
          state == TrainingManager::JobState::Paused || state == TrainingManager::JobState::Stopping;
@@ -200,7 +186,7 @@ void AppController::connectManager(TrainingManager& manager) {
     } catch (const std::exception&) {
       // The run was deleted meanwhile: keep the id as its name.
     }
-    window_.trainingPanel()->setJobState(runId, name, panelState(state));
+    window_.trainingPanel()->setJobState(runId, name, state);
     RunTableModel* runs = window_.runBrowser()->runModel();
     if (state == TrainingManager::JobState::Paused || state == TrainingManager::JobState::Stopping) {
       runs->setLiveStatus(runId, TrainingManager::stateName(state));
@@ -221,7 +207,7 @@ void AppController::connectManager(TrainingManager& manager) {
         name = QString::fromStdString(store()->getRun(runId).name);
       } catch (const std::exception&) {
       }
-      panel->setJobState(runId, name, panelState(m->state(runId)), detail);
+      panel->setJobState(runId, name, m->state(runId), detail);
     }
   });
   connect(m, &TrainingManager::evaluated, this, [this, m](qint64, qint64, double) {

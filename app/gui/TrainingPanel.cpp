@@ -61,7 +61,7 @@ void TrainingPanel::setJobState(int64_t runId, const QString& name, JobState sta
     item->setData(RunColumn, kRunIdRole, QVariant::fromValue<qlonglong>(runId));
   }
   item->setText(RunColumn, QStringLiteral("%1 (#%2)").arg(name).arg(runId));
-  item->setText(StateColumn, stateName(state));
+  item->setText(StateColumn, TrainingManager::stateName(state));
   item->setData(StateColumn, kStateRole, static_cast<int>(state));
   item->setText(DetailColumn, detail);
   updateButtons();
@@ -97,19 +97,6 @@ int64_t TrainingPanel::targetRunId() const {
   const QList<QTreeWidgetItem*> selected = jobs_->selectedItems();
   if (!selected.isEmpty()) return selected.front()->data(RunColumn, kRunIdRole).toLongLong();
   return selectedElsewhere_;
-}
-
-QString TrainingPanel::stateName(JobState state) {
-  switch (state) {
-    case JobState::Queued: return QStringLiteral("queued");
-    case JobState::Running: return QStringLiteral("running");
-    case JobState::Paused: return QStringLiteral("paused");
-    case JobState::Stopping: return QStringLiteral("stopping");
-    case JobState::Finished: return QStringLiteral("finished");
-    case JobState::Interrupted: return QStringLiteral("interrupted");
-    case JobState::Failed: return QStringLiteral("failed");
-  }
-  return QStringLiteral("unknown");
 }
 
 QTreeWidgetItem* TrainingPanel::itemOf(int64_t runId) const {

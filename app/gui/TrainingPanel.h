@@ -7,6 +7,8 @@
 
 #include <QString>
 #include <QWidget>
+
+#include "widgets/TrainingManager.h"
 #include <cstdint>
 
 class QPushButton;
@@ -20,7 +22,8 @@ class TrainingPanel : public QWidget {
 
  public:
   /// Where a training job is in its life.
-  enum class JobState { Queued, Running, Paused, Stopping, Finished, Interrupted, Failed };
+  /// The training manager's job states, shown as they are.
+  using JobState = TrainingManager::JobState;
 
   /// Columns of the job list.
   enum Column { RunColumn, StateColumn, DetailColumn, ColumnCount };
@@ -46,8 +49,6 @@ class TrainingPanel : public QWidget {
   /// The run the buttons act on: the selected job, else the run selected elsewhere, else -1.
   int64_t targetRunId() const;
 
-  /// Display name of a state, e.g. "running".
-  static QString stateName(JobState state);
 
   /// The job list.
   QTreeWidget* jobList() const { return jobs_; }
