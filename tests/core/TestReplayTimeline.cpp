@@ -9,6 +9,7 @@
 #include <cstring>
 #include <functional>
 
+#include "conformance/EpisodeRecording.h"
 #include "env/EnvRegistry.h"
 #include "replay/ReplayTimeline.h"
 #include "replay/ReplayVerifier.h"
@@ -22,34 +23,6 @@ namespace {
 EnvPtr makeEnv(const nlohmann::json& config) {
   registerBuiltinSimulations();
   return EnvRegistry::instance().get("walker").create(config);
-}
-
-// Records one episode as core/env/VecEnv.cpp does: hash after reset and after every step.
-EpisodeRecord recordEpisode(Env& env, uint64_t seed,
-                            const std::function<void(int step, float* action)>& policy) {
-  const EnvSpec& spec = env.spec();
-  EpisodeRecord r;
-  r.seed = seed;
-  r.actionSize = spec.numAgents * spec.actionSpace.size();
-  env.reset(seed, r.task);
-  r.hashes.push_back(env.stateHash());
-  std::vector<float> action(static_cast<size_t>(r.actionSize));
-  std::vector<float> rewards(static_cast<size_t>(spec.numAgents));
-  double sum = 0;
-  StepStatus s;
-  while (!s.terminated && !s.truncated) {
-    policy(r.length, action.data());
-    s = env.step(action.data(), rewards.data());
-    r.actions.insert(r.actions.end(), action.begin(), action.end());
-    r.hashes.push_back(env.stateHash());
-    sum += rewards[0];
-    r.length++;
-  }
-  r.slotReturns = {sum};
-  r.terminated = s.terminated;
-  r.truncated = s.truncated;
-  r.info = env.episodeInfo();
-  return r;
 }
 
 // Uniform random actions in [-1, 1] from a fixed stream.
@@ -128,7 +101,7 @@ class TestReplayTimeline : public QObject {
  private slots:
   void framesEqualAFreshReSimulation() {
     auto env = makeEnv(nlohmann::json::object());
-    const EpisodeRecord record = recordEpisode(*env, 3, randomPolicy(4, 11));
+    const EpisodeRecord record = testing::recordEpisode(*env, 3, {}, randomPolicy(4, 11));
     QVERIFY(record.length > 20);
     ReplayTimeline timeline(*env, record);
     QVERIFY(timeline.buildSome(INT_MAX));
@@ -184,7 +157,7 @@ class TestReplayTimeline : public QObject {
 
   void alteredActionIsFoundAtItsStep() {
     auto env = makeEnv(nlohmann::json::object());
-    EpisodeRecord record = recordEpisode(*env, 5, randomPolicy(4, 21));
+    EpisodeRecord record = testing::recordEpisode(*env, 5, {}, randomPolicy(4, 21));
     QVERIFY(record.length > 12);
     const int altered = 10;  // action of step 11 (hash index 11 is the state after it)
     record.actions[altered * 4 + 0] = record.actions[altered * 4 + 0] > 0 ? -1.0f : 1.0f;
@@ -209,7 +182,7 @@ class TestReplayTimeline : public QObject {
 
   void incrementalBuildGivesTheSameFrames() {
     auto env = makeEnv(nlohmann::json::object());
-    const EpisodeRecord record = recordEpisode(*env, 8, randomPolicy(4, 31));
+    const EpisodeRecord record = testing::recordEpisode(*env, 8, {}, randomPolicy(4, 31));
     QVERIFY(record.length > 20);
     ReplayTimeline oneGo(*env, record);
     oneGo.buildSome(INT_MAX);
@@ -242,7 +215,7 @@ class TestReplayTimeline : public QObject {
 
   void badInputGivesClearMessages() {
     auto env = makeEnv(nlohmann::json::object());
-    EpisodeRecord record = recordEpisode(*env, 2, randomPolicy(4, 41));
+    EpisodeRecord record = testing::recordEpisode(*env, 2, {}, randomPolicy(4, 41));
     record.hashes.pop_back();
     ReplayTimeline timeline(*env, record);
     QVERIFY(timeline.complete());
@@ -255,7 +228,7 @@ class TestReplayTimeline : public QObject {
     QVERIFY_THROWS_EXCEPTION(std::out_of_range, timeline.returnUpTo(0));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, measureSeeks(timeline, 10, 1));
 
-    EpisodeRecord good = recordEpisode(*env, 2, randomPolicy(4, 41));
+    EpisodeRecord good = testing::recordEpisode(*env, 2, {}, randomPolicy(4, 41));
     ReplayTimeline ok(*env, good);
     ok.buildSome(INT_MAX);
     QVERIFY_THROWS_EXCEPTION(std::out_of_range, ok.frame(-1));
@@ -271,7 +244,7 @@ class TestReplayTimeline : public QObject {
     auto env = makeEnv(config);
     QCOMPARE(env->spec().maxEpisodeSteps, 2000);
     auto rng = std::make_shared<Rng>(51);
-    const EpisodeRecord record = recordEpisode(*env, 9, [rng](int, float* a) {
+    const EpisodeRecord record = testing::recordEpisode(*env, 9, {}, [rng](int, float* a) {
       for (int leg = 0; leg < 4; ++leg) {
         a[2 * leg] = static_cast<float>(rng->uniform(-0.01, 0.01));
         a[2 * leg + 1] = 1.0f;

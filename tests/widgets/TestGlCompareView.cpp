@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "conformance/EpisodeRecording.h"
 #include "env/EnvRegistry.h"
 #include "sim/Simulations.h"
 #include "store/RunStore.h"
@@ -27,32 +28,11 @@ namespace {
 
 // Simulates a walker episode of at most `steps` steps with smooth, seed-dependent actions.
 EpisodeRecord simulateWalker(Env& env, uint64_t seed, int steps) {
-  EpisodeRecord record;
-  record.seed = seed;
-  record.task = env.spec().tasks.defaults();
-  record.actionSize = env.spec().numAgents * env.spec().actionSpace.size();
-  env.reset(seed, record.task);
-  record.hashes.push_back(env.stateHash());
-  std::vector<float> action(static_cast<size_t>(record.actionSize));
-  std::vector<float> reward(static_cast<size_t>(env.spec().numAgents));
-  double total = 0;
-  for (int t = 0; t < steps; ++t) {
-    for (size_t j = 0; j < action.size(); ++j)
+  const int actionSize = env.spec().numAgents * env.spec().actionSpace.size();
+  return testing::recordEpisode(env, seed, env.spec().tasks.defaults(), [seed, actionSize](int t, float* action) {
+    for (int j = 0; j < actionSize; ++j)
       action[j] = static_cast<float>(std::sin(0.05 * t * (1.0 + 0.1 * double(seed)) + double(j)));
-    const StepStatus status = env.step(action.data(), reward.data());
-    record.actions.insert(record.actions.end(), action.begin(), action.end());
-    record.hashes.push_back(env.stateHash());
-    total += reward[0];
-    record.length++;
-    if (status.terminated || status.truncated) {
-      record.terminated = status.terminated;
-      record.truncated = status.truncated;
-      break;
-    }
-  }
-  record.slotReturns = {total};
-  record.info = env.episodeInfo();
-  return record;
+  }, steps);
 }
 
 // Pixels of `image` whose colour is not the scene background (a few units of tolerance).

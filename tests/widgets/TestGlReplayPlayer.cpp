@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "conformance/EpisodeRecording.h"
 #include "Simulations.h"
 #include "env/EnvRegistry.h"
 #include "replay/ReplayTimeline.h"
@@ -29,32 +30,13 @@ const nlohmann::json kQuadrupedConfig = {{"embodiment", "big_quadruped"}, {"terr
 // The quadruped holds its knees straight and twitches its hips a little: it stands for the
 // whole 2000-step limit, and every frame differs from the one before.
 EpisodeRecord recordStandingEpisode(Env& env, uint64_t seed) {
-  EpisodeRecord r;
-  r.seed = seed;
-  r.actionSize = env.spec().numAgents * env.spec().actionSpace.size();
-  env.reset(seed, r.task);
-  r.hashes.push_back(env.stateHash());
-  Rng rng(51);
-  std::vector<float> action(static_cast<size_t>(r.actionSize));
-  std::vector<float> rewards(static_cast<size_t>(env.spec().numAgents));
-  double sum = 0;
-  StepStatus s;
-  while (!s.terminated && !s.truncated) {
+  auto rng = std::make_shared<Rng>(51);
+  return testing::recordEpisode(env, seed, {}, [rng](int, float* action) {
     for (int leg = 0; leg < 4; ++leg) {
-      action[2 * leg] = static_cast<float>(rng.uniform(-0.01, 0.01));
+      action[2 * leg] = static_cast<float>(rng->uniform(-0.01, 0.01));
       action[2 * leg + 1] = 1.0f;
     }
-    s = env.step(action.data(), rewards.data());
-    r.actions.insert(r.actions.end(), action.begin(), action.end());
-    r.hashes.push_back(env.stateHash());
-    sum += rewards[0];
-    r.length++;
-  }
-  r.slotReturns = {sum};
-  r.terminated = s.terminated;
-  r.truncated = s.truncated;
-  r.info = env.episodeInfo();
-  return r;
+  });
 }
 
 // Pixels whose colour differs between two images of equal size.

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 
+#include "conformance/EpisodeRecording.h"
 #include "Simulations.h"
 #include "env/EnvRegistry.h"
 #include "replay/ReplayTimeline.h"
@@ -50,30 +51,11 @@ EnvPtr makeWalker() {
 // Records one walker episode with uniform random actions, as VecEnv does: hash after reset
 // and after every step.
 EpisodeRecord recordRandomEpisode(Env& env, uint64_t seed, uint64_t actionSeed) {
-  const EnvSpec& spec = env.spec();
-  EpisodeRecord r;
-  r.seed = seed;
-  r.actionSize = spec.numAgents * spec.actionSpace.size();
-  env.reset(seed, r.task);
-  r.hashes.push_back(env.stateHash());
-  Rng rng(actionSeed);
-  std::vector<float> action(static_cast<size_t>(r.actionSize));
-  std::vector<float> rewards(static_cast<size_t>(spec.numAgents));
-  double sum = 0;
-  StepStatus s;
-  while (!s.terminated && !s.truncated) {
-    for (float& a : action) a = static_cast<float>(rng.uniform(-1.0, 1.0));
-    s = env.step(action.data(), rewards.data());
-    r.actions.insert(r.actions.end(), action.begin(), action.end());
-    r.hashes.push_back(env.stateHash());
-    sum += rewards[0];
-    r.length++;
-  }
-  r.slotReturns = {sum};
-  r.terminated = s.terminated;
-  r.truncated = s.truncated;
-  r.info = env.episodeInfo();
-  return r;
+  auto rng = std::make_shared<Rng>(actionSeed);
+  const int actionSize = env.spec().numAgents * env.spec().actionSpace.size();
+  return testing::recordEpisode(env, seed, {}, [rng, actionSize](int, float* action) {
+    for (int i = 0; i < actionSize; ++i) action[i] = static_cast<float>(rng->uniform(-1.0, 1.0));
+  });
 }
 
 std::string walkerConfigJson() {
