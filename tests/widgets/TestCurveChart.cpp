@@ -88,6 +88,14 @@ class TestCurveChart : public QObject {
   void millionPointsTiming();
 
  private:
+  // Shows the test metric of `runs` from the fixture store and waits until it is drawn.
+  void plot(CurveChart& chart, const QList<int64_t>& runs) {
+    chart.setStore(store_.get());
+    chart.setRuns(runs);
+    chart.setMetric(QString::fromStdString(kMetric));
+    chart.waitForLoad();
+  }
+
   std::unique_ptr<QTemporaryDir> dir_;
   std::unique_ptr<RunStore> store_;
   int64_t alpha_ = 0;
@@ -167,11 +175,7 @@ void TestCurveChart::decimatorLeavesSmallCurvesAndRejectsBadInput() {
 
 void TestCurveChart::chartHasRawAndSmoothedSeriesPerRun() {
   CurveChart chart;
-  chart.setStore(store_.get());
-    chart.setRuns({alpha_, beta_});
-  chart.waitForLoad();
-  chart.setMetric(QString::fromStdString(kMetric));
-  chart.waitForLoad();
+  plot(chart, {alpha_, beta_});
   QVERIFY(chart.message().isEmpty());
   QCOMPARE(chart.chart()->series().size(), 4);
   QVERIFY(chart.rawSeries(alpha_) && chart.smoothedSeries(alpha_));
@@ -189,11 +193,7 @@ void TestCurveChart::chartHasRawAndSmoothedSeriesPerRun() {
 
 void TestCurveChart::smoothedValuesEqualTheCoreEma() {
   CurveChart chart;
-  chart.setStore(store_.get());
-    chart.setRuns({alpha_, beta_});
-  chart.waitForLoad();
-  chart.setMetric(QString::fromStdString(kMetric));
-  chart.waitForLoad();
+  plot(chart, {alpha_, beta_});
   chart.setSmoothing(0.8);
   // A thousandth of the x span over both runs: steps 1000 .. 100000.
   QCOMPARE(chart.smoothingXScale(), 99.0);
@@ -209,11 +209,7 @@ void TestCurveChart::smoothedValuesEqualTheCoreEma() {
 
 void TestCurveChart::wallTimeAxisChangesX() {
   CurveChart chart;
-  chart.setStore(store_.get());
-    chart.setRuns({alpha_, beta_});
-  chart.waitForLoad();
-  chart.setMetric(QString::fromStdString(kMetric));
-  chart.waitForLoad();
+  plot(chart, {alpha_, beta_});
   QCOMPARE(chart.smoothedSeries(beta_)->at(1).x(), 2500.0);
   chart.setXAxis(CurveChart::XAxis::WallTime);
   QCOMPARE(chart.xValues(alpha_)[5], 10.0);
@@ -226,11 +222,7 @@ void TestCurveChart::wallTimeAxisChangesX() {
 
 void TestCurveChart::episodesAxisCountsPoints() {
   CurveChart chart;
-  chart.setStore(store_.get());
-    chart.setRuns({alpha_});
-  chart.waitForLoad();
-  chart.setMetric(QString::fromStdString(kMetric));
-  chart.waitForLoad();
+  plot(chart, {alpha_});
   chart.setXAxis(CurveChart::XAxis::Episodes);
   QCOMPARE(chart.xValues(alpha_).front(), 1.0);
   QCOMPARE(chart.xValues(alpha_).back(), 100.0);
@@ -238,11 +230,7 @@ void TestCurveChart::episodesAxisCountsPoints() {
 
 void TestCurveChart::groupedBandAppears() {
   CurveChart chart;
-  chart.setStore(store_.get());
-    chart.setRuns({alpha_, beta_});
-  chart.waitForLoad();
-  chart.setMetric(QString::fromStdString(kMetric));
-  chart.waitForLoad();
+  plot(chart, {alpha_, beta_});
   QVERIFY(chart.bandSeries() == nullptr);
   chart.setGroupedBand(true);
   QVERIFY(chart.bandSeries() != nullptr);
@@ -267,11 +255,7 @@ void TestCurveChart::groupedBandAppears() {
 
 void TestCurveChart::refreshAppendsNewPoints() {
   CurveChart chart;
-  chart.setStore(store_.get());
-    chart.setRuns({alpha_, beta_});
-  chart.waitForLoad();
-  chart.setMetric(QString::fromStdString(kMetric));
-  chart.waitForLoad();
+  plot(chart, {alpha_, beta_});
   const QLineSeries* rawBefore = chart.rawSeries(alpha_);
   chart.refresh();  // nothing new
   QCOMPARE(chart.rawValues(alpha_).size(), size_t{100});
@@ -290,11 +274,7 @@ void TestCurveChart::refreshAppendsNewPoints() {
 
 void TestCurveChart::zeroSmoothingGivesRawValues() {
   CurveChart chart;
-  chart.setStore(store_.get());
-    chart.setRuns({alpha_, beta_});
-  chart.waitForLoad();
-  chart.setMetric(QString::fromStdString(kMetric));
-  chart.waitForLoad();
+  plot(chart, {alpha_, beta_});
   chart.setSmoothing(0.0);
   // Equal wherever the raw value is finite; at the NaN the core carries the previous value.
   const std::vector<double> raw = chart.rawValues(alpha_);
@@ -316,11 +296,7 @@ void TestCurveChart::zoomAndReset() {
   chart.resize(800, 500);
   chart.show();
   QVERIFY(QTest::qWaitForWindowExposed(&chart));
-  chart.setStore(store_.get());
-    chart.setRuns({alpha_, beta_});
-  chart.waitForLoad();
-  chart.setMetric(QString::fromStdString(kMetric));
-  chart.waitForLoad();
+  plot(chart, {alpha_, beta_});
   QValueAxis* axis = xAxisOf(chart.chart());
   QCOMPARE(axis->max(), 100000.0);
   const QRectF plot = chart.chart()->plotArea();
@@ -335,11 +311,7 @@ void TestCurveChart::zoomAndReset() {
 
 void TestCurveChart::tooltipNamesRunAndValues() {
   CurveChart chart;
-  chart.setStore(store_.get());
-    chart.setRuns({alpha_, beta_});
-  chart.waitForLoad();
-  chart.setMetric(QString::fromStdString(kMetric));
-  chart.waitForLoad();
+  plot(chart, {alpha_, beta_});
   const QString text = chart.tooltipText(beta_, 2600.0);  // nearest point: step 2500
   QVERIFY2(text.contains("beta") && text.contains("2500"), qPrintable(text));
   QVERIFY2(text.contains(QString::number(chart.rawValues(beta_)[1], 'g', 6)), qPrintable(text));
@@ -351,7 +323,7 @@ void TestCurveChart::unknownMetricOrRunGivesMessage() {
   CurveChart chart;
   QVERIFY(!chart.message().isEmpty());  // no store yet
   chart.setStore(store_.get());
-    chart.setRuns({alpha_, beta_});
+  chart.setRuns({alpha_, beta_});
   chart.waitForLoad();
   chart.setMetric(QStringLiteral("no/such_metric"));
   chart.waitForLoad();
