@@ -6,6 +6,7 @@
 // env's macro actions type them.
 
 #include <cstdint>
+#include <cstddef>
 #include <vector>
 
 #include "fight/FightTypes.h"
