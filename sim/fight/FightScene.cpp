@@ -116,12 +116,14 @@ void drawFighter(const FightMatch& match, int i, Scene& scene) {
   const float width = std::max<float>(24.0f, boxes.pushbox.w);
 
   // Shadow on the floor.
-  SceneCircle shadow;
-  shadow.center = {x, 2.0f};
-  shadow.radius = width * 0.6f;
-  shadow.fill = {0, 0, 0, 0.18f};
+  ScenePolygon shadow;
+  for (int k = 0; k < 12; ++k) {
+    const float a = static_cast<float>(k) * 6.2831853f / 12.0f;
+    shadow.points.push_back({x + width * 0.7f * std::cos(a), 1.0f + 5.0f * std::sin(a)});
+  }
+  shadow.fill = {0, 0, 0, 0.22f};
   shadow.outline = {0, 0, 0, 0.0f};
-  scene.circles.push_back(shadow);
+  scene.polygons.push_back(std::move(shadow));
 
   if (lying) {
     // Lying along the floor, head behind.
@@ -247,16 +249,16 @@ void drawHud(const FightMatch& match, Scene& scene, const FightSceneOptions& opt
     const std::string& name = options.names[static_cast<size_t>(i)].empty()
                                   ? c.displayName
                                   : options.names[static_cast<size_t>(i)];
-    label(scene, i == 0 ? left : left + kBarWidth - 8.0f * static_cast<float>(name.size()),
-          top + kBarHeight + 16.0f, (i == 0 ? "P1 " : "P2 ") + name, {0.1f, 0.1f, 0.15f, 1});
+    label(scene, i == 0 ? left : left + kBarWidth - 9.0f * static_cast<float>(name.size() + 3),
+          top - 36.0f, (i == 0 ? "P1 " : "P2 ") + name, {0.1f, 0.1f, 0.15f, 1});
     rect(scene, i == 0 ? left - 14.0f : left + kBarWidth + 4.0f, top, 10.0f, kBarHeight,
          rgb(c.color), rgb(c.accent));
   }
   const int seconds = (s.timerFrames + kFramesPerSecond - 1) / kFramesPerSecond;
-  label(scene, stageWidth * 0.5f - 10.0f, top + 14.0f, std::to_string(seconds),
+  label(scene, stageWidth * 0.5f - 8.0f, top + 14.0f, std::to_string(seconds),
         {0.1f, 0.1f, 0.1f, 1});
-  label(scene, stageWidth * 0.5f - 28.0f, top + kBarHeight + 16.0f,
-        "ROUND " + std::to_string(s.round), {0.1f, 0.1f, 0.15f, 1});
+  label(scene, stageWidth * 0.5f - 28.0f, top - 30.0f, "ROUND " + std::to_string(s.round),
+        {0.1f, 0.1f, 0.15f, 1});
 
   if (!options.banners) return;
   std::string banner;
@@ -271,7 +273,7 @@ void drawHud(const FightMatch& match, Scene& scene, const FightSceneOptions& opt
   if (!banner.empty()) {
     rect(scene, stageWidth * 0.5f - 130.0f, 330.0f, 260.0f, 60.0f, {0.05f, 0.05f, 0.1f, 0.75f},
          {1.0f, 0.8f, 0.1f, 1});
-    label(scene, stageWidth * 0.5f - 5.0f * static_cast<float>(banner.size()), 366.0f, banner,
+    label(scene, stageWidth * 0.5f - 5.0f * static_cast<float>(banner.size()), 354.0f, banner,
           {1.0f, 0.85f, 0.2f, 1});
   }
 }
@@ -282,7 +284,7 @@ void FightScene::drawStage(Scene& scene, const MatchRules& rules) {
   const float w = static_cast<float>(rules.stageWidthPixels);
   scene.background = {0.78f, 0.85f, 0.95f, 1.0f};
   scene.viewWidth = w;
-  scene.focus = {w * 0.5f, 290.0f};
+  scene.focus = {w * 0.5f, 268.0f};  // shows y in about [-40, 575] at 1400 x 900
   // Distant hills, the floor and the walls.
   ScenePolygon hills;
   hills.points = {{0, 0},          {0, 120}, {w * 0.2f, 170}, {w * 0.45f, 110},
@@ -295,8 +297,9 @@ void FightScene::drawStage(Scene& scene, const MatchRules& rules) {
     const float x = w * static_cast<float>(k) / 12.0f;
     limb(scene, {x, 0}, {x - 30.0f, -60.0f}, {0.45f, 0.36f, 0.28f, 1}, 1.0f);
   }
-  rect(scene, -40.0f, -60.0f, 40.0f, 700.0f, {0.4f, 0.4f, 0.45f, 1}, {0.2f, 0.2f, 0.25f, 1});
-  rect(scene, w, -60.0f, 40.0f, 700.0f, {0.4f, 0.4f, 0.45f, 1}, {0.2f, 0.2f, 0.25f, 1});
+  // Walls: thin strips inside the view's edges (the view is exactly the stage's width).
+  rect(scene, -40.0f, -60.0f, 46.0f, 700.0f, {0.4f, 0.4f, 0.45f, 1}, {0.2f, 0.2f, 0.25f, 1});
+  rect(scene, w - 6.0f, -60.0f, 46.0f, 700.0f, {0.4f, 0.4f, 0.45f, 1}, {0.2f, 0.2f, 0.25f, 1});
 }
 
 void FightScene::draw(const FightMatch& match, Scene& scene, const FightSceneOptions& options) {

@@ -32,7 +32,7 @@ class FightScene {
   /// Appends only the stage (floor, walls) and sets the camera (for an env before its first reset).
   static void drawStage(Scene& scene, const MatchRules& rules);
   /// The height of the HUD's health bars in world pixels (overlays added by the app go below it).
-  static constexpr float kHudTop = 580.0f;
+  static constexpr float kHudTop = 538.0f;
 };
 
 }  // namespace palaestra::fight
