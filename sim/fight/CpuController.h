@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "fight/CpuMemory.h"
+#include "fight/CpuProfile.h"
 #include "fight/FightController.h"
 
 namespace palaestra::fight {
@@ -42,12 +44,43 @@ class CpuController final : public FightController {
   int level() const { return level_; }
 
  private:
+  PadState output(const FightMatch& match, CpuPadStep step);
+  void observe(const FightMatch& match);
+  const CpuOpponentView& perceived() const;
+  bool roll(int percent);
+  int pickPercent(int lo, int hi);
+
+  void clearPlan();
+  void pushStep(uint8_t direction, uint8_t buttons);
+  void pushHold(uint8_t direction, int frames);
+  void pushMove(const FightMatch& match, int move);
+  void startPlan(CpuPlanKind kind);
+
+  bool moveUsable(const FightMatch& match, int move) const;
+  int32_t distance(const FightMatch& match) const;
+  int32_t opponentFront(const FightMatch& match) const;
+  bool reaches(const FightMatch& match, int move, int32_t dist) const;
+  int bestHittingMove(const FightMatch& match, const std::vector<int>& moves, int32_t dist,
+                      int maxStartup) const;
+
+  bool reactToThrow(const FightMatch& match);
+  bool continueCombo(const FightMatch& match);
+  bool punish(const FightMatch& match);
+  bool antiAir(const FightMatch& match);
+  bool answerProjectile(const FightMatch& match);
+  bool guard(const FightMatch& match);
+  bool whiffPunish(const FightMatch& match);
+  bool airAttack(const FightMatch& match);
+  void chooseNeutral(const FightMatch& match);
+  void notePunishable(const FightMatch& match);
+
   const CharacterDef* character_;
   int level_;
   CpuLevel tuning_;
   int player_ = 0;
-  // The CPU's state lives in one trivially copyable struct (see the .cpp) for snapshots.
-  std::vector<uint8_t> state_;
+  CpuProfile profile_;
+  // The CPU's state lives in one trivially copyable struct for snapshots.
+  CpuMemory memory_;
 };
 
 }  // namespace palaestra::fight
