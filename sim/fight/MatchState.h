@@ -68,6 +68,7 @@ struct FighterState {
   uint8_t historyHead = 0;      // index of the newest entry in history
   uint8_t padding0 = 0;
   std::array<PadState, kInputHistory> history{};  // pad states, newest at historyHead
+  uint16_t padding1 = 0;  // fills the tail to the struct's 4-byte alignment (hashed as bytes)
 };
 
 struct ProjectileState {
@@ -99,8 +100,12 @@ struct MatchState {
   uint8_t padding0 = 0;
   std::array<FighterState, 2> fighters{};
   std::array<ProjectileState, kMaxProjectiles> projectiles{};
+  uint32_t padding1 = 0;  // fills the tail to the struct's 8-byte alignment (hashed as bytes)
 };
 
 static_assert(std::is_trivially_copyable_v<MatchState>);
+// No padding bytes anywhere: the hash and snapshots read the bytes, and padding
+// would hold whatever the memory held before (different hashes for equal states).
+static_assert(std::has_unique_object_representations_v<MatchState>);
 
 }  // namespace palaestra::fight
