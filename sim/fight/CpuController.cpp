@@ -66,6 +66,7 @@ void CpuController::reset(const FightMatch& match, int player, uint64_t seed) {
   memory_ = CpuMemory{};
   memory_.rng.reseed(seed);
   memory_.round = match.state().round;
+  opponentProfile_ = makeCpuProfile(match.character(1 - player));
 }
 
 std::vector<uint8_t> CpuController::snapshot() const {
@@ -516,7 +517,10 @@ void CpuController::chooseNeutral(const FightMatch& match) {
   for (const ProjectileState& p : st.projectiles)
     if (p.lifeLeft > 0 && p.owner == player_) ownProjectile = true;
 
-  add(Wait, profile_.chargeCharacter ? 30 : 12);
+  // Inside the opponent's reach, waiting means guarding: a real option, not idling.
+  const int32_t opponentReach = opponentProfile_.pokeReach +
+                                (character_->standing.hurtbox.x + character_->standing.hurtbox.w) * px;
+  add(Wait, (profile_.chargeCharacter ? 30 : 12) + (dist < opponentReach + 20 * px ? 25 : 0));
   if (dist > pref + 30 * px) add(WalkForward, 40 + std::min<int>(30, (dist - pref) / (5 * px)));
   if (dist < pref - 30 * px) add(WalkBack, zoner ? 55 : 30);
   if (character_->dashFrames > 0 && dist > pref + 120 * px && !zoner) add(Dash, 35);
@@ -528,7 +532,7 @@ void CpuController::chooseNeutral(const FightMatch& match) {
   // The poke: the best normal that reaches (a good player pokes at the tip of its range).
   if (opponentGrounded) {
     const int poke = bestHittingMove(match, profile_.groundNormals, dist, 14);
-    if (poke >= 0) add(Poke, dist > 60 * px ? 45 : 35, poke);
+    if (poke >= 0) add(Poke, dist > 60 * px ? 42 : 32, poke);
   }
   if (opponentGrounded && profile_.throwMove >= 0 && reaches(match, profile_.throwMove, dist))
     add(Throw, 45, profile_.throwMove);
@@ -646,9 +650,20 @@ PadState CpuController::decide(const FightMatch& match) {
       if (reactToThrow(match) && (memory_.lastButtons & kTechButtons) == 0)
         return output(match, CpuPadStep{5, kTechButtons});
       return output(match, CpuPadStep{5, 0});
-    case FighterAction::Hitstun:
     case FighterAction::Knockdown:
-    case FighterAction::WakeUp:
+    case FighterAction::WakeUp: {
+      // Get up guarding (the way the opponent's last attack came), if it thinks of it.
+      clearPlan();
+      memory_.jumpInPending = 0;
+      const uint32_t key = 0xfffe0000u + st.frame - me.actionFrame;
+      if (me.action == FighterAction::Knockdown && memory_.guardKey != key) {
+        memory_.guardKey = key;
+        memory_.guardChosen = roll(tuning_.blockChance) ? 1 : 2;
+      }
+      const uint8_t direction = memory_.guardChosen == 1 ? memory_.habitGuard : uint8_t{5};
+      return output(match, CpuPadStep{direction, 0});
+    }
+    case FighterAction::Hitstun:
     case FighterAction::KnockedOut:
       clearPlan();
       memory_.jumpInPending = 0;

@@ -79,6 +79,7 @@ class CpuController final : public FightController {
   CpuLevel tuning_;
   int player_ = 0;
   CpuProfile profile_;
+  CpuProfile opponentProfile_;  // the opponent's moves, read at reset
   // The CPU's state lives in one trivially copyable struct for snapshots.
   CpuMemory memory_;
 };
