@@ -101,6 +101,9 @@ void CpuController::observe(const FightMatch& match) {
   v.action = op.action;
   v.jumpDirection = op.jumpDirection;
   v.moveContact = op.moveContact;
+  const MoveDef* opMove = match.currentMove(1 - player_);
+  v.crouching = op.action == FighterAction::Crouch ||
+                (opMove && op.y == 0 && opMove->posture == Posture::Crouching);
   int32_t nearest = INT32_MAX;
   for (const ProjectileState& p : st.projectiles) {
     if (p.lifeLeft == 0 || p.owner == player_) continue;
@@ -147,7 +150,16 @@ bool CpuController::reaches(const FightMatch& match, int move, int32_t dist) con
     const Box& theirs = match.character(1 - player_).standing.pushbox;
     return dist <= (mine.x + mine.w + theirs.x + theirs.w) * kUnitsPerPixel + m.throwRange;
   }
-  return profile_.reach[static_cast<size_t>(move)] + opponentFront(match) >= dist;
+  if (profile_.reach[static_cast<size_t>(move)] + opponentFront(match) < dist) return false;
+  if (m.hasProjectile) return true;
+  // The hitboxes must meet the opponent's body at its height (a high attack whiffs over a crouch).
+  const CpuOpponentView& v = perceived();
+  const CharacterDef& them = match.character(1 - player_);
+  const Box& body = v.y > 0 ? them.air.hurtbox : v.crouching ? them.crouching.hurtbox : them.standing.hurtbox;
+  const int32_t lift = match.fighter(player_).y;
+  const int32_t bottom = v.y + body.y * kUnitsPerPixel, top = bottom + body.h * kUnitsPerPixel;
+  return lift + profile_.hitBottom[static_cast<size_t>(move)] < top &&
+         lift + profile_.hitTop[static_cast<size_t>(move)] > bottom;
 }
 
 bool CpuController::moveUsable(const FightMatch& match, int move) const {
@@ -520,7 +532,18 @@ void CpuController::chooseNeutral(const FightMatch& match) {
   // Inside the opponent's reach, waiting means guarding: a real option, not idling.
   const int32_t opponentReach = opponentProfile_.pokeReach +
                                 (character_->standing.hurtbox.x + character_->standing.hurtbox.w) * px;
-  add(Wait, (profile_.chargeCharacter ? 30 : 12) + (dist < opponentReach + 20 * px ? 25 : 0));
+  // Against an opponent that keeps attacking, guarding (then punishing) beats trading hits.
+  int attacksSeen = 0;
+  const uint32_t visible = memory_.seenCount > static_cast<uint32_t>(tuning_.reactionFrames)
+                               ? memory_.seenCount - static_cast<uint32_t>(tuning_.reactionFrames)
+                               : 0;
+  for (uint32_t k = visible > kCpuViewRing ? visible - kCpuViewRing : 0; k < visible; ++k) {
+    const CpuOpponentView& past = memory_.seen[k % kCpuViewRing];
+    attacksSeen += past.action == FighterAction::Attack && past.actionFrame == 1;
+  }
+  const bool inTheirReach = dist < opponentReach + 20 * px;
+  add(Wait, (profile_.chargeCharacter ? 30 : 12) +
+                (inTheirReach ? 25 + std::min(3, attacksSeen) * 12 : 0));
   if (dist > pref + 30 * px) add(WalkForward, 40 + std::min<int>(30, (dist - pref) / (5 * px)));
   if (dist < pref - 30 * px) add(WalkBack, zoner ? 55 : 30);
   if (character_->dashFrames > 0 && dist > pref + 120 * px && !zoner) add(Dash, 35);

@@ -31,7 +31,8 @@ struct CpuOpponentView {
   uint8_t jumpDirection = 0;
   uint8_t moveContact = 0;
   uint8_t hasProjectile = 0;
-  uint8_t padding[2] = {};
+  uint8_t crouching = 0;     // crouching or attacking from a crouch (its low hurtbox)
+  uint8_t padding = 0;
 };
 
 /// What the plan being typed is for (how it may be interrupted).

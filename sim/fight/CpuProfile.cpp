@@ -1,6 +1,7 @@
 #include "fight/CpuProfile.h"
 
 #include <algorithm>
+#include <climits>
 
 namespace palaestra::fight {
 
@@ -40,6 +41,7 @@ CpuProfile makeCpuProfile(const CharacterDef& character) {
   const auto& moves = character.moves;
   p.reach.resize(moves.size());
   p.hitTop.resize(moves.size());
+  p.hitBottom.resize(moves.size());
   // The height above which a jumping opponent's body is: hitting there means anti-air.
   const int32_t bodyTop = (character.standing.hurtbox.y + character.standing.hurtbox.h) * kUnitsPerPixel;
   int16_t bestThrowDamage = -1;
@@ -48,6 +50,10 @@ CpuProfile makeCpuProfile(const CharacterDef& character) {
     const int index = static_cast<int>(i);
     p.reach[i] = moveReach(m);
     p.hitTop[i] = moveHitTop(m);
+    p.hitBottom[i] = m.hasProjectile ? m.projectile.spawnY + m.projectile.hitbox.y * kUnitsPerPixel
+                                     : INT32_MAX;
+    for (const TimedBox& t : m.hitboxes) p.hitBottom[i] = std::min(p.hitBottom[i], t.box.y * kUnitsPerPixel);
+    if (p.hitBottom[i] == INT32_MAX) p.hitBottom[i] = 0;
     if (m.motion == Motion::ChargeBackForward || m.motion == Motion::ChargeDownUp)
       p.chargeCharacter = true;
     switch (m.kind) {

@@ -29,6 +29,7 @@ struct CpuProfile {
   int32_t pokeReach = 0;            // longest grounded normal reach, units from the feet
   std::vector<int32_t> reach;       // per move: how far ahead of the feet it can hit, units
   std::vector<int32_t> hitTop;      // per move: highest hitbox top, units above the feet (0 = none)
+  std::vector<int32_t> hitBottom;   // per move: lowest hitbox bottom, units above the feet
 };
 
 /// Reads a character's moves into a profile.
