@@ -517,6 +517,7 @@ void SimView::drawOverlay(QPainter& painter) {
   for (const SceneLabel& label : scene_.labels) {
     if (label.text.empty() || !std::isfinite(label.position.x) || !std::isfinite(label.position.y))
       continue;
+    if (!layerVisible(label.layer)) continue;
     const QPointF at = label.screenSpace
                            ? QPointF(label.position.x, label.position.y)
                            : worldToPixel(label.position);

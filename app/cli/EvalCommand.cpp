@@ -1,5 +1,7 @@
 // palaestra-cli eval: deterministic evaluation of a stored policy.
+#include <algorithm>
 #include <iostream>
+#include <map>
 
 #include "CliSupport.h"
 #include "Commands.h"
@@ -54,6 +56,14 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
             << fixed(result.stdReturn, 1) << " over " << options.episodes
             << " deterministic episodes, success rate " << fixed(100 * result.successRate, 0)
             << "%\n";
+  // Outcomes as the env names them (the fight: win / loss / draw), so a win rate is visible.
+  std::map<std::string, int> outcomes;
+  for (const auto& e : result.episodes) outcomes[e.info.outcome]++;
+  std::cout << "outcomes:";
+  for (const auto& [outcome, count] : outcomes)
+    std::cout << " " << (outcome.empty() ? "(none)" : outcome) << " " << count << " ("
+              << fixed(100.0 * count / std::max(1, options.episodes), 0) << "%)";
+  std::cout << "\n";
   if (common.json)
     printJsonLine({{"run_id", run.id},
                    {"checkpoint_id", checkpoint.id},
@@ -61,6 +71,7 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
                    {"mean_return", result.meanReturn},
                    {"std_return", result.stdReturn},
                    {"success_rate", result.successRate},
+                   {"outcomes", outcomes},
                    {"task", probe->spec().tasks.toMap(task)}});
   return 0;
 }

@@ -56,6 +56,7 @@ struct SceneLabel {
   bool screenSpace = false;
   std::string text;
   Rgba color;
+  SceneLayer layer = SceneLayer::Base;  // overlay group (e.g. Debug state names), toggled like shapes
 };
 
 struct Scene {

@@ -50,6 +50,14 @@ static EpisodeRecord playEpisode(Env& env, const Policy& policy, const TaskValue
   return r;
 }
 
+// An env that reports a "success" value in its EpisodeInfo (e.g. the fight's
+// win) decides success itself; otherwise the return must exceed successReturn.
+static bool isSuccess(const EpisodeRecord& e, double successReturn) {
+  for (const auto& [name, value] : e.info.values)
+    if (name == "success") return value > 0.5;
+  return e.episodeReturn() > successReturn;
+}
+
 EvalResult evaluatePolicy(const std::function<EnvPtr()>& makeEnv, const Policy& policy,
                           const TaskValues& task, int episodes, uint64_t runSeed,
                           ThreadPool& pool) {
@@ -69,7 +77,7 @@ EvalResult evaluatePolicy(const std::function<EnvPtr()>& makeEnv, const Policy& 
   int successes = 0;
   for (const auto& e : result.episodes) {
     sum += e.episodeReturn();
-    successes += e.episodeReturn() > successReturn;
+    successes += isSuccess(e, successReturn);
   }
   result.meanReturn = sum / episodes;
   for (const auto& e : result.episodes)

@@ -18,7 +18,7 @@ struct EvalResult {
   std::vector<EpisodeRecord> episodes;  // in episode order
   double meanReturn = 0.0;
   double stdReturn = 0.0;
-  double successRate = 0.0;  // share of episodes whose return exceeds EnvSpec::successReturn
+  double successRate = 0.0;  // share of episodes with EpisodeInfo "success" > 0.5, or else return > EnvSpec::successReturn
 };
 
 /// Seed of evaluation episode k of a run with seed `runSeed` (disjoint from training seeds).
