@@ -38,7 +38,9 @@ int lowestButton(uint8_t mask) {
   return 0;
 }
 
-int sign(int32_t v) { return (v > 0) - (v < 0); }
+int sign(int32_t v) {
+  return (v > 0) - (v < 0);
+}
 
 }  // namespace
 
@@ -155,7 +157,9 @@ bool CpuController::reaches(const FightMatch& match, int move, int32_t dist) con
   // The hitboxes must meet the opponent's body at its height (a high attack whiffs over a crouch).
   const CpuOpponentView& v = perceived();
   const CharacterDef& them = match.character(1 - player_);
-  const Box& body = v.y > 0 ? them.air.hurtbox : v.crouching ? them.crouching.hurtbox : them.standing.hurtbox;
+  const Box& body = v.y > 0       ? them.air.hurtbox
+                    : v.crouching ? them.crouching.hurtbox
+                                  : them.standing.hurtbox;
   const int32_t lift = match.fighter(player_).y;
   const int32_t bottom = v.y + body.y * kUnitsPerPixel, top = bottom + body.h * kUnitsPerPixel;
   return lift + profile_.hitBottom[static_cast<size_t>(move)] < top &&
@@ -167,7 +171,8 @@ bool CpuController::moveUsable(const FightMatch& match, int move) const {
   const MoveDef& m = character_->moves[static_cast<size_t>(move)];
   if (m.stance != 0 && m.stance != me.stance) return false;
   if (m.meterCost > me.meter) return false;
-  if (m.motion == Motion::ChargeBackForward && me.chargeBack < character_->chargeFrames) return false;
+  if (m.motion == Motion::ChargeBackForward && me.chargeBack < character_->chargeFrames)
+    return false;
   if (m.motion == Motion::ChargeDownUp && me.chargeDown < character_->chargeFrames) return false;
   return true;
 }
@@ -227,7 +232,8 @@ void CpuController::pushMove(const FightMatch& match, int move) {
         return;
       }
       break;
-    default: break;
+    default:
+      break;
   }
   const std::vector<Direction> frames = motionFrames(m.motion, character_->chargeFrames);
   for (size_t i = 0; i + 1 < frames.size(); ++i) pushStep(frames[i], 0);
@@ -317,8 +323,8 @@ bool CpuController::continueCombo(const FightMatch& match) {
 bool CpuController::antiAir(const FightMatch& match) {
   const CpuOpponentView& v = perceived();
   const FighterState& me = match.fighter(player_);
-  const bool jumping = v.action == FighterAction::Airborne ||
-                       (v.action == FighterAction::Attack && v.y > 0);
+  const bool jumping =
+      v.action == FighterAction::Airborne || (v.action == FighterAction::Attack && v.y > 0);
   if (!jumping || v.y <= 0) return false;
   const int towards = sign(me.x - v.x);
   if (sign(v.vx) != towards && std::abs(me.x - v.x) > 60 * kUnitsPerPixel) return false;
@@ -340,7 +346,8 @@ bool CpuController::antiAir(const FightMatch& match) {
     const int32_t y = v.y + v.vy * t - gravity * t * t / 2;
     if (y < 0) continue;  // it lands first: too late for this one
     const int32_t dist = std::abs(x - me.x);
-    if (dist > profile_.reach[static_cast<size_t>(move)] + opponentFront(match) + 20 * kUnitsPerPixel)
+    if (dist >
+        profile_.reach[static_cast<size_t>(move)] + opponentFront(match) + 20 * kUnitsPerPixel)
       continue;
     if (y > profile_.hitTop[static_cast<size_t>(move)]) continue;  // still above it: wait
     startPlan(CpuPlanKind::Committed);
@@ -391,7 +398,8 @@ bool CpuController::guard(const FightMatch& match) {
   const uint32_t now = match.state().frame;
   const CharacterDef& them = match.character(1 - player_);
   const int32_t dist = std::abs(v.x - me.x);
-  const int32_t myFront = (character_->standing.hurtbox.x + character_->standing.hurtbox.w) * kUnitsPerPixel;
+  const int32_t myFront =
+      (character_->standing.hurtbox.x + character_->standing.hurtbox.w) * kUnitsPerPixel;
 
   uint8_t direction = 0;
   uint32_t key = 0;
@@ -405,9 +413,9 @@ bool CpuController::guard(const FightMatch& match) {
         theirReach + myFront + 40 * kUnitsPerPixel >= dist) {
       key = (v.frame - v.actionFrame + 1) * 64u + static_cast<uint32_t>(v.moveIndex);
       moveEnds = m.startup + m.active - v.actionFrame;
-      direction = m.guard == GuardType::Low ? 1
+      direction = m.guard == GuardType::Low                                ? 1
                   : m.guard == GuardType::High && profile_.chargeCharacter ? 1
-                                                                          : 4;
+                                                                           : 4;
       if (m.guard == GuardType::Low) memory_.habitGuard = 1;
       if (m.guard == GuardType::Mid || m.guard == GuardType::Overhead) memory_.habitGuard = 4;
       // The counter character catches attacks it sees coming in time.
@@ -428,9 +436,10 @@ bool CpuController::guard(const FightMatch& match) {
   if (direction == 0 && v.hasProjectile && sign(v.projectileVx) == sign(me.x - v.projectileX) &&
       std::abs(v.projectileX - me.x) < 220 * kUnitsPerPixel) {
     key = 0xffff0000u + static_cast<uint32_t>(v.projectileMove + 1);
-    const GuardType g = v.projectileMove >= 0 && static_cast<size_t>(v.projectileMove) < them.moves.size()
-                            ? them.moves[static_cast<size_t>(v.projectileMove)].guard
-                            : GuardType::Mid;
+    const GuardType g =
+        v.projectileMove >= 0 && static_cast<size_t>(v.projectileMove) < them.moves.size()
+            ? them.moves[static_cast<size_t>(v.projectileMove)].guard
+            : GuardType::Mid;
     direction = g == GuardType::Low ? 1 : 4;
     moveEnds = 20;
   }
@@ -464,8 +473,8 @@ bool CpuController::whiffPunish(const FightMatch& match) {
   const uint32_t key = (v.frame - v.actionFrame + 1) * 64u + static_cast<uint32_t>(v.moveIndex);
   if (memory_.whiffKey == key) return false;
   memory_.whiffKey = key;
-  const int remaining = moveTotalFrames(m) - v.actionFrame -
-                        static_cast<int>(match.state().frame - v.frame);
+  const int remaining =
+      moveTotalFrames(m) - v.actionFrame - static_cast<int>(match.state().frame - v.frame);
   if (remaining < 3 || !roll(tuning_.punishChance * tuning_.decisionQuality / 100)) return false;
   const int32_t dist = distance(match);
   int best = bestHittingMove(match, profile_.strikeSpecials, dist, remaining);
@@ -503,8 +512,20 @@ bool CpuController::airAttack(const FightMatch& match) {
 
 void CpuController::chooseNeutral(const FightMatch& match) {
   enum Kind : uint8_t {
-    Wait, WalkForward, WalkBack, Dash, Backdash, JumpIn, Poke, Throw, CommandThrow, Fireball,
-    Teleport, Stance, Counter, SuperMove
+    Wait,
+    WalkForward,
+    WalkBack,
+    Dash,
+    Backdash,
+    JumpIn,
+    Poke,
+    Throw,
+    CommandThrow,
+    Fireball,
+    Teleport,
+    Stance,
+    Counter,
+    SuperMove
   };
   struct Option {
     Kind kind;
@@ -530,8 +551,9 @@ void CpuController::chooseNeutral(const FightMatch& match) {
     if (p.lifeLeft > 0 && p.owner == player_) ownProjectile = true;
 
   // Inside the opponent's reach, waiting means guarding: a real option, not idling.
-  const int32_t opponentReach = opponentProfile_.pokeReach +
-                                (character_->standing.hurtbox.x + character_->standing.hurtbox.w) * px;
+  const int32_t opponentReach =
+      opponentProfile_.pokeReach +
+      (character_->standing.hurtbox.x + character_->standing.hurtbox.w) * px;
   // Against an opponent that keeps attacking, guarding (then punishing) beats trading hits.
   int attacksSeen = 0;
   const uint32_t visible = memory_.seenCount > static_cast<uint32_t>(tuning_.reactionFrames)
@@ -564,8 +586,8 @@ void CpuController::chooseNeutral(const FightMatch& match) {
     add(CommandThrow, 60, profile_.commandThrow);
   if (!ownProjectile && dist > 150 * px) {
     for (int move : profile_.projectiles)
-      if (moveUsable(match, move) && character_->moves[static_cast<size_t>(move)].kind ==
-                                         MoveKind::Special) {
+      if (moveUsable(match, move) &&
+          character_->moves[static_cast<size_t>(move)].kind == MoveKind::Special) {
         add(Fireball, 38 + (zoner ? 30 : 0) + (dist > 300 * px ? 10 : 0), move);
         break;
       }
@@ -593,7 +615,8 @@ void CpuController::chooseNeutral(const FightMatch& match) {
   Option chosen = options[0];
   if (roll(tuning_.decisionQuality)) {
     for (int i = 1; i < count; ++i)
-      if (options[static_cast<size_t>(i)].score > chosen.score) chosen = options[static_cast<size_t>(i)];
+      if (options[static_cast<size_t>(i)].score > chosen.score)
+        chosen = options[static_cast<size_t>(i)];
   } else {
     chosen = options[memory_.rng.below(static_cast<uint64_t>(count))];
   }
@@ -603,8 +626,8 @@ void CpuController::chooseNeutral(const FightMatch& match) {
       startPlan(CpuPlanKind::Movement);
       // Near the opponent a good player waits guarding the way its last attack came; charge
       // characters wait crouching back, which builds both charges.
-      const int32_t threat = match.character(1 - player_).standing.hurtbox.w * kUnitsPerPixel +
-                             150 * kUnitsPerPixel;
+      const int32_t threat =
+          match.character(1 - player_).standing.hurtbox.w * kUnitsPerPixel + 150 * kUnitsPerPixel;
       uint8_t posture = profile_.chargeCharacter ? 1 : (roll(50) ? 5 : 1);
       if (dist < threat && roll(tuning_.decisionQuality))
         posture = profile_.chargeCharacter && memory_.habitGuard == 1 ? 1 : memory_.habitGuard;
@@ -696,17 +719,20 @@ PadState CpuController::decide(const FightMatch& match) {
       clearPlan();
       guard(match);
       clearPlan();
-      return output(match, CpuPadStep{memory_.guardDirection ? memory_.guardDirection : uint8_t{4}, 0});
+      return output(match,
+                    CpuPadStep{memory_.guardDirection ? memory_.guardDirection : uint8_t{4}, 0});
     case FighterAction::Attack:
       continueCombo(match);
       break;
     case FighterAction::Airborne:
       airAttack(match);
       break;
-    default: break;
+    default:
+      break;
   }
 
-  const bool committed = memory_.planKind == CpuPlanKind::Committed && memory_.planPos < memory_.planLength;
+  const bool committed =
+      memory_.planKind == CpuPlanKind::Committed && memory_.planPos < memory_.planLength;
   if (!committed && match.canAct(player_)) {
     bool reacted = punish(match) || antiAir(match) || answerProjectile(match) || guard(match) ||
                    whiffPunish(match);
@@ -720,7 +746,8 @@ PadState CpuController::decide(const FightMatch& match) {
           if (roll(tuning_.comboChance)) {
             const int32_t dist = std::abs(op.x - me.x);
             int best = bestHittingMove(match, profile_.strikeSpecials, dist, op.stunLeft - 1);
-            if (best < 0) best = bestHittingMove(match, profile_.groundNormals, dist, op.stunLeft - 1);
+            if (best < 0)
+              best = bestHittingMove(match, profile_.groundNormals, dist, op.stunLeft - 1);
             if (best >= 0) {
               startPlan(CpuPlanKind::Committed);
               pushMove(match, best);

@@ -18,13 +18,13 @@ namespace palaestra::fight {
 
 /// Tuning of one difficulty level (1..8).
 struct CpuLevel {
-  int reactionFrames = 30;      // frames before it notices what the opponent started
-  int decisionQuality = 0;      // percent: chance to pick the best option rather than a random one
-  int antiAirChance = 0;        // percent: chance to anti-air a jump it has noticed
-  int punishChance = 0;         // percent: chance to punish an unsafe move it blocked
-  int comboChance = 0;          // percent: chance to continue a combo after a confirmed hit
-  int blockChance = 0;          // percent: chance to guard (correctly high or low) an attack it noticed
-  int throwTechChance = 0;      // percent: chance to tech a throw
+  int reactionFrames = 30;  // frames before it notices what the opponent started
+  int decisionQuality = 0;  // percent: chance to pick the best option rather than a random one
+  int antiAirChance = 0;    // percent: chance to anti-air a jump it has noticed
+  int punishChance = 0;     // percent: chance to punish an unsafe move it blocked
+  int comboChance = 0;      // percent: chance to continue a combo after a confirmed hit
+  int blockChance = 0;      // percent: chance to guard (correctly high or low) an attack it noticed
+  int throwTechChance = 0;  // percent: chance to tech a throw
 };
 
 /// The tuning of level `level` (1..8); throws std::invalid_argument outside.
@@ -32,7 +32,8 @@ CpuLevel cpuLevel(int level);
 
 class CpuController final : public FightController {
  public:
-  /// A CPU at `level` (1..8) playing `character`'s moves; throws std::invalid_argument on a bad level.
+  /// A CPU at `level` (1..8) playing `character`'s moves; throws std::invalid_argument on a bad
+  /// level.
   CpuController(const CharacterDef& character, int level);
   std::string name() const override;
   void reset(const FightMatch& match, int player, uint64_t seed) override;

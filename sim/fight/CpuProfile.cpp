@@ -9,7 +9,9 @@ bool moveStrikes(const MoveDef& move) {
   return (!move.hitboxes.empty() || move.hasProjectile) && move.damage > 0;
 }
 
-int moveTotalFrames(const MoveDef& move) { return move.startup + move.active + move.recovery - 1; }
+int moveTotalFrames(const MoveDef& move) {
+  return move.startup + move.active + move.recovery - 1;
+}
 
 int32_t moveReach(const MoveDef& move) {
   int32_t reach = 0;
@@ -43,16 +45,18 @@ CpuProfile makeCpuProfile(const CharacterDef& character) {
   p.hitTop.resize(moves.size());
   p.hitBottom.resize(moves.size());
   // The height above which a jumping opponent's body is: hitting there means anti-air.
-  const int32_t bodyTop = (character.standing.hurtbox.y + character.standing.hurtbox.h) * kUnitsPerPixel;
+  const int32_t bodyTop =
+      (character.standing.hurtbox.y + character.standing.hurtbox.h) * kUnitsPerPixel;
   int16_t bestThrowDamage = -1;
   for (size_t i = 0; i < moves.size(); ++i) {
     const MoveDef& m = moves[i];
     const int index = static_cast<int>(i);
     p.reach[i] = moveReach(m);
     p.hitTop[i] = moveHitTop(m);
-    p.hitBottom[i] = m.hasProjectile ? m.projectile.spawnY + m.projectile.hitbox.y * kUnitsPerPixel
-                                     : INT32_MAX;
-    for (const TimedBox& t : m.hitboxes) p.hitBottom[i] = std::min(p.hitBottom[i], t.box.y * kUnitsPerPixel);
+    p.hitBottom[i] =
+        m.hasProjectile ? m.projectile.spawnY + m.projectile.hitbox.y * kUnitsPerPixel : INT32_MAX;
+    for (const TimedBox& t : m.hitboxes)
+      p.hitBottom[i] = std::min(p.hitBottom[i], t.box.y * kUnitsPerPixel);
     if (p.hitBottom[i] == INT32_MAX) p.hitBottom[i] = 0;
     if (m.motion == Motion::ChargeBackForward || m.motion == Motion::ChargeDownUp)
       p.chargeCharacter = true;
@@ -89,8 +93,12 @@ CpuProfile makeCpuProfile(const CharacterDef& character) {
           p.commandThrow = index;
         }
         break;
-      case MoveKind::Teleport: p.teleports.push_back(index); break;
-      case MoveKind::Counter: p.counters.push_back(index); break;
+      case MoveKind::Teleport:
+        p.teleports.push_back(index);
+        break;
+      case MoveKind::Counter:
+        p.counters.push_back(index);
+        break;
       case MoveKind::StanceSwitch:
         if (p.stanceSwitch < 0) p.stanceSwitch = index;
         break;
@@ -106,7 +114,8 @@ CpuProfile makeCpuProfile(const CharacterDef& character) {
   });
   // The fighting distance: a character with a fireball and no command throw stays out; a
   // grappler stays in; everyone else fights at the tip of its longest poke.
-  const int32_t bodyFront = (character.standing.hurtbox.x + character.standing.hurtbox.w) * kUnitsPerPixel;
+  const int32_t bodyFront =
+      (character.standing.hurtbox.x + character.standing.hurtbox.w) * kUnitsPerPixel;
   if (p.commandThrow >= 0) {
     p.preferredDistance = 70 * kUnitsPerPixel;
   } else if (!p.projectiles.empty()) {
@@ -114,7 +123,8 @@ CpuProfile makeCpuProfile(const CharacterDef& character) {
     const bool zoner = p.projectiles.size() >= 3 || character.walkForward < 250;
     p.preferredDistance = (zoner ? 380 : 240) * kUnitsPerPixel;
   } else {
-    p.preferredDistance = std::max<int32_t>(60 * kUnitsPerPixel, p.pokeReach + bodyFront - 10 * kUnitsPerPixel);
+    p.preferredDistance =
+        std::max<int32_t>(60 * kUnitsPerPixel, p.pokeReach + bodyFront - 10 * kUnitsPerPixel);
   }
   return p;
 }

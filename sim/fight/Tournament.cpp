@@ -17,7 +17,8 @@ TournamentEntrant parseEntrant(const std::string& spec, int defaultLevel, const 
     entrant.character = spec.substr(0, at);
     const std::string level = spec.substr(at + 1);
     if (level.size() != 1 || level[0] < '1' || level[0] > '8')
-      throw std::invalid_argument("controller '" + spec + "': the CPU level after '@' must be 1..8");
+      throw std::invalid_argument("controller '" + spec +
+                                  "': the CPU level after '@' must be 1..8");
     entrant.level = level[0] - '0';
   }
   if (entrant.character.empty())
@@ -25,7 +26,8 @@ TournamentEntrant parseEntrant(const std::string& spec, int defaultLevel, const 
   if (roster.indexOf(entrant.character) < 0) {
     std::string known;
     for (const std::string& id : roster.ids()) known += (known.empty() ? "" : ", ") + id;
-    throw std::invalid_argument("unknown character '" + entrant.character + "' (known: " + known + ")");
+    throw std::invalid_argument("unknown character '" + entrant.character + "' (known: " + known +
+                                ")");
   }
   cpuLevel(entrant.level);  // throws on a bad level
   return entrant;
@@ -57,7 +59,8 @@ TournamentResult runRoundRobin(const std::vector<TournamentEntrant>& entrants, c
                                int matchesPerSide, uint64_t seed, int threads) {
   if (entrants.size() < 2) throw std::invalid_argument("a tournament needs at least 2 controllers");
   if (matchesPerSide < 1)
-    throw std::invalid_argument("matches per side must be at least 1, got " + std::to_string(matchesPerSide));
+    throw std::invalid_argument("matches per side must be at least 1, got " +
+                                std::to_string(matchesPerSide));
   struct Scheduled {
     int p1, p2;
     uint64_t seed;
