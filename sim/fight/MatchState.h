@@ -68,7 +68,8 @@ struct FighterState {
   uint8_t historyHead = 0;      // index of the newest entry in history
   uint8_t padding0 = 0;
   std::array<PadState, kInputHistory> history{};  // pad states, newest at historyHead
-  uint16_t padding1 = 0;  // fills the tail to the struct's 4-byte alignment (hashed as bytes)
+  uint8_t pushedByStrike = 0;  // 1 while a strike's pushback moves this fighter (corner pushback)
+  uint8_t bufferedPress = 0;   // buttons first pressed during hitstop, read on the next frame
 };
 
 struct ProjectileState {

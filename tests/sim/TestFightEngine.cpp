@@ -1,0 +1,613 @@
+// Tests of the fight engine (FightMatch) with characters built here, so the
+// facts tested (frame data, guard rules, throws, combos, projectiles, rounds,
+// snapshots) do not move with the roster's balance.
+#include <QtTest>
+
+#include <cstring>
+#include <functional>
+#include <stdexcept>
+
+#include "fight/FightMatch.h"
+#include "fight/MotionInputs.h"
+
+using namespace palaestra::fight;
+
+namespace {
+
+constexpr PadState kNeutral{5, 0};
+
+PadState pad(Direction d, uint8_t buttons = 0) {
+  return PadState{d, buttons};
+}
+
+MoveDef strike(const std::string& id, Posture posture, uint8_t button, int startup, int active,
+               int recovery, int damage, GuardType guard) {
+  MoveDef m;
+  m.id = id;
+  m.displayName = id;
+  m.kind = MoveKind::Normal;
+  m.posture = posture;
+  m.buttons = ButtonSpec{button, false};
+  m.startup = static_cast<uint16_t>(startup);
+  m.active = static_cast<uint16_t>(active);
+  m.recovery = static_cast<uint16_t>(recovery);
+  m.damage = static_cast<int16_t>(damage);
+  m.chipDamage = static_cast<int16_t>(damage / 8);
+  m.hitstun = 14;
+  m.blockstun = 10;
+  m.hitstop = 6;
+  m.pushbackHit = 600;
+  m.pushbackBlock = 900;
+  m.guard = guard;
+  m.meterGainHit = 20;
+  m.meterGainBlock = 10;
+  // Reaches 10..70 px in front of the feet, 20..60 px high: hits standing and crouching bodies.
+  const int16_t y = posture == Posture::Air ? -10 : 20;
+  m.hitboxes.push_back(
+      TimedBox{m.startup, static_cast<uint16_t>(startup + active - 1), Box{10, y, 60, 40}});
+  return m;
+}
+
+MoveDef special(const std::string& id, MoveKind kind, Motion motion, uint8_t mask, int startup,
+                int active, int recovery, int damage) {
+  MoveDef m =
+      strike(id, Posture::Standing, mask, startup, active, recovery, damage, GuardType::Mid);
+  m.kind = kind;
+  m.motion = motion;
+  return m;
+}
+
+/// A plain test character: every normal, a throw and one of each kind of special.
+CharacterDef testCharacter(const std::string& id = "tester") {
+  CharacterDef c;
+  c.id = id;
+  c.displayName = id;
+  c.health = 1000;
+  c.walkForward = 400;
+  c.walkBack = 300;
+  c.dashSpeed = 900;
+  c.dashFrames = 18;
+  c.backdashSpeed = 800;
+  c.backdashFrames = 21;
+  c.backdashInvuln = 6;
+  c.jumpSquat = 3;
+  c.jumpVelocityY = 1500;
+  c.jumpVelocityX = 350;
+  c.gravity = 100;
+  c.landingRecovery = 3;
+  c.chargeFrames = 30;
+  c.wakeupFrames = 30;
+  c.wakeupInvuln = 6;
+  c.standing = BodyBoxes{Box{-20, 0, 40, 90}, Box{-25, 0, 50, 100}};
+  c.crouching = BodyBoxes{Box{-20, 0, 40, 60}, Box{-25, 0, 50, 65}};
+  c.air = BodyBoxes{Box{-20, 20, 40, 70}, Box{-25, 10, 50, 80}};
+
+  MoveDef lp = strike("st.LP", Posture::Standing, kLP, 3, 2, 5, 30, GuardType::High);
+  lp.chainCancel = lp.specialCancel = true;
+  lp.cancelWindow = 12;
+  c.moves.push_back(lp);                                                                    // 0
+  c.moves.push_back(strike("st.MP", Posture::Standing, kMP, 5, 3, 9, 60, GuardType::Mid));  // 1
+  MoveDef hp = strike("st.HP", Posture::Standing, kHP, 10, 3, 18, 100, GuardType::Mid);
+  hp.hitstun = 20;
+  c.moves.push_back(hp);                                                                      // 2
+  c.moves.push_back(strike("st.LK", Posture::Standing, kLK, 4, 2, 6, 30, GuardType::Mid));    // 3
+  c.moves.push_back(strike("st.MK", Posture::Standing, kMK, 6, 3, 10, 60, GuardType::Mid));   // 4
+  c.moves.push_back(strike("st.HK", Posture::Standing, kHK, 9, 4, 16, 90, GuardType::Mid));   // 5
+  c.moves.push_back(strike("cr.LP", Posture::Crouching, kLP, 3, 2, 5, 25, GuardType::High));  // 6
+  c.moves.push_back(strike("cr.MK", Posture::Crouching, kMK, 6, 3, 11, 55, GuardType::Low));  // 7
+  MoveDef sweep = strike("cr.HK", Posture::Crouching, kHK, 8, 3, 20, 90, GuardType::Low);
+  sweep.knockdown = true;
+  c.moves.push_back(sweep);                                                                // 8
+  c.moves.push_back(strike("j.HK", Posture::Air, kHK, 5, 6, 5, 80, GuardType::Overhead));  // 9
+
+  MoveDef grab;
+  grab.id = "throw";
+  grab.kind = MoveKind::Throw;
+  grab.buttons = ButtonSpec{static_cast<uint8_t>(kLP | kLK), true};
+  grab.startup = 3;
+  grab.active = 2;
+  grab.recovery = 20;
+  grab.damage = 120;
+  grab.guard = GuardType::Throw;
+  grab.throwRange = 3000;
+  grab.throwDistance = 8000;
+  grab.throwTechWindow = 10;
+  c.moves.push_back(grab);  // 10
+
+  MoveDef fireball = special("fireball", MoveKind::Special, Motion::QuarterForward, kLP | kMP | kHP,
+                             12, 2, 30, 60);
+  fireball.hitboxes.clear();
+  fireball.hasProjectile = true;
+  fireball.projectile = ProjectileDef{Box{-15, -15, 30, 30}, 600, 0, 5000, 6000, 120, 1};
+  c.moves.push_back(fireball);  // 11
+
+  MoveDef rush =
+      special("rush", MoveKind::Special, Motion::QuarterForward, kLK | kMK | kHK, 6, 3, 20, 70);
+  rush.advanceX = 300;
+  c.moves.push_back(rush);  // 12
+
+  MoveDef counter = special("parry", MoveKind::Counter, Motion::QuarterBack, kHK, 2, 10, 15, 80);
+  counter.hitboxes.clear();
+  counter.hitstun = 40;
+  c.moves.push_back(counter);  // 13
+  return c;
+}
+
+int moveIndex(const CharacterDef& c, const std::string& id) {
+  for (size_t i = 0; i < c.moves.size(); ++i)
+    if (c.moves[i].id == id) return static_cast<int>(i);
+  return -1;
+}
+
+/// Rewrites the match state through snapshot/restore (tests set up positions this way).
+void editState(FightMatch& match, const std::function<void(MatchState&)>& edit) {
+  std::vector<uint8_t> bytes = match.snapshot();
+  MatchState s;
+  const size_t header = bytes.size() - sizeof(MatchState);
+  std::memcpy(&s, bytes.data() + header, sizeof s);
+  edit(s);
+  std::memcpy(bytes.data() + header, &s, sizeof s);
+  match.restore(bytes);
+}
+
+/// Puts the fighters `gapPixels` apart (feet to feet) in mid-stage, P1 on the left.
+void placeClose(FightMatch& match, int gapPixels) {
+  editState(match, [&](MatchState& s) {
+    s.fighters[0].x = 48000 - gapPixels * 50;
+    s.fighters[1].x = 48000 + gapPixels * 50;
+  });
+}
+
+struct Log {
+  std::vector<FightEvent> events;
+  int count(FightEventKind kind) const {
+    int n = 0;
+    for (const FightEvent& e : events) n += e.kind == kind;
+    return n;
+  }
+  const FightEvent* first(FightEventKind kind) const {
+    for (const FightEvent& e : events)
+      if (e.kind == kind) return &e;
+    return nullptr;
+  }
+};
+
+void run(FightMatch& match, PadState p1, PadState p2, int frames, Log* log = nullptr) {
+  for (int t = 0; t < frames; ++t) {
+    match.step(p1, p2);
+    if (log)
+      for (const FightEvent& e : match.events()) log->events.push_back(e);
+  }
+}
+
+/// Types a motion (relative to P1 facing right) and presses `button` on its last frame.
+void typeMotion(FightMatch& match, Motion motion, uint8_t button, PadState p2, Log* log) {
+  const std::vector<Direction> frames = motionFrames(motion, 30);
+  for (size_t k = 0; k < frames.size(); ++k)
+    run(match, pad(frames[k], k + 1 == frames.size() ? button : 0), p2, 1, log);
+}
+
+}  // namespace
+
+class TestFightEngine : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void normalsHaveHitboxesExactlyOnActiveFrames() {
+    const CharacterDef c = testCharacter();
+    const CharacterDef other = testCharacter("other");
+    for (size_t index = 0; index < c.moves.size(); ++index) {
+      const MoveDef& m = c.moves[index];
+      if (m.kind != MoveKind::Normal || m.posture == Posture::Air) continue;
+      FightMatch match(c, other);
+      match.reset(1);
+      const Direction dir = m.posture == Posture::Crouching ? 2 : 5;
+      const uint8_t button = m.buttons.mask;
+      const int total = m.startup + m.active + m.recovery - 1;
+      for (int frame = 1; frame <= total; ++frame) {
+        match.step(pad(dir, button), kNeutral);
+        QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(index));
+        QCOMPARE(match.fighter(0).actionFrame, static_cast<uint16_t>(frame));
+        const bool active = frame >= m.startup && frame < m.startup + m.active;
+        QVERIFY2(match.hitboxes(0).empty() != active,
+                 qPrintable(QString::fromStdString(m.id) + " frame " + QString::number(frame)));
+        QCOMPARE(match.canAct(0), false);
+      }
+      match.step(pad(dir), kNeutral);
+      QVERIFY2(match.canAct(0), qPrintable(QString::fromStdString(m.id)));
+      QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(-1));
+    }
+  }
+
+  void airNormalHitboxFollowsActiveFrames() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(1);
+    run(match, pad(8), kNeutral, 5);  // jump squat, then airborne
+    QCOMPARE(match.fighter(0).action, FighterAction::Airborne);
+    const MoveDef& m = c.moves[static_cast<size_t>(moveIndex(c, "j.HK"))];
+    for (int frame = 1; frame < m.startup + m.active + 2; ++frame) {
+      match.step(pad(5, kHK), kNeutral);
+      const bool active = frame >= m.startup && frame < m.startup + m.active;
+      QCOMPARE(!match.hitboxes(0).empty(), active);
+    }
+  }
+
+  void guardRulesTable() {
+    struct Case {
+      GuardType guard;
+      Direction defender;  // 4 standing guard, 1 crouching guard, 5 none (P2 faces left: back = 6)
+      bool blocked;
+    };
+    const Case cases[] = {
+        {GuardType::High, 4, true},      {GuardType::High, 1, true},
+        {GuardType::High, 5, false},     {GuardType::Mid, 4, true},
+        {GuardType::Mid, 1, false},      {GuardType::Mid, 5, false},
+        {GuardType::Low, 4, false},      {GuardType::Low, 1, true},
+        {GuardType::Low, 5, false},      {GuardType::Overhead, 4, true},
+        {GuardType::Overhead, 1, false}, {GuardType::Overhead, 5, false},
+        {GuardType::Throw, 4, false},    {GuardType::Throw, 1, false},
+        {GuardType::Throw, 5, false},
+    };
+    for (const Case& k : cases) {
+      CharacterDef c = testCharacter();
+      c.moves[static_cast<size_t>(moveIndex(c, "st.HP"))].guard = k.guard;
+      const CharacterDef other = testCharacter("other");
+      FightMatch match(c, other);
+      match.reset(3);
+      placeClose(match, 50);
+      // P2 faces left, so its "back" on screen is 6 (and down-back 3).
+      const PadState defender = pad(toScreen(k.defender, -1));
+      Log log;
+      run(match, pad(5, kHP), defender, 1, &log);
+      run(match, kNeutral, defender, 20, &log);
+      const QString what = QString("guard %1 held %2").arg(int(k.guard)).arg(int(k.defender));
+      QCOMPARE(log.count(FightEventKind::Block), k.blocked ? 1 : 0);
+      QVERIFY2(log.count(FightEventKind::Hit) == (k.blocked ? 0 : 1), qPrintable(what));
+      if (k.blocked) {
+        QCOMPARE(match.fighter(1).health, static_cast<int16_t>(1000 - 100 / 8));  // chip
+      } else {
+        QCOMPARE(match.fighter(1).health, static_cast<int16_t>(900));
+      }
+    }
+  }
+
+  void airborneDefenderCannotBlock() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(3);
+    placeClose(match, 50);
+    Log log;
+    // P2 jumps (taking off on frame 4) while P1's light punch is active on frames 4 and 5.
+    run(match, kNeutral, pad(8), 1, &log);
+    run(match, pad(5, kLP), pad(8), 1, &log);
+    run(match, kNeutral, pad(8), 2, &log);
+    QVERIFY(match.fighter(1).y > 0);
+    run(match, kNeutral, pad(8), 12, &log);
+    QCOMPARE(log.count(FightEventKind::Block), 0);
+    QCOMPARE(log.count(FightEventKind::Hit), 1);
+    QCOMPARE(log.count(FightEventKind::Knockdown), 1);  // air hits always knock down
+    QCOMPARE(match.fighter(1).action, FighterAction::Knockdown);
+  }
+
+  void throwBeatsGuardAndTechWindow() {
+    const CharacterDef c = testCharacter();
+    const MoveDef& grab = c.moves[static_cast<size_t>(moveIndex(c, "throw"))];
+    const PadState guard = pad(6);  // P2 holds back (facing left)
+    const int window = grab.throwTechWindow;
+    for (int techFrame : {0, 1, window, window + 1}) {
+      FightMatch match(c, c);
+      match.reset(5);
+      placeClose(match, 50);
+      Log log;
+      run(match, pad(5, kLP | kLK), guard, 1, &log);
+      int frames = 1;
+      while (match.fighter(1).action != FighterAction::Thrown && frames < 10) {
+        run(match, kNeutral, guard, 1, &log);
+        ++frames;
+      }
+      QCOMPARE(match.fighter(1).action, FighterAction::Thrown);
+      QCOMPARE(frames, static_cast<int>(grab.startup));
+      // techFrame 0: never tech.
+      for (int k = 1; k <= grab.throwTechWindow + 2; ++k)
+        run(match, kNeutral, k == techFrame ? pad(6, kLP | kLK) : guard, 1, &log);
+      const bool teched = techFrame >= 1 && techFrame <= grab.throwTechWindow;
+      QCOMPARE(log.count(FightEventKind::ThrowTech), teched ? 1 : 0);
+      QCOMPARE(log.count(FightEventKind::Throw), teched ? 0 : 1);
+      QCOMPARE(match.fighter(1).health, static_cast<int16_t>(teched ? 1000 : 1000 - grab.damage));
+    }
+  }
+
+  void bothThrowingOnTheSameFrameIsATech() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(5);
+    placeClose(match, 50);
+    Log log;
+    run(match, pad(5, kLP | kLK), pad(5, kLP | kLK), 1, &log);
+    run(match, kNeutral, kNeutral, 30, &log);
+    QCOMPARE(log.count(FightEventKind::ThrowTech), 2);
+    QCOMPARE(log.count(FightEventKind::Throw), 0);
+    QCOMPARE(match.fighter(0).health, static_cast<int16_t>(1000));
+    QCOMPARE(match.fighter(1).health, static_cast<int16_t>(1000));
+  }
+
+  void lightPunchLinksIntoLightPunch() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(7);
+    placeClose(match, 50);
+    Log log;
+    run(match, pad(5, kLP), kNeutral, 1, &log);
+    while (!match.canAct(0) || match.fighter(0).action == FighterAction::Attack)
+      run(match, kNeutral, kNeutral, 1, &log);
+    QCOMPARE(log.count(FightEventKind::Hit), 1);
+    QVERIFY(log.first(FightEventKind::Hit)->frameAdvantage > 0);
+    QCOMPARE(match.fighter(1).action, FighterAction::Hitstun);  // still stunned: a link
+    run(match, pad(5, kLP), kNeutral, 1, &log);
+    run(match, kNeutral, kNeutral, 40, &log);
+    QCOMPARE(log.count(FightEventKind::Hit), 2);
+    int last = 0;
+    for (const FightEvent& e : log.events)
+      if (e.kind == FightEventKind::Hit) last = e.comboHits;
+    QCOMPARE(last, 2);
+    QCOMPARE(match.fighter(1).comboHits, static_cast<uint16_t>(0));  // combo over, reset
+  }
+
+  void slowHeavyAfterLightIsNotACombo() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(7);
+    placeClose(match, 50);
+    Log log;
+    run(match, pad(5, kLP), kNeutral, 1, &log);
+    while (match.fighter(0).action == FighterAction::Attack)
+      run(match, kNeutral, kNeutral, 1, &log);
+    run(match, pad(5, kHP), kNeutral, 1, &log);
+    run(match, kNeutral, kNeutral, 30, &log);
+    std::vector<int> combo;
+    for (const FightEvent& e : log.events)
+      if (e.kind == FightEventKind::Hit) combo.push_back(e.comboHits);
+    QCOMPARE(combo, (std::vector<int>{1, 1}));
+  }
+
+  void lightPunchCancelsIntoSpecial() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(7);
+    placeClose(match, 50);
+    Log log;
+    run(match, pad(5, kLP), kNeutral, 1, &log);
+    while (log.count(FightEventKind::Hit) == 0) run(match, kNeutral, kNeutral, 1, &log);
+    // The motion is typed during the hitstop; the kick comes on its last frame.
+    QVERIFY(match.state().hitstop > 3);
+    typeMotion(match, Motion::QuarterForward, kMK, kNeutral, &log);
+    while (match.state().hitstop > 0) run(match, kNeutral, kNeutral, 1, &log);
+    run(match, kNeutral, kNeutral, 1, &log);
+    QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(moveIndex(c, "rush")));
+    run(match, kNeutral, kNeutral, 30, &log);
+    std::vector<int> combo;
+    for (const FightEvent& e : log.events)
+      if (e.kind == FightEventKind::Hit) combo.push_back(e.comboHits);
+    QCOMPARE(combo, (std::vector<int>{1, 2}));
+  }
+
+  void specialNeedsItsMotion() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(7);
+    // A kick without the motion is a normal; with the motion it is the special.
+    run(match, pad(6, kMK), kNeutral, 1);
+    QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(moveIndex(c, "st.MK")));
+    run(match, kNeutral, kNeutral, 40);
+    typeMotion(match, Motion::QuarterForward, kMK, kNeutral, nullptr);
+    QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(moveIndex(c, "rush")));
+  }
+
+  void damageScaling() {
+    const CharacterDef c = testCharacter();
+    const int expected[] = {100, 100, 90, 80, 70, 60, 50, 40, 30, 30, 30};
+    for (int hit = 1; hit <= 11; ++hit) {
+      FightMatch match(c, c);
+      match.reset(9);
+      placeClose(match, 50);
+      editState(match, [&](MatchState& s) {
+        if (hit > 1) {
+          s.fighters[1].action = FighterAction::Hitstun;
+          s.fighters[1].stunLeft = 100;
+          s.fighters[1].comboHits = static_cast<uint16_t>(hit - 1);
+        }
+      });
+      Log log;
+      run(match, pad(5, kHP), kNeutral, 12, &log);
+      QVERIFY(log.first(FightEventKind::Hit));
+      QCOMPARE(static_cast<int>(log.first(FightEventKind::Hit)->damage), expected[hit - 1]);
+      QCOMPARE(static_cast<int>(log.first(FightEventKind::Hit)->comboHits), hit);
+    }
+  }
+
+  void projectilesClash() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(11);
+    Log log;
+    const std::vector<Direction> qcf = motionFrames(Motion::QuarterForward, 0);
+    for (size_t k = 0; k < qcf.size(); ++k) {
+      const uint8_t b = k + 1 == qcf.size() ? kHP : 0;
+      run(match, pad(toScreen(qcf[k], 1), b), pad(toScreen(qcf[k], -1), b), 1, &log);
+    }
+    QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(moveIndex(c, "fireball")));
+    QCOMPARE(match.fighter(1).moveIndex, static_cast<int16_t>(moveIndex(c, "fireball")));
+    bool bothFlew = false;
+    for (int t = 0; t < 60; ++t) {
+      run(match, kNeutral, kNeutral, 1, &log);
+      int alive = 0;
+      for (const ProjectileState& p : match.state().projectiles) alive += p.lifeLeft > 0;
+      bothFlew = bothFlew || alive == 2;
+    }
+    QVERIFY(bothFlew);
+    QCOMPARE(log.count(FightEventKind::Clash), 1);
+    QCOMPARE(log.count(FightEventKind::Hit), 0);
+    for (const ProjectileState& p : match.state().projectiles) QCOMPARE(p.lifeLeft, uint16_t{0});
+  }
+
+  void projectileHitsAndIsBlocked() {
+    const CharacterDef c = testCharacter();
+    for (bool guard : {false, true}) {
+      FightMatch match(c, c);
+      match.reset(11);
+      Log log;
+      const PadState defender = guard ? pad(6) : kNeutral;
+      typeMotion(match, Motion::QuarterForward, kLP, defender, &log);
+      run(match, kNeutral, defender, 120, &log);
+      QCOMPARE(log.count(FightEventKind::Hit), guard ? 0 : 1);
+      QCOMPARE(log.count(FightEventKind::Block), guard ? 1 : 0);
+    }
+  }
+
+  void counterCatchesAStrike() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(13);
+    placeClose(match, 50);
+    Log log;
+    // P2 (facing left) types 2 1 4 relative = screen 2 3 6 and presses HK; P1's heavy lands into
+    // it.
+    const std::vector<Direction> qcb = motionFrames(Motion::QuarterBack, 0);
+    run(match, pad(5, kHP), pad(toScreen(qcb[0], -1)), 1, &log);
+    run(match, kNeutral, pad(toScreen(qcb[1], -1)), 1, &log);
+    run(match, kNeutral, pad(toScreen(qcb[2], -1), kHK), 1, &log);
+    QCOMPARE(match.fighter(1).moveIndex, static_cast<int16_t>(moveIndex(c, "parry")));
+    run(match, kNeutral, kNeutral, 20, &log);
+    QCOMPARE(log.count(FightEventKind::Counter), 1);
+    QCOMPARE(log.count(FightEventKind::Hit), 0);
+    QCOMPARE(match.fighter(0).health, static_cast<int16_t>(1000 - 80));
+    QCOMPARE(match.fighter(1).health, static_cast<int16_t>(1000));
+  }
+
+  void roundEndsByKnockOut() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(15);
+    placeClose(match, 50);
+    editState(match, [](MatchState& s) { s.fighters[1].health = 20; });
+    Log log;
+    run(match, pad(5, kLP), kNeutral, 1, &log);
+    while (log.count(FightEventKind::RoundOver) == 0 && match.state().frame < 30)
+      run(match, kNeutral, kNeutral, 1, &log);
+    QCOMPARE(log.count(FightEventKind::RoundOver), 1);
+    QCOMPARE(log.first(FightEventKind::RoundOver)->player, uint8_t{0});
+    QCOMPARE(match.state().roundEnds[0], RoundEnd::KnockOut);
+    QCOMPARE(match.state().roundWinners[0], uint8_t{0});
+    QCOMPARE(match.fighter(0).roundsWon, uint8_t{1});
+    QCOMPARE(match.fighter(1).action, FighterAction::KnockedOut);
+    // Round 2 starts on the next frame (no round break), with full health.
+    run(match, kNeutral, kNeutral, 1);
+    QCOMPARE(match.state().round, uint8_t{2});
+    QCOMPARE(match.state().phase, MatchPhase::Fighting);
+    QCOMPARE(match.fighter(1).health, static_cast<int16_t>(1000));
+  }
+
+  void roundEndsByTimeOutAndDraw() {
+    const CharacterDef c = testCharacter();
+    MatchRules rules;
+    rules.roundSeconds = 1;
+    FightMatch match(c, c, rules);
+    match.reset(17);
+    editState(match, [](MatchState& s) { s.fighters[0].health = 500; });
+    Log log;
+    run(match, kNeutral, kNeutral, 59, &log);
+    QCOMPARE(log.count(FightEventKind::RoundOver), 0);
+    run(match, kNeutral, kNeutral, 1, &log);
+    QCOMPARE(log.count(FightEventKind::RoundOver), 1);
+    QCOMPARE(match.state().roundEnds[0], RoundEnd::TimeOut);
+    QCOMPARE(match.state().roundWinners[0], uint8_t{1});
+    // Round 2: equal health at the bell is a draw; nobody scores.
+    run(match, kNeutral, kNeutral, 61, &log);
+    QCOMPARE(match.state().roundEnds[1], RoundEnd::Draw);
+    QCOMPARE(match.state().roundWinners[1], uint8_t{2});
+    QCOMPARE(match.fighter(0).roundsWon, uint8_t{0});
+    QCOMPARE(match.fighter(1).roundsWon, uint8_t{1});
+  }
+
+  void matchEndsAfterTwoRoundWins() {
+    const CharacterDef c = testCharacter();
+    MatchRules rules;
+    rules.roundSeconds = 1;
+    rules.roundBreakFrames = 30;
+    FightMatch match(c, c, rules);
+    match.reset(19);
+    Log log;
+    for (int round = 1; round <= 2; ++round) {
+      QCOMPARE(match.state().round, static_cast<uint8_t>(round));
+      editState(match, [](MatchState& s) { s.fighters[1].health = 300; });
+      run(match, kNeutral, kNeutral, 60, &log);
+      QCOMPARE(match.state().roundWinners[static_cast<size_t>(round - 1)], uint8_t{0});
+      if (round == 1) {
+        QCOMPARE(match.state().phase, MatchPhase::RoundOver);
+        run(match, kNeutral, kNeutral, 29);
+        QCOMPARE(match.state().phase, MatchPhase::RoundOver);  // the break lasts 30 frames
+        run(match, kNeutral, kNeutral, 1);
+        QCOMPARE(match.state().phase, MatchPhase::Fighting);
+      }
+    }
+    QVERIFY(match.over());
+    QCOMPARE(match.state().matchWinner, uint8_t{0});
+    QCOMPARE(log.count(FightEventKind::MatchOver), 1);
+    const uint64_t hash = match.stateHash();
+    run(match, kNeutral, kNeutral, 10);
+    QCOMPARE(match.stateHash(), hash);  // nothing moves after the match
+  }
+
+  void sameInputsSameHashesAndSnapshotContinues() {
+    const CharacterDef c = testCharacter();
+    const CharacterDef d = testCharacter("other");
+    auto padAt = [](uint64_t seed, int t, int player) {
+      uint64_t x = seed * 0x9e3779b97f4a7c15ULL + static_cast<uint64_t>(t / 5) * 31 +
+                   static_cast<uint64_t>(player) * 0x632be59bd9b4e019ULL;
+      x ^= x >> 29;
+      x *= 0xbf58476d1ce4e5b9ULL;
+      x ^= x >> 32;
+      return PadState::fromCode(static_cast<int>(x % kPadCodes));
+    };
+    FightMatch a(c, d), b(c, d);
+    a.reset(21);
+    b.reset(21);
+    std::vector<uint8_t> mid;
+    std::vector<uint64_t> hashesAfterMid;
+    for (int t = 0; t < 3000; ++t) {
+      a.step(padAt(1, t, 0), padAt(1, t, 1));
+      b.step(padAt(1, t, 0), padAt(1, t, 1));
+      QCOMPARE(a.stateHash(), b.stateHash());
+      if (t == 1500) mid = a.snapshot();
+      if (t > 1500) hashesAfterMid.push_back(a.stateHash());
+    }
+    QVERIFY(a.fighter(0).health < 1000 || a.fighter(1).health < 1000 || a.state().round > 1);
+    FightMatch restored(c, d);
+    restored.reset(99);
+    restored.restore(mid);
+    for (int t = 1501; t < 3000; ++t) {
+      restored.step(padAt(1, t, 0), padAt(1, t, 1));
+      QCOMPARE(restored.stateHash(), hashesAfterMid[static_cast<size_t>(t - 1501)]);
+    }
+  }
+
+  void restoreRejectsWrongSnapshots() {
+    const CharacterDef c = testCharacter();
+    const CharacterDef d = testCharacter("other");
+    FightMatch ab(c, d), aa(c, c);
+    ab.reset(1);
+    aa.reset(1);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, aa.restore(ab.snapshot()));
+    std::vector<uint8_t> truncated = ab.snapshot();
+    truncated.pop_back();
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ab.restore(truncated));
+    std::vector<uint8_t> garbage = ab.snapshot();
+    garbage[0] ^= 0xff;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ab.restore(garbage));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ab.step(PadState{0, 0}, kNeutral));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestFightEngine)
+#include "TestFightEngine.moc"
