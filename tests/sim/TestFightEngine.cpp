@@ -420,6 +420,37 @@ class TestFightEngine : public QObject {
     QCOMPARE(combo, (std::vector<int>{1, 2}));
   }
 
+  void chainCancelGoesOnlyToAStrongerNormal() {
+    const CharacterDef c = testCharacter();
+    for (uint8_t next : {kMP, kLK}) {
+      FightMatch match(c, c);
+      match.reset(7);
+      placeClose(match, 50);
+      Log log;
+      run(match, pad(5, kLP), kNeutral, 1, &log);
+      while (log.count(FightEventKind::Hit) == 0) run(match, kNeutral, kNeutral, 1, &log);
+      while (match.state().hitstop > 0) run(match, kNeutral, kNeutral, 1, &log);
+      QVERIFY(match.canAct(0));  // the cancel window is open
+      run(match, pad(5, next), kNeutral, 1, &log);
+      // A medium punch chains from the light punch; another light button does not.
+      QCOMPARE(match.fighter(0).moveIndex,
+               static_cast<int16_t>(next == kMP ? moveIndex(c, "st.MP") : moveIndex(c, "st.LP")));
+    }
+  }
+
+  void throwOutOfRangeWhiffs() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(5);
+    placeClose(match, 120);  // 80 px between the pushboxes, throwRange is 30 px
+    Log log;
+    run(match, pad(5, kLP | kLK), kNeutral, 1, &log);
+    QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(moveIndex(c, "throw")));
+    run(match, kNeutral, kNeutral, 40, &log);
+    QCOMPARE(log.count(FightEventKind::Throw), 0);
+    QCOMPARE(match.fighter(1).health, static_cast<int16_t>(1000));
+  }
+
   void specialNeedsItsMotion() {
     const CharacterDef c = testCharacter();
     FightMatch match(c, c);
@@ -727,6 +758,22 @@ class TestFightEngine : public QObject {
     QCOMPARE(match.state().round, uint8_t{2});
     QCOMPARE(match.state().phase, MatchPhase::Fighting);
     QCOMPARE(match.fighter(1).health, static_cast<int16_t>(1000));
+  }
+
+  void tradeOfKnockoutsIsADoubleKnockOut() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(45);
+    placeClose(match, 50);
+    editState(match, [](MatchState& s) { s.fighters[0].health = s.fighters[1].health = 10; });
+    Log log;
+    run(match, pad(5, kLP), pad(5, kLP), 1, &log);
+    while (log.count(FightEventKind::RoundOver) == 0 && match.state().frame < 30)
+      run(match, kNeutral, kNeutral, 1, &log);
+    QCOMPARE(log.count(FightEventKind::Hit), 2);
+    QCOMPARE(match.state().roundEnds[0], RoundEnd::DoubleKnockOut);
+    QCOMPARE(match.state().roundWinners[0], uint8_t{2});
+    QCOMPARE(log.first(FightEventKind::RoundOver)->player, uint8_t{2});
   }
 
   void roundEndsByTimeOutAndDraw() {
