@@ -3,7 +3,6 @@
 #include <mutex>
 
 #include "env/EnvRegistry.h"
-#include "fight/FightEnv.h"
 #include "walker/WalkerEnv.h"
 
 namespace palaestra {
@@ -14,7 +13,6 @@ void registerBuiltinSimulations() {
     auto& registry = EnvRegistry::instance();
     // One line per simulation.
     registry.add(walkerEnvInfo());
-    registry.add(fight::fightEnvInfo());
   });
 }
 
