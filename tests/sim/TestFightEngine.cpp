@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "fight/FightMatch.h"
+#include "fight/InputReader.h"
 #include "fight/MotionInputs.h"
 #include "fight/RandomPads.h"
 #include "util/Hash.h"
@@ -449,6 +450,43 @@ class TestFightEngine : public QObject {
     run(match, kNeutral, kNeutral, 40, &log);
     QCOMPARE(log.count(FightEventKind::Throw), 0);
     QCOMPARE(match.fighter(1).health, static_cast<int16_t>(1000));
+  }
+
+  void everyMotionAsTypedIsRead() {
+    const Motion motions[] = {Motion::QuarterForward, Motion::QuarterBack,
+                              Motion::DragonPunch,    Motion::HalfCircleBack,
+                              Motion::DoubleQuarter,  Motion::ChargeBackForward,
+                              Motion::ChargeDownUp,   Motion::DownDown};
+    const int chargeFrames = 40;
+    for (int facing : {1, -1})
+      for (Motion motion : motions) {
+        FighterState f;
+        f.facing = static_cast<int8_t>(facing);
+        f.history.fill(PadState{});
+        for (int t = 0; t < 40; ++t) recordInput(f, PadState{}, chargeFrames);
+        for (Direction d : motionFrames(motion, chargeFrames))
+          recordInput(f, PadState{toScreen(d, facing), 0}, chargeFrames);
+        QVERIFY2(motionEntered(f, motion, chargeFrames),
+                 qPrintable(QString("motion %1 facing %2").arg(int(motion)).arg(facing)));
+        // Typed for the other facing it is not this motion.
+        FighterState mirrored = f;
+        mirrored.facing = static_cast<int8_t>(-facing);
+        if (motion != Motion::DownDown && motion != Motion::ChargeDownUp)
+          QVERIFY(!motionEntered(mirrored, motion, chargeFrames));
+      }
+    // Too slow: the quarter circle's steps spread over more than the window.
+    FighterState f;
+    f.history.fill(PadState{});
+    for (int t = 0; t < 6; ++t) recordInput(f, PadState{2, 0}, 30);
+    for (int t = 0; t < kMotionWindow - 1; ++t) recordInput(f, PadState{3, 0}, 30);
+    recordInput(f, PadState{6, 0}, 30);
+    QVERIFY(!motionEntered(f, Motion::QuarterForward, 30));
+    // A charge one frame short does not count.
+    FighterState g;
+    g.history.fill(PadState{});
+    for (int t = 0; t < 29; ++t) recordInput(g, PadState{1, 0}, 30);
+    recordInput(g, PadState{6, 0}, 30);
+    QVERIFY(!motionEntered(g, Motion::ChargeBackForward, 30));
   }
 
   void specialNeedsItsMotion() {
