@@ -45,6 +45,8 @@ FightPlayView::FightPlayView(QWidget* parent)
   view_->setFocusPolicy(Qt::NoFocus);  // keys go to this page, which maps them to pads
   status_ = new QLabel(this);
   status_->setObjectName(QStringLiteral("fightStatus"));
+  status_->setSizePolicy(QSizePolicy::Ignored,
+                         QSizePolicy::Preferred);  // its text never resizes the view
   trainingBox_ = new QCheckBox(QStringLiteral("&Training mode (F3)"), this);
   trainingBox_->setFocusPolicy(Qt::NoFocus);
   quitButton_ = new QPushButton(QStringLiteral("&Quit match (Esc)"), this);
@@ -158,11 +160,12 @@ bool FightPlayView::start(const FightPlaySetup& setup, std::shared_ptr<RunStore>
   TrainConfig config;
   config.env = "fight";
   config.envConfig = playEnvConfig();
-  config.task = {{"character", setup.p1Character},
-                 {"opponent", setup.p2Character},
-                 {"cpu_level", std::clamp(setup.cpuLevel, 1, 8)}};
+  config.task = {{"character", setup.p1Character}, {"opponent", setup.p2Character}};
   config.seed = setup.seed;
+  // Nothing trains, but a stored config has a budget: one match at most.
+  config.maxSteps = static_cast<uint64_t>(env->spec().maxEpisodeSteps);
   try {
+    TrainConfig::fromJson(config.toJson());  // what replays read back must parse
     NewRun newRun;
     newRun.name = runName.toStdString();
     newRun.env = "fight";
@@ -201,9 +204,11 @@ bool FightPlayView::start(const FightPlaySetup& setup, std::shared_ptr<RunStore>
 }
 
 void FightPlayView::restartRecording() {
-  const std::vector<double> task = {static_cast<double>(setup_.p1Character),
-                                    static_cast<double>(setup_.p2Character),
-                                    static_cast<double>(std::clamp(setup_.cpuLevel, 1, 8))};
+  // The two-player env's task names both characters (it has no CPU, so no level).
+  const TaskSpace& space = env_->spec().tasks;
+  TaskValues task = space.defaults();
+  task[static_cast<size_t>(space.indexOf("character"))] = setup_.p1Character;
+  task[static_cast<size_t>(space.indexOf("opponent"))] = setup_.p2Character;
   env_->reset(setup_.seed, task);
   if (cpu_) cpu_->reset(env_->match(), 1, setup_.seed);
   if (agentDecoder_) agentDecoder_->reset();

@@ -12,6 +12,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QImage>
 #include <QPushButton>
@@ -201,7 +202,12 @@ class TestGlFightPlay : public QObject {
     QVERIFY(!play->view()->layerVisible(SceneLayer::Hitboxes));
     QTest::qWait(150);
     const QImage overlaysOff = play->view()->grabFramebuffer();
-    QVERIFY(differingPixels(plain, overlays) > 0);
+    if (qEnvironmentVariableIsSet("FIGHT_DEBUG_DIR")) {
+      plain.save(qEnvironmentVariable("FIGHT_DEBUG_DIR") + "/plain.png");
+      overlays.save(qEnvironmentVariable("FIGHT_DEBUG_DIR") + "/overlays.png");
+    }
+    QVERIFY2(differingPixels(plain, overlays) > 0,
+             qPrintable(QString::number(differingPixels(plain, overlays))));
     QVERIFY2(differingPixels(overlays, overlaysOff) > 200,
              qPrintable(QString::number(differingPixels(overlays, overlaysOff))));
     QTest::keyClick(play, Qt::Key_Space);
@@ -323,6 +329,7 @@ class TestGlFightPlay : public QObject {
     AppController controller(window);
     QVERIFY(window.openStore(path("showcase.sqlite"), RunStore::OpenMode::CreateOrOpen));
     window.resize(1600, 1000);
+    window.dock(QStringLiteral("curvesDock"))->hide();  // a taller view: the whole stage and HUD
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     FightPlaySetup setup;
