@@ -75,10 +75,13 @@ struct MoveTrial {
 
 constexpr PadState kIdle{5, 0};
 
-MoveTrial tryMove(const CharacterDef& c, const CharacterDef& dummy, int index) {
+// Air moves are input `airFrames` frames after a forward jump from `distance`
+// pixels (0: a straight jump up, input at 40 pixels high).
+MoveTrial tryMove(const CharacterDef& c, const CharacterDef& dummy, int index, int distance = 60,
+                  int airFrames = 0) {
   const MoveDef& m = c.moves[static_cast<size_t>(index)];
   MatchRules rules;
-  rules.startDistancePixels = 60;
+  rules.startDistancePixels = distance;
   FightMatch match(c, dummy, rules);
   match.reset(1);
   MoveTrial trial;
@@ -117,7 +120,10 @@ MoveTrial tryMove(const CharacterDef& c, const CharacterDef& dummy, int index) {
     for (int f = 0; f < 30; ++f) run(kIdle);
     if (match.fighter(0).stance != 2) trial.note = "stance switch failed";
   }
-  if (m.posture == Posture::Air) {
+  if (m.posture == Posture::Air && airFrames > 0) {
+    run(PadState{toScreen(9, match.fighter(0).facing), 0});
+    for (int f = 0; f < airFrames; ++f) run(kIdle);
+  } else if (m.posture == Posture::Air) {
     run(PadState{8, 0});
     for (int f = 0; f < 40 && match.fighter(0).y < 40 * kUnitsPerPixel; ++f) run(kIdle);
   }
@@ -328,11 +334,14 @@ class TestFightCharacters : public QObject {
       const CharacterDef& c = roster.at(i);
       for (size_t k = 0; k < c.moves.size(); ++k) {
         const MoveDef& m = c.moves[k];
-        const MoveTrial t = tryMove(c, dummy, static_cast<int>(k));
-        // Air normals are quick pokes on the way down; jumping in place next to
-        // a standing dummy is not a fair test of their reach.
-        const bool mustConnect = !(m.kind == MoveKind::Normal && m.posture == Posture::Air);
-        if (!t.started || (mustConnect && !t.connected))
+        MoveTrial t = tryMove(c, dummy, static_cast<int>(k));
+        // Air normals are jump-ins: from a forward jump at some distance, pressed
+        // at some point of the jump, they must hit a standing dummy.
+        if (m.kind == MoveKind::Normal && m.posture == Posture::Air)
+          for (int distance : {80, 110, 140})
+            for (int frame = 4; frame < 36 && !t.connected; frame += 2)
+              t = tryMove(c, dummy, static_cast<int>(k), distance, frame);
+        if (!t.started || !t.connected)
           failures += c.id + "/" + m.id + (t.started ? " did not connect" : " did not start") +
                       (t.note.empty() ? "" : " (" + t.note + ")") + "\n";
       }
