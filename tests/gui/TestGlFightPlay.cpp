@@ -7,7 +7,8 @@
 // refuses a key that is already bound.
 //
 // With PALAESTRA_SHOWCASE_DIR set it also saves docs/fight-play.png (training
-// mode mid-exchange) and docs/fight-replay.png there.
+// mode mid-exchange) and docs/fight-replay.png there, and with
+// PALAESTRA_SHOWCASE_STORE=path a copy of its store (for palaestra-cli replay --verify).
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -370,9 +371,12 @@ class TestGlFightPlay : public QObject {
     QVERIFY(controller.openEpisode(play->storedEpisodeId()));
     QVERIFY(controller.replayPlayer()->waitUntilBuilt(60000));
     QVERIFY(controller.replayPlayer()->badgeMatches());
-    controller.replayPlayer()->seek(controller.replayPlayer()->frameCount() / 3);
+    controller.replayPlayer()->seek(controller.replayPlayer()->frameCount() / 4);
     QTest::qWait(500);
     QVERIFY(grabWithViews(&window).save(QDir(outDir).filePath(QStringLiteral("fight-replay.png"))));
+    // A copy of the store for `palaestra-cli replay --verify` (PALAESTRA_SHOWCASE_STORE=path).
+    const QString keep = qEnvironmentVariable("PALAESTRA_SHOWCASE_STORE");
+    if (!keep.isEmpty()) window.storeSession()->store()->saveCopyTo(keep.toStdString());
   }
 };
 
