@@ -64,11 +64,16 @@ void CpuController::reset(const FightMatch& match, int player, uint64_t seed) {
   if (player != 0 && player != 1)
     throw std::invalid_argument("CPU player must be 0 or 1, got " + std::to_string(player));
   player_ = player;
-  std::memset(static_cast<void*>(&memory_), 0, sizeof memory_);
-  memory_ = CpuMemory{};
-  memory_.rng.reseed(seed);
-  memory_.round = match.state().round;
+  clearMemory(Rng(seed), match.state().round);
   opponentProfile_ = makeCpuProfile(match.character(1 - player));
+}
+
+void CpuController::clearMemory(const Rng& rng, uint8_t round) {
+  // Zero every byte (padding included) so that equal memories have equal snapshots.
+  std::memset(static_cast<void*>(&memory_), 0, sizeof memory_);
+  std::memcpy(static_cast<void*>(&memory_.rng), &rng, sizeof rng);
+  memory_.round = round;
+  memory_.habitGuard = 1;
 }
 
 std::vector<uint8_t> CpuController::snapshot() const {
@@ -366,30 +371,39 @@ bool CpuController::answerProjectile(const FightMatch& match) {
   if (match.state().frame < memory_.projectileKey) return false;
   memory_.projectileKey = match.state().frame + 30;
   if (!roll(tuning_.decisionQuality)) return false;
-  // A fireball of its own cancels it out; a rushdown jumps it; a teleporter goes through.
+  // The answers it has: a fireball of its own cancels it out, a jump over it lands on the
+  // thrower's recovery, a teleport goes through; it picks one of them at random.
+  std::array<int, 3> answers{};  // 1 = own fireball (move), 2 = teleport (move), 3 = jump
+  std::array<int, 3> moves{};
+  int count = 0;
   for (int move : profile_.projectiles)
     if (gap > 150 * kUnitsPerPixel && moveUsable(match, move) &&
         character_->moves[static_cast<size_t>(move)].kind == MoveKind::Special) {
-      startPlan(CpuPlanKind::Committed);
-      pushMove(match, move);
-      return true;
+      answers[static_cast<size_t>(count)] = 1;
+      moves[static_cast<size_t>(count++)] = move;
+      break;
     }
   for (int move : profile_.teleports)
     if (moveUsable(match, move) && !character_->moves[static_cast<size_t>(move)].teleportBehind) {
-      startPlan(CpuPlanKind::Committed);
-      pushMove(match, move);
-      return true;
+      answers[static_cast<size_t>(count)] = 2;
+      moves[static_cast<size_t>(count++)] = move;
+      break;
     }
   const int32_t jumpReach = character_->jumpVelocityX * 2 * character_->jumpVelocityY /
                             std::max<int32_t>(1, character_->gravity);
-  if (profile_.projectiles.empty() && gap < 200 * kUnitsPerPixel && gap > 90 * kUnitsPerPixel &&
-      distance(match) < jumpReach + 80 * kUnitsPerPixel) {
-    startPlan(CpuPlanKind::Committed);
+  if (gap < 200 * kUnitsPerPixel && gap > 90 * kUnitsPerPixel &&
+      distance(match) < jumpReach + 80 * kUnitsPerPixel)
+    answers[static_cast<size_t>(count++)] = 3;
+  if (count == 0) return false;  // guard() blocks it
+  const size_t pick = memory_.rng.below(static_cast<uint64_t>(count));
+  startPlan(CpuPlanKind::Committed);
+  if (answers[pick] == 3) {
     pushHold(9, character_->jumpSquat + 1);
     memory_.jumpInPending = 1;
-    return true;
+  } else {
+    pushMove(match, moves[pick]);
   }
-  return false;  // guard() blocks it
+  return true;
 }
 
 bool CpuController::guard(const FightMatch& match) {
@@ -678,10 +692,7 @@ PadState CpuController::decide(const FightMatch& match) {
   const FighterState& me = match.fighter(player_);
   if (st.round != memory_.round) {
     // A new round: nothing seen before it matters.
-    const Rng rng = memory_.rng;
-    memory_ = CpuMemory{};
-    memory_.rng = rng;
-    memory_.round = st.round;
+    clearMemory(memory_.rng, st.round);
   }
   if (st.phase != MatchPhase::Fighting) {
     clearPlan();
