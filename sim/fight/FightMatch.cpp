@@ -332,6 +332,10 @@ bool FightMatch::tryStartMove(int i, uint8_t pressed, uint8_t held, Direction re
   const bool cancelling = f.action == Action::Attack;
   const MoveDef* current = cancelling ? &c.moves[static_cast<size_t>(f.moveIndex)] : nullptr;
   if (!cancelling || current->specialCancel) {
+    // Of the specials whose motion was entered, the one whose motion ended most recently wins
+    // (2 3 6 2 3 6 is a fireball, not the dragon punch 6 2 3 inside it); ties go to the
+    // table's order (supers, longer motions, stronger buttons).
+    int best = -1, bestAge = kInputHistory;
     for (int16_t index : table.specials()) {
       const MoveDef& m = c.moves[static_cast<size_t>(index)];
       if (inAir != (m.posture == Posture::Air)) continue;
@@ -339,8 +343,15 @@ bool FightMatch::tryStartMove(int i, uint8_t pressed, uint8_t held, Direction re
       if (!buttonsMatch(m.buttons, pressed, held)) continue;
       if (m.kind == MoveKind::Super && f.meter < m.meterCost) continue;
       if (m.hasProjectile && projectileAlive(i)) continue;
-      if (!motionEntered(f, m.motion, c.chargeFrames)) continue;
-      startMove(i, index);
+      const int age = motionAge(f, m.motion, c.chargeFrames);
+      if (age >= 0 && age < bestAge) {
+        best = index;
+        bestAge = age;
+        if (age == 0) break;
+      }
+    }
+    if (best >= 0) {
+      startMove(i, best);
       return true;
     }
   }
@@ -415,7 +426,8 @@ void FightMatch::moveFighter(int i) {
       break;
     case Action::Hitstun:
     case Action::Blockstun:
-      if (f.actionFrame <= kPushFrames) {
+      // The push runs on the kPushFrames frames after the contact.
+      if (f.actionFrame <= kPushFrames + 1) {
         f.x += f.vx;
       } else {
         f.vx = 0;

@@ -64,17 +64,17 @@ void recordInput(FighterState& f, PadState pad, int chargeFrames) {
   f.chargeDown = updateCharge(f.chargeDown, isDown(now), isDown(before), chargeFrames);
 }
 
-bool motionEntered(const FighterState& f, Motion motion, int chargeFrames) {
+int motionAge(const FighterState& f, Motion motion, int chargeFrames) {
   switch (motion) {
     case Motion::None:
-      return true;
+      return kMotionFinalSlack;
     case Motion::ChargeBackForward: {
       const Direction d = relativeAt(f, 0);
-      return (d == 6 || d == 3 || d == 9) && f.chargeBack >= chargeFrames;
+      return (d == 6 || d == 3 || d == 9) && f.chargeBack >= chargeFrames ? 0 : -1;
     }
     case Motion::ChargeDownUp: {
       const Direction d = relativeAt(f, 0);
-      return (d == 7 || d == 8 || d == 9) && f.chargeDown >= chargeFrames;
+      return (d == 7 || d == 8 || d == 9) && f.chargeDown >= chargeFrames ? 0 : -1;
     }
     default:
       break;
@@ -84,14 +84,16 @@ bool motionEntered(const FighterState& f, Motion motion, int chargeFrames) {
   // (other directions in between are forgiven) within the window.
   const int window = std::min(kInputHistory, std::max(kMotionWindow, seq.length * 4));
   int k = seq.length - 1;
+  int finalAge = -1;
   for (int age = 0; age < window; ++age) {
     if (relativeAt(f, age) == seq.steps[k]) {
-      if (--k < 0) return true;
+      if (k == seq.length - 1) finalAge = age;
+      if (--k < 0) return finalAge;
     } else if (k == seq.length - 1 && age >= kMotionFinalSlack) {
-      return false;
+      return -1;
     }
   }
-  return false;
+  return -1;
 }
 
 bool doubleTapped(const FighterState& f, Direction relative) {

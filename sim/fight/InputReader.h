@@ -33,8 +33,13 @@ inline uint8_t newlyPressed(const FighterState& f) {
 
 /// Appends this frame's pad to the history and updates the charge counters.
 void recordInput(FighterState& f, PadState pad, int chargeFrames);
-/// Whether the history ends with `motion` (charge motions read the charge counters).
-bool motionEntered(const FighterState& f, Motion motion, int chargeFrames);
+/// Frames since the last direction of `motion` if the history ends with it, else -1 (charge
+/// motions read the charge counters; a plain press, Motion::None, counts as kMotionFinalSlack).
+int motionAge(const FighterState& f, Motion motion, int chargeFrames);
+/// Whether the history ends with `motion`.
+inline bool motionEntered(const FighterState& f, Motion motion, int chargeFrames) {
+  return motionAge(f, motion, chargeFrames) >= 0;
+}
 /// Whether the history ends with a double tap of `relative` (6 = dash, 4 = backdash).
 bool doubleTapped(const FighterState& f, Direction relative);
 /// Whether the buttons pressed satisfy `spec` (`pressed` new this frame, `held` all held).

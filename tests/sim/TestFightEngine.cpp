@@ -9,6 +9,8 @@
 
 #include "fight/FightMatch.h"
 #include "fight/MotionInputs.h"
+#include "fight/RandomPads.h"
+#include "util/Hash.h"
 
 using namespace palaestra::fight;
 
@@ -130,6 +132,32 @@ CharacterDef testCharacter(const std::string& id = "tester") {
   counter.hitboxes.clear();
   counter.hitstun = 40;
   c.moves.push_back(counter);  // 13
+
+  MoveDef super = special("super", MoveKind::Super, Motion::DoubleQuarter, kHP, 5, 4, 30, 300);
+  super.meterCost = 500;
+  c.moves.push_back(super);  // 14
+  MoveDef charge =
+      special("charge", MoveKind::Special, Motion::ChargeBackForward, kMK, 8, 3, 20, 80);
+  charge.advanceX = 800;
+  c.moves.push_back(charge);  // 15
+  MoveDef teleport = special("teleport", MoveKind::Teleport, Motion::DownDown, kLK, 8, 1, 10, 0);
+  teleport.hitboxes.clear();
+  teleport.teleportBehind = true;
+  c.moves.push_back(teleport);  // 16
+  MoveDef stance = special("stance", MoveKind::StanceSwitch, Motion::DownDown, kLP, 3, 1, 3, 0);
+  stance.hitboxes.clear();
+  c.moves.push_back(stance);  // 17
+  MoveDef palm = strike("st.LP.stance2", Posture::Standing, kLP, 6, 3, 10, 50, GuardType::Mid);
+  palm.stance = 2;
+  c.moves.push_back(palm);  // 18
+  MoveDef dp = special("dp", MoveKind::Special, Motion::DragonPunch, kHP, 4, 8, 20, 120);
+  dp.invulnFirst = 1;
+  dp.invulnLast = 8;
+  dp.invulnTo = kInvulnStrike;
+  dp.jumpY = 1200;
+  dp.knockdown = true;
+  dp.launchY = 800;
+  c.moves.push_back(dp);  // 19
   return c;
 }
 
@@ -198,7 +226,7 @@ class TestFightEngine : public QObject {
     const CharacterDef other = testCharacter("other");
     for (size_t index = 0; index < c.moves.size(); ++index) {
       const MoveDef& m = c.moves[index];
-      if (m.kind != MoveKind::Normal || m.posture == Posture::Air) continue;
+      if (m.kind != MoveKind::Normal || m.posture == Posture::Air || m.stance != 0) continue;
       FightMatch match(c, other);
       match.reset(1);
       const Direction dir = m.posture == Posture::Crouching ? 2 : 5;
@@ -485,6 +513,199 @@ class TestFightEngine : public QObject {
     QCOMPARE(match.fighter(1).health, static_cast<int16_t>(1000));
   }
 
+  void walkingNeverOverlapsAndStopsAtTheWall() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(23);
+    const int32_t width = match.rules().stageWidthPixels * kUnitsPerPixel;
+    for (int t = 0; t < 400; ++t) {
+      match.step(pad(6), kNeutral);
+      const auto a = match.pushbox(0), b = match.pushbox(1);
+      QVERIFY2(a[0] + a[2] <= b[0], qPrintable(QString("overlap at frame %1").arg(t)));
+      QVERIFY(a[0] >= 0 && b[0] + b[2] <= width);
+    }
+    // P1 pushed P2 into the right wall and stands against it.
+    QCOMPARE(match.pushbox(1)[0] + match.pushbox(1)[2], width);
+    QCOMPARE(match.pushbox(0)[0] + match.pushbox(0)[2], match.pushbox(1)[0]);
+  }
+
+  void dashAndBackdash() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(25);
+    run(match, pad(6), kNeutral, 1);
+    run(match, kNeutral, kNeutral, 1);
+    const int32_t x0 = match.fighter(0).x;
+    run(match, pad(6), kNeutral, 1);
+    QCOMPARE(match.fighter(0).action, FighterAction::Dash);
+    run(match, kNeutral, kNeutral, c.dashFrames - 1);
+    QCOMPARE(match.fighter(0).x - x0, c.dashSpeed * (c.dashFrames - c.dashFrames / 3));
+    QCOMPARE(match.canAct(0), false);
+    run(match, kNeutral, kNeutral, 1);
+    QCOMPARE(match.canAct(0), true);
+    run(match, pad(4), kNeutral, 1);
+    run(match, kNeutral, kNeutral, 1);
+    const int32_t x1 = match.fighter(0).x;
+    run(match, pad(4), kNeutral, 1);
+    QCOMPARE(match.fighter(0).action, FighterAction::Backdash);
+    run(match, kNeutral, kNeutral, c.backdashFrames - 1);
+    QCOMPARE(x1 - match.fighter(0).x, c.backdashSpeed * (c.backdashFrames - c.backdashFrames / 3));
+  }
+
+  void backdashStartIsInvulnerable() {
+    for (int invuln : {0, 6}) {
+      CharacterDef c = testCharacter();
+      c.backdashSpeed = 0;  // stays in reach: only the invulnerability can avoid the hit
+      c.backdashInvuln = static_cast<uint16_t>(invuln);
+      FightMatch match(c, c);
+      match.reset(27);
+      placeClose(match, 50);
+      Log log;
+      run(match, pad(4), kNeutral, 1, &log);
+      run(match, kNeutral, kNeutral, 1, &log);
+      run(match, pad(4), pad(5, kLP), 1, &log);  // backdash starts as P2's jab starts
+      QCOMPARE(match.fighter(0).action, FighterAction::Backdash);
+      run(match, kNeutral, kNeutral, 10, &log);
+      QCOMPARE(log.count(FightEventKind::Hit), invuln > 0 ? 0 : 1);
+    }
+  }
+
+  void cornerPushbackMovesTheAttacker() {
+    const CharacterDef c = testCharacter();
+    for (bool cornered : {false, true}) {
+      FightMatch match(c, c);
+      match.reset(29);
+      const int32_t width = match.rules().stageWidthPixels * kUnitsPerPixel;
+      editState(match, [&](MatchState& s) {
+        s.fighters[1].x = cornered ? width - 2000 : 60000;
+        s.fighters[0].x = s.fighters[1].x - 5000;
+      });
+      const int32_t a0 = match.fighter(0).x, d0 = match.fighter(1).x;
+      run(match, pad(5, kLP), kNeutral, 1);
+      run(match, kNeutral, kNeutral, 20);
+      const int32_t push = 600;  // st.LP's pushbackHit
+      if (cornered) {
+        QCOMPARE(match.fighter(1).x, d0);
+        QCOMPARE(match.fighter(0).x, a0 - push);
+      } else {
+        QCOMPARE(match.fighter(1).x, d0 + push);
+        QCOMPARE(match.fighter(0).x, a0);
+      }
+    }
+  }
+
+  void superNeedsMeterAndSpendsIt() {
+    const CharacterDef c = testCharacter();
+    for (int meter : {0, 600}) {
+      FightMatch match(c, c);
+      match.reset(31);
+      editState(match, [&](MatchState& s) { s.fighters[0].meter = static_cast<int16_t>(meter); });
+      typeMotion(match, Motion::DoubleQuarter, kHP, kNeutral, nullptr);
+      // Without meter the same input is the quarter-circle fireball it contains.
+      QCOMPARE(match.fighter(0).moveIndex,
+               static_cast<int16_t>(moveIndex(c, meter >= 500 ? "super" : "fireball")));
+      QCOMPARE(match.fighter(0).meter, static_cast<int16_t>(meter >= 500 ? meter - 500 : 0));
+    }
+  }
+
+  void chargeMoveNeedsTheFullCharge() {
+    const CharacterDef c = testCharacter();
+    for (int held : {20, 30}) {
+      FightMatch match(c, c);
+      match.reset(33);
+      run(match, pad(1), kNeutral, held);
+      run(match, pad(6, kMK), kNeutral, 1);
+      QCOMPARE(match.fighter(0).moveIndex,
+               static_cast<int16_t>(moveIndex(c, held >= c.chargeFrames ? "charge" : "st.MK")));
+    }
+  }
+
+  void motionsAreReadRelativeToFacing() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(35);
+    // P2 faces left: its quarter circle forward is 2 1 4 on screen.
+    for (Direction d : motionFrames(Motion::QuarterForward, 0))
+      run(match, kNeutral, pad(toScreen(d, -1), d == 6 ? kMK : 0), 1);
+    QCOMPARE(match.fighter(1).moveIndex, static_cast<int16_t>(moveIndex(c, "rush")));
+  }
+
+  void teleportBehindSwitchesSides() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(37);
+    typeMotion(match, Motion::DownDown, kLK, kNeutral, nullptr);
+    QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(moveIndex(c, "teleport")));
+    run(match, kNeutral, kNeutral, 30);
+    QVERIFY(match.fighter(0).x > match.fighter(1).x);
+    QCOMPARE(match.fighter(0).facing, int8_t{-1});
+    QCOMPARE(match.fighter(1).facing, int8_t{1});
+  }
+
+  void stanceSwitchChangesNormals() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(39);
+    QCOMPARE(match.fighter(0).stance, uint8_t{1});
+    typeMotion(match, Motion::DownDown, kLP, kNeutral, nullptr);
+    QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(moveIndex(c, "stance")));
+    run(match, kNeutral, kNeutral, 10);
+    QCOMPARE(match.fighter(0).stance, uint8_t{2});
+    run(match, pad(5, kLP), kNeutral, 1);
+    QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(moveIndex(c, "st.LP.stance2")));
+    run(match, kNeutral, kNeutral, 20);
+    run(match, pad(5, kMP), kNeutral, 1);  // no stance-2 medium: the general one
+    QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(moveIndex(c, "st.MP")));
+  }
+
+  void invulnerableReversalBeatsAStrike() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(41);
+    placeClose(match, 50);
+    Log log;
+    // P2's heavy is active on frames 10-12; P1's dragon punch (invulnerable 1-8) starts on frame 6.
+    run(match, kNeutral, pad(5, kHP), 1, &log);
+    run(match, kNeutral, kNeutral, 2, &log);
+    for (Direction d : motionFrames(Motion::DragonPunch, 0))
+      run(match, pad(d, d == 3 ? kHP : 0), kNeutral, 1, &log);
+    QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(moveIndex(c, "dp")));
+    run(match, kNeutral, kNeutral, 30, &log);
+    QCOMPARE(log.count(FightEventKind::Hit), 1);
+    QCOMPARE(log.first(FightEventKind::Hit)->player, uint8_t{0});
+    QCOMPARE(match.fighter(0).health, static_cast<int16_t>(1000));
+  }
+
+  void knockdownWakeUpAndThrowInvulnerability() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(43);
+    placeClose(match, 50);
+    Log log;
+    run(match, pad(2, kHK), kNeutral, 1, &log);  // sweep
+    while (log.count(FightEventKind::Knockdown) == 0) run(match, kNeutral, kNeutral, 1, &log);
+    QCOMPARE(match.fighter(1).action, FighterAction::Knockdown);
+    // Lying down for wakeupFrames, then getting up (invulnerable), then free.
+    int frames = 0;
+    while (match.fighter(1).action == FighterAction::Knockdown) {
+      run(match, kNeutral, kNeutral, 1, &log);
+      ++frames;
+    }
+    QCOMPARE(match.fighter(1).action, FighterAction::WakeUp);
+    const MoveDef& sweep = c.moves[static_cast<size_t>(moveIndex(c, "cr.HK"))];
+    QCOMPARE(frames, c.wakeupFrames + sweep.hitstop);
+    // Getting up is invulnerable: a jab on it does nothing.
+    const int hitsBefore = log.count(FightEventKind::Hit);
+    run(match, pad(5, kLP), kNeutral, 1, &log);
+    while (match.fighter(1).action == FighterAction::WakeUp)
+      run(match, kNeutral, kNeutral, 1, &log);
+    QCOMPARE(log.count(FightEventKind::Hit), hitsBefore);
+    // Then wakeupInvuln frames of throw invulnerability.
+    QCOMPARE(match.fighter(1).action, FighterAction::Idle);
+    QCOMPARE(match.fighter(1).invulnLeft, c.wakeupInvuln);
+    QCOMPARE(match.fighter(1).invulnTo, uint8_t{kInvulnThrow});
+  }
+
   void roundEndsByKnockOut() {
     const CharacterDef c = testCharacter();
     FightMatch match(c, c);
@@ -590,6 +811,50 @@ class TestFightEngine : public QObject {
       restored.step(padAt(1, t, 0), padAt(1, t, 1));
       QCOMPARE(restored.stateHash(), hashesAfterMid[static_cast<size_t>(t - 1501)]);
     }
+  }
+
+  void randomMatchesAreDeterministicAndKeepInvariants() {
+    const CharacterDef c = testCharacter();
+    CharacterDef d = testCharacter("other");
+    d.health = 800;
+    d.walkForward = 500;
+    const int32_t width = MatchRules{}.stageWidthPixels * kUnitsPerPixel;
+    int knockouts = 0, hits = 0, blocks = 0, throws = 0;
+    for (uint64_t seed = 0; seed < 40; ++seed) {
+      uint64_t hashes[2] = {0, 0};
+      for (int pass = 0; pass < 2; ++pass) {
+        FightMatch match(c, d);
+        match.reset(seed);
+        RandomPads a(c, seed * 2 + 1), b(d, seed * 2 + 2);
+        palaestra::StateHasher running;
+        while (!match.over()) {
+          match.step(a.next(match.fighter(0).facing), b.next(match.fighter(1).facing));
+          running.add(match.stateHash());
+          if (pass == 1) continue;
+          for (int i = 0; i < 2; ++i) {
+            const FighterState& f = match.fighter(i);
+            QVERIFY(f.health >= 0 && f.health <= match.character(i).health);
+            QVERIFY(f.meter >= 0 && f.meter <= 1000);
+            QVERIFY(f.y >= 0);
+            const auto box = match.pushbox(i);
+            QVERIFY(box[0] >= 0 && box[0] + box[2] <= width);
+          }
+          for (const FightEvent& e : match.events()) {
+            knockouts += e.kind == FightEventKind::RoundOver;
+            hits += e.kind == FightEventKind::Hit;
+            blocks += e.kind == FightEventKind::Block;
+            throws += e.kind == FightEventKind::Throw;
+          }
+        }
+        hashes[pass] = running.value();
+      }
+      QCOMPARE(hashes[0], hashes[1]);
+    }
+    // The random pads exercise the engine: rounds end, strikes land and are blocked, throws land.
+    QVERIFY(knockouts >= 80);
+    QVERIFY(hits > 1000);
+    QVERIFY(blocks > 10);
+    QVERIFY(throws > 10);
   }
 
   void restoreRejectsWrongSnapshots() {
