@@ -790,8 +790,8 @@ void FightMatch::applyContact(const Contact& c) {
   FighterState& fd = fs[static_cast<size_t>(d)];
   const MoveDef& m = characters_[static_cast<size_t>(a)]->moves[static_cast<size_t>(c.move)];
   const bool strike = c.projectile < 0;
-  // A later contact of the same frame may have changed the attacker (a trade).
-  if (strike && (fa.action != Action::Attack || fa.moveIndex != c.move)) return;
+  // Strikes found on the same frame all land (trades); a throw needs its thrower unhurt.
+  const bool throwerFree = fa.action == Action::Attack && fa.moveIndex == c.move;
   switch (c.kind) {
     case Contact::Kind::Counter: {
       // The defender's counter catches the strike: the striker takes the counter's damage and stun.
@@ -806,7 +806,7 @@ void FightMatch::applyContact(const Contact& c) {
       return;
     }
     case Contact::Kind::Throw:
-      if (!throwable(d, false)) return;
+      if (!throwerFree || !throwable(d, false)) return;
       fa.moveContact |= kContactHit;
       setAction(fd, Action::Thrown);
       fd.vx = 0;
@@ -816,7 +816,7 @@ void FightMatch::applyContact(const Contact& c) {
       if (fd.throwTechLeft == 0) landThrow(a, c.move);
       return;
     case Contact::Kind::Grab:
-      if (!throwable(d, true)) return;
+      if (!throwerFree || !throwable(d, true)) return;
       fa.moveContact |= kContactHit;
       landThrow(a, c.move);
       return;

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "fight/FightMatch.h"
+#include "fight/InputReader.h"
 #include "fight/MotionInputs.h"
 #include "fight/RandomPads.h"
 #include "util/Hash.h"
@@ -420,6 +421,74 @@ class TestFightEngine : public QObject {
     QCOMPARE(combo, (std::vector<int>{1, 2}));
   }
 
+  void chainCancelGoesOnlyToAStrongerNormal() {
+    const CharacterDef c = testCharacter();
+    for (uint8_t next : {kMP, kLK}) {
+      FightMatch match(c, c);
+      match.reset(7);
+      placeClose(match, 50);
+      Log log;
+      run(match, pad(5, kLP), kNeutral, 1, &log);
+      while (log.count(FightEventKind::Hit) == 0) run(match, kNeutral, kNeutral, 1, &log);
+      while (match.state().hitstop > 0) run(match, kNeutral, kNeutral, 1, &log);
+      QVERIFY(match.canAct(0));  // the cancel window is open
+      run(match, pad(5, next), kNeutral, 1, &log);
+      // A medium punch chains from the light punch; another light button does not.
+      QCOMPARE(match.fighter(0).moveIndex,
+               static_cast<int16_t>(next == kMP ? moveIndex(c, "st.MP") : moveIndex(c, "st.LP")));
+    }
+  }
+
+  void throwOutOfRangeWhiffs() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(5);
+    placeClose(match, 120);  // 80 px between the pushboxes, throwRange is 30 px
+    Log log;
+    run(match, pad(5, kLP | kLK), kNeutral, 1, &log);
+    QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(moveIndex(c, "throw")));
+    run(match, kNeutral, kNeutral, 40, &log);
+    QCOMPARE(log.count(FightEventKind::Throw), 0);
+    QCOMPARE(match.fighter(1).health, static_cast<int16_t>(1000));
+  }
+
+  void everyMotionAsTypedIsRead() {
+    const Motion motions[] = {Motion::QuarterForward, Motion::QuarterBack,
+                              Motion::DragonPunch,    Motion::HalfCircleBack,
+                              Motion::DoubleQuarter,  Motion::ChargeBackForward,
+                              Motion::ChargeDownUp,   Motion::DownDown};
+    const int chargeFrames = 40;
+    for (int facing : {1, -1})
+      for (Motion motion : motions) {
+        FighterState f;
+        f.facing = static_cast<int8_t>(facing);
+        f.history.fill(PadState{});
+        for (int t = 0; t < 40; ++t) recordInput(f, PadState{}, chargeFrames);
+        for (Direction d : motionFrames(motion, chargeFrames))
+          recordInput(f, PadState{toScreen(d, facing), 0}, chargeFrames);
+        QVERIFY2(motionEntered(f, motion, chargeFrames),
+                 qPrintable(QString("motion %1 facing %2").arg(int(motion)).arg(facing)));
+        // Typed for the other facing it is not this motion.
+        FighterState mirrored = f;
+        mirrored.facing = static_cast<int8_t>(-facing);
+        if (motion != Motion::DownDown && motion != Motion::ChargeDownUp)
+          QVERIFY(!motionEntered(mirrored, motion, chargeFrames));
+      }
+    // Too slow: the quarter circle's steps spread over more than the window.
+    FighterState f;
+    f.history.fill(PadState{});
+    for (int t = 0; t < 6; ++t) recordInput(f, PadState{2, 0}, 30);
+    for (int t = 0; t < kMotionWindow - 1; ++t) recordInput(f, PadState{3, 0}, 30);
+    recordInput(f, PadState{6, 0}, 30);
+    QVERIFY(!motionEntered(f, Motion::QuarterForward, 30));
+    // A charge one frame short does not count.
+    FighterState g;
+    g.history.fill(PadState{});
+    for (int t = 0; t < 29; ++t) recordInput(g, PadState{1, 0}, 30);
+    recordInput(g, PadState{6, 0}, 30);
+    QVERIFY(!motionEntered(g, Motion::ChargeBackForward, 30));
+  }
+
   void specialNeedsItsMotion() {
     const CharacterDef c = testCharacter();
     FightMatch match(c, c);
@@ -727,6 +796,22 @@ class TestFightEngine : public QObject {
     QCOMPARE(match.state().round, uint8_t{2});
     QCOMPARE(match.state().phase, MatchPhase::Fighting);
     QCOMPARE(match.fighter(1).health, static_cast<int16_t>(1000));
+  }
+
+  void tradeOfKnockoutsIsADoubleKnockOut() {
+    const CharacterDef c = testCharacter();
+    FightMatch match(c, c);
+    match.reset(45);
+    placeClose(match, 50);
+    editState(match, [](MatchState& s) { s.fighters[0].health = s.fighters[1].health = 10; });
+    Log log;
+    run(match, pad(5, kLP), pad(5, kLP), 1, &log);
+    while (log.count(FightEventKind::RoundOver) == 0 && match.state().frame < 30)
+      run(match, kNeutral, kNeutral, 1, &log);
+    QCOMPARE(log.count(FightEventKind::Hit), 2);
+    QCOMPARE(match.state().roundEnds[0], RoundEnd::DoubleKnockOut);
+    QCOMPARE(match.state().roundWinners[0], uint8_t{2});
+    QCOMPARE(log.first(FightEventKind::RoundOver)->player, uint8_t{2});
   }
 
   void roundEndsByTimeOutAndDraw() {
