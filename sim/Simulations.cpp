@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "env/EnvRegistry.h"
+#include "fight/FightEnv.h"
 #include "walker/WalkerEnv.h"
 
 namespace palaestra {
@@ -13,6 +14,7 @@ void registerBuiltinSimulations() {
     auto& registry = EnvRegistry::instance();
     // One line per simulation.
     registry.add(walkerEnvInfo());
+    registry.add(fight::fightEnvInfo());
   });
 }
 

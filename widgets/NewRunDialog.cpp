@@ -54,6 +54,9 @@ NewRunDialog::NewRunDialog(QWidget* parent) : QDialog(parent) {
   env_ = new QComboBox(this);
   env_->setObjectName("environment");
   for (const auto& name : EnvRegistry::instance().names()) env_->addItem(QString::fromStdString(name));
+  // The walker stays the first choice now that "fight" sorts before it.
+  if (const int walker = env_->findText(QStringLiteral("walker")); walker >= 0)
+    env_->setCurrentIndex(walker);
   preset_ = new QComboBox(this);
   preset_->setObjectName("preset");
   name_ = new QLineEdit(this);

@@ -14,6 +14,9 @@
 #include "Commands.h"
 #include "Simulations.h"
 #include "env/PhysicsOnlyStepping.h"
+#include "fight/CharacterLoader.h"
+#include "fight/FightMatch.h"
+#include "fight/RandomPads.h"
 #include "replay/ReplayTimeline.h"
 #include "train/TrainingSession.h"
 #include "util/Errors.h"
@@ -150,7 +153,102 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0.0 : v[v.size() / 2];
 }
+
+struct FightEngineSpeed {
+  double framesPerCpuSecond = 0;   // frames per second of the thread's own CPU time
+  double framesPerWallSecond = 0;  // frames per second of wall time (lower when cores are shared)
+  uint64_t frames = 0, matches = 0;
+};
+
+/// The fight engine alone: whole matches back to back between roster characters (pair k is
+/// character k against character 7k+3, mod the roster), both sides driven by RandomPads
+/// (walking, jumps, normals, throws, typed special motions), no observation, no rendering.
+FightEngineSpeed fightEngineSpeed(const fight::Roster& roster, double seconds, uint64_t seed) {
+  FightEngineSpeed out;
+  const int n = roster.size();
+  const double cpu0 = threadCpuSeconds();
+  const auto wall0 = Clock::now();
+  for (uint64_t match = 0;; ++match) {
+    const fight::CharacterDef& a = roster.at(static_cast<int>(match % n));
+    const fight::CharacterDef& b = roster.at(static_cast<int>((match * 7 + 3) % n));
+    fight::FightMatch m(a, b);
+    const uint64_t matchSeed = deriveSeed(seed, 0, match);
+    m.reset(matchSeed);
+    fight::RandomPads padsA(a, matchSeed ^ 1), padsB(b, matchSeed ^ 2);
+    while (!m.over()) {
+      m.step(padsA.next(m.fighter(0).facing), padsB.next(m.fighter(1).facing));
+      ++out.frames;
+    }
+    ++out.matches;
+    if (threadCpuSeconds() - cpu0 >= seconds) break;
+  }
+  out.framesPerCpuSecond = static_cast<double>(out.frames) / (threadCpuSeconds() - cpu0);
+  out.framesPerWallSecond = static_cast<double>(out.frames) / secondsSince(wall0);
+  return out;
+}
 }  // namespace
+
+/// `bench fight`: the engine's simulated frames per second, per core (thread CPU time), median of
+/// runs.
+int benchFightEngine(const CommonOptions& common, const BenchOptions& options) {
+  const fight::Roster& roster = fight::Roster::builtin();
+  if (roster.size() == 0) throw ConfigError("bench fight: the character roster is empty");
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int runs = 5;
+  const double runSeconds = std::max(0.2, options.seconds / 3.0);
+  std::vector<double> perCpu, perWall;
+  uint64_t frames = 0, matches = 0;
+  for (int r = 0; r < runs; ++r) {
+    std::cerr << "bench fight: engine on 1 thread, run " << r + 1 << " of " << runs << "...\n";
+    const FightEngineSpeed speed =
+        fightEngineSpeed(roster, runSeconds, 1000 + static_cast<uint64_t>(r));
+    perCpu.push_back(speed.framesPerCpuSecond);
+    perWall.push_back(speed.framesPerWallSecond);
+    frames += speed.frames;
+    matches += speed.matches;
+  }
+  std::cerr << "bench fight: engine on " << threads << " threads...\n";
+  std::vector<FightEngineSpeed> parallel(static_cast<size_t>(threads));
+  {
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t)
+      workers.emplace_back([&, t] {
+        parallel[static_cast<size_t>(t)] =
+            fightEngineSpeed(roster, runSeconds, 2000 + static_cast<uint64_t>(t));
+      });
+    for (auto& w : workers) w.join();
+  }
+  double allWall = 0, allCpu = 0;
+  for (const FightEngineSpeed& p : parallel) {
+    allWall += p.framesPerWallSecond;
+    allCpu += p.framesPerCpuSecond;
+  }
+  const double fps = median(perCpu);
+  std::printf(
+      "fight engine frames/s per core:   %.0f (median of %d runs of %.1f s CPU time; %llu frames, "
+      "%llu matches, %d characters)\n",
+      fps, runs, runSeconds, static_cast<unsigned long long>(frames),
+      static_cast<unsigned long long>(matches), roster.size());
+  std::printf(
+      "fight engine frames/s, wall time: %.0f (1 thread; lower when other processes share the "
+      "core)\n",
+      median(perWall));
+  std::printf("fight engine frames/s, %d threads: %.0f wall (%.0f per thread of CPU time)\n",
+              threads, allWall, allCpu / threads);
+  if (common.json)
+    printJsonLine({{"frames_per_s", fps},
+                   {"frames_per_s_runs", perCpu},
+                   {"frames_per_s_wall_1t", median(perWall)},
+                   {"frames_per_s_all_threads", allWall},
+                   {"frames_per_s_per_thread_cpu", allCpu / threads},
+                   {"threads", threads},
+                   {"frames", frames},
+                   {"matches", matches},
+                   {"characters", roster.size()}});
+  return 0;
+}
 
 /// Replay scrubbing: build the timeline of a stored episode once, then seek random frames.
 int benchReplaySeek(const CommonOptions& common, const BenchOptions& options) {
@@ -188,6 +286,7 @@ int benchReplaySeek(const CommonOptions& common, const BenchOptions& options) {
 int bench(const CommonOptions& common, const BenchOptions& options) {
   registerBuiltinSimulations();
   if (options.seekEpisodeId) return benchReplaySeek(common, options);
+  if (options.env == "fight") return benchFightEngine(common, options);
   const EnvInfo& info = EnvRegistry::instance().get(options.env);
   const nlohmann::json envConfig = presetConfig(options.env, "").value("env_config", nlohmann::json::object());
   const int threads = options.threads > 0 ? options.threads

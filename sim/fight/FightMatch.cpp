@@ -136,7 +136,20 @@ void FightMatch::step(PadState p1, PadState p2) {
     if (s.hitstop > 0) f.bufferedPress |= newlyPressed(f);
   }
   if (s.phase == MatchPhase::RoundOver) {
-    if (++s.phaseFrames < rules_.roundBreakFrames) return;
+    if (++s.phaseFrames < rules_.roundBreakFrames) {
+      // The break plays out without inputs or contacts: moves finish, the loser falls.
+      if (s.hitstop > 0) {
+        --s.hitstop;
+      } else {
+        advance(0);
+        advance(1);
+        moveFighter(0);
+        moveFighter(1);
+        separateFighters();
+        moveProjectiles();
+      }
+      return;
+    }
     ++s.round;
     startRound();
   }

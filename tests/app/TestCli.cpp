@@ -196,6 +196,16 @@ class TestCli : public QObject {
                            "no episode with id 99999");
   }
 
+  void benchFightMeasuresTheEngine() {
+    const CliResult r = runCli({"bench", "fight", "--seconds", "0.6", "--threads", "1", "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto j = r.json();
+    QVERIFY(j["frames_per_s"].get<double>() > 0);
+    QCOMPARE(j["frames_per_s_runs"].size(), size_t{5});
+    QVERIFY(j["matches"].get<int>() > 0);
+    QVERIFY(j["characters"].get<int>() >= 12);  // the built-in roster (plus any of the user's)
+  }
+
   void exportWritesCsv() {
     const QString csv = path("metrics.csv");
     const CliResult r = runCli({"export", "1", "--csv", csv, "--db", db_});

@@ -814,6 +814,31 @@ class TestFightEngine : public QObject {
     QCOMPARE(log.first(FightEventKind::RoundOver)->player, uint8_t{2});
   }
 
+  void roundBreakPlaysOutWithoutContacts() {
+    const CharacterDef c = testCharacter();
+    MatchRules rules;
+    rules.roundBreakFrames = 90;
+    FightMatch match(c, c, rules);
+    match.reset(47);
+    placeClose(match, 50);
+    editState(match, [](MatchState& s) { s.fighters[1].health = 10; });
+    Log log;
+    run(match, kNeutral, pad(8), 3, &log);  // P2 jumps
+    run(match, pad(5, kLP), pad(8), 1, &log);
+    while (log.count(FightEventKind::RoundOver) == 0 && match.state().frame < 40)
+      run(match, kNeutral, kNeutral, 1, &log);
+    QCOMPARE(match.state().phase, MatchPhase::RoundOver);
+    QVERIFY(match.fighter(1).y > 0);  // knocked out in the air
+    run(match, pad(5, kHP), kNeutral, 60, &log);
+    QCOMPARE(match.fighter(1).y, 0);                                 // fell during the break
+    QCOMPARE(match.fighter(0).moveIndex, static_cast<int16_t>(-1));  // inputs are ignored
+    QCOMPARE(log.count(FightEventKind::Hit), 1);
+    QCOMPARE(match.state().phase, MatchPhase::RoundOver);
+    run(match, kNeutral, kNeutral, 30, &log);
+    QCOMPARE(match.state().phase, MatchPhase::Fighting);
+    QCOMPARE(match.state().round, uint8_t{2});
+  }
+
   void roundEndsByTimeOutAndDraw() {
     const CharacterDef c = testCharacter();
     MatchRules rules;
