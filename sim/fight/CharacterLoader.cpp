@@ -513,7 +513,7 @@ CharacterDef parseFields(const json& root, const std::string& fileName) {
   c.style = r.requiredString("style");
   c.color = parseColor(r, "color", 0xffffff);
   c.accent = parseColor(r, "accent", 0x000000);
-  c.ladder = static_cast<int>(r.integer("ladder", 0, 99, 0));
+  c.ladder = static_cast<int>(r.integer("ladder", 0, 12, 0));
   c.health = static_cast<int16_t>(r.integer("health", 1, 10000, 1000));
   c.walkForward = r.requiredPixels("walk_forward", 0.01, 20);
   c.walkBack = r.requiredPixels("walk_back", 0.01, 20);
@@ -607,6 +607,61 @@ CharacterDef parseFields(const json& root, const std::string& fileName) {
   return c;
 }
 
+// Parses JSON text and rejects a key given twice in one object (nlohmann
+// would silently keep the last, so a pasted-in second "startup" would pass).
+// Returns the field path of the first duplicate in `duplicate`.
+nlohmann::json parseRejectingDuplicateKeys(const std::string& text, std::string& duplicate) {
+  struct Level {
+    bool array = false;
+    size_t index = 0;
+    std::string key;
+    std::vector<std::string> keys;
+    std::string path;
+  };
+  std::vector<Level> levels;
+  auto childPath = [&]() -> std::string {
+    if (levels.empty()) return "";
+    const Level& top = levels.back();
+    if (top.array) return top.path + "[" + std::to_string(top.index) + "]";
+    return top.path.empty() ? top.key : top.path + "." + top.key;
+  };
+  auto valueDone = [&] {
+    if (!levels.empty() && levels.back().array) ++levels.back().index;
+  };
+  using Event = nlohmann::json::parse_event_t;
+  auto callback = [&](int, Event event, nlohmann::json& parsed) {
+    switch (event) {
+      case Event::object_start:
+      case Event::array_start: {
+        Level level;
+        level.array = event == Event::array_start;
+        level.path = childPath();
+        levels.push_back(std::move(level));
+        break;
+      }
+      case Event::object_end:
+      case Event::array_end:
+        levels.pop_back();
+        valueDone();
+        break;
+      case Event::key: {
+        Level& top = levels.back();
+        top.key = parsed.get<std::string>();
+        if (duplicate.empty() &&
+            std::find(top.keys.begin(), top.keys.end(), top.key) != top.keys.end())
+          duplicate = childPath();
+        top.keys.push_back(top.key);
+        break;
+      }
+      case Event::value:
+        valueDone();
+        break;
+    }
+    return true;
+  };
+  return nlohmann::json::parse(text, callback);
+}
+
 // Line and column of a byte offset, for JSON syntax errors.
 std::string lineAndColumn(const std::string& text, size_t byte) {
   size_t line = 1, column = 1;
@@ -653,8 +708,9 @@ CharacterDef loadCharacterFile(const std::filesystem::path& path) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     throw CharacterFileError(name, "", "is empty (expected a JSON object describing a character)");
   nlohmann::json json;
+  std::string duplicate;
   try {
-    json = nlohmann::json::parse(text);
+    json = parseRejectingDuplicateKeys(text, duplicate);
   } catch (const nlohmann::json::parse_error& e) {
     std::string detail = e.what();
     // nlohmann's text is "[json.exception.parse_error.101] parse error at line L, column C: why".
@@ -663,6 +719,8 @@ CharacterDef loadCharacterFile(const std::filesystem::path& path) {
     throw CharacterFileError(name, "",
                              "is not valid JSON at " + lineAndColumn(text, e.byte) + ": " + detail);
   }
+  if (!duplicate.empty())
+    throw CharacterFileError(name, duplicate, "is given twice in the same object");
   return parseCharacter(json, name);
 }
 

@@ -450,6 +450,7 @@ class TestFightCharacters : public QObject {
     expectError([](json& j) { j["moves"][0]["startup"] = 0; }, "moves[0].startup",
                 "must be an integer in [1, 120], got 0");
     expectError([](json& j) { j["health"] = 2.5; }, "health", "must be an integer");
+    expectError([](json& j) { j["ladder"] = 13; }, "ladder", "must be an integer in [0, 12]");
     expectError([](json& j) { j["jump"]["gravity"] = -1; }, "jump.gravity", "must be a number in");
     expectError([](json& j) { j["walk_forward"] = 3.125; }, "walk_forward", "two decimals");
     expectError([](json& j) { j["moves"][2]["startp"] = 5; }, "moves[2].startp",
@@ -510,6 +511,19 @@ class TestFightCharacters : public QObject {
     expectFileError("  \n", "", "is empty");
     expectFileError("{\n  \"name\": \"X\",\n  \"style\" \"s\"\n}\n", "", "line 3");
     expectFileError("[1, 2]", "", "must hold a JSON object");
+    {
+      // A key given twice (the second would silently win) names its path.
+      std::string text = readJson(builtinFolder() / "kestrel.json").dump(2);
+      const size_t at = text.find("\"startup\": 4");
+      QVERIFY(at != std::string::npos);
+      text.insert(at, "\"startup\": 9, ");
+      const json moves = readJson(builtinFolder() / "kestrel.json")["moves"];
+      int first = -1;
+      for (size_t i = 0; i < moves.size() && first < 0; ++i)
+        if (moves[i]["startup"] == 4) first = static_cast<int>(i);
+      expectFileError(text, "moves[" + std::to_string(first) + "].startup", "is given twice");
+      expectFileError("{\"name\": \"A\", \"name\": \"B\"}", "name", "is given twice");
+    }
     const fs::path file = writeCharacter("{}", "Bad Name");
     try {
       loadCharacterFile(file);
