@@ -54,4 +54,13 @@ struct BenchOptions {
 };
 int bench(const CommonOptions& common, const BenchOptions& options);
 
+struct TournamentOptions {
+  std::string controllers;  // comma-separated "character" or "character@level"; empty = every built-in
+  int cpuLevel = 8;         // level of entries without "@level"
+  int matches = 4;          // matches per ordered pair (each pair plays 2 x matches, sides swapped)
+  uint64_t seed = 1;
+  int threads = 0;
+};
+int tournament(const CommonOptions& common, const TournamentOptions& options);
+
 }  // namespace palaestra::cli

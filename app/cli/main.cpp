@@ -94,6 +94,26 @@ int main(int argc, char** argv) {
                        "Only measure replay seeking (timeline build, 1000 random seeks) on this stored episode");
   addCommon(benchCmd, common);
 
+  TournamentOptions tournamentOpt;
+  CLI::App* tournamentCmd = app.add_subcommand(
+      "tournament",
+      "Round robin between CPU controllers; prints the win-rate matrix (row vs column, draws "
+      "count half). Every pair plays --matches matches with each side as P1. Stored "
+      "checkpoints as controllers come with the league issue.");
+  tournamentCmd
+      ->add_option("--controllers", tournamentOpt.controllers,
+                   "Comma-separated controllers: a CPU character at --cpu-level (\"kestrel\") or "
+                   "at a level (\"kestrel@5\"); default: every built-in character");
+  tournamentCmd->add_option("--cpu-level", tournamentOpt.cpuLevel, "CPU level 1..8 (default 8)")
+      ->check(CLI::Range(1, 8));
+  tournamentCmd->add_option("--matches", tournamentOpt.matches,
+                            "Matches per pair and side, >= 1 (default 4)")
+      ->check(CLI::Range(1, 100000));
+  tournamentCmd->add_option("--seed", tournamentOpt.seed, "Seed of the tournament (default 1)");
+  tournamentCmd->add_option("--threads", tournamentOpt.threads, "Threads (default: all cores)")
+      ->check(CLI::Range(1, 256));
+  tournamentCmd->add_flag("--json", common.json, "Print one JSON object as the last line of stdout");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -113,6 +133,7 @@ int main(int argc, char** argv) {
     if (*episodes) return cli::listEpisodes(common, episodesRun);
     if (*exportCmd) return cli::exportCsv(common, exportRun, csvPath);
     if (*benchCmd) return cli::bench(common, benchOpt);
+    if (*tournamentCmd) return cli::tournament(common, tournamentOpt);
     if (*replayCmd) {
       if (*runArg) replayOpt.runId = replayRun;
       else if (*episodeArg) replayOpt.episodeId = replayEpisode;

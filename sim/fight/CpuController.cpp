@@ -64,11 +64,16 @@ void CpuController::reset(const FightMatch& match, int player, uint64_t seed) {
   if (player != 0 && player != 1)
     throw std::invalid_argument("CPU player must be 0 or 1, got " + std::to_string(player));
   player_ = player;
-  std::memset(static_cast<void*>(&memory_), 0, sizeof memory_);
-  memory_ = CpuMemory{};
-  memory_.rng.reseed(seed);
-  memory_.round = match.state().round;
+  clearMemory(Rng(seed), match.state().round);
   opponentProfile_ = makeCpuProfile(match.character(1 - player));
+}
+
+void CpuController::clearMemory(const Rng& rng, uint8_t round) {
+  // Zero every byte (padding included) so that equal memories have equal snapshots.
+  std::memset(static_cast<void*>(&memory_), 0, sizeof memory_);
+  std::memcpy(static_cast<void*>(&memory_.rng), &rng, sizeof rng);
+  memory_.round = round;
+  memory_.habitGuard = 1;
 }
 
 std::vector<uint8_t> CpuController::snapshot() const {
@@ -116,6 +121,13 @@ void CpuController::observe(const FightMatch& match) {
       v.projectileX = p.x;
       v.projectileVx = p.vx;
       v.projectileMove = p.moveIndex;
+      const auto& theirMoves = match.character(1 - player_).moves;
+      const uint16_t lifetime =
+          p.moveIndex >= 0 && static_cast<size_t>(p.moveIndex) < theirMoves.size()
+              ? theirMoves[static_cast<size_t>(p.moveIndex)].projectile.lifetime
+              : p.lifeLeft;
+      v.projectileBorn =
+          st.frame - static_cast<uint32_t>(lifetime - std::min(lifetime, p.lifeLeft));
     }
   }
   memory_.seen[memory_.seenCount % kCpuViewRing] = v;
@@ -360,36 +372,73 @@ bool CpuController::antiAir(const FightMatch& match) {
 bool CpuController::answerProjectile(const FightMatch& match) {
   const CpuOpponentView& v = perceived();
   const FighterState& me = match.fighter(player_);
-  if (!v.hasProjectile || sign(v.projectileVx) != sign(me.x - v.projectileX)) return false;
-  const int32_t gap = std::abs(v.projectileX - me.x);
+  const CharacterDef& them = match.character(1 - player_);
+  const int32_t delay = static_cast<int32_t>(match.state().frame - v.frame);
+  // The threat: a projectile in flight, or one the opponent is seen throwing; `arrival` is the
+  // frames from now until it reaches the CPU.
+  int projectileMove = -1;
+  int32_t arrival = 0, gap = 0;
+  if (v.hasProjectile && sign(v.projectileVx) == sign(me.x - v.projectileX)) {
+    projectileMove = v.projectileMove;
+    const int32_t speed = std::max<int32_t>(1, std::abs(v.projectileVx));
+    gap = std::abs(v.projectileX - me.x);
+    arrival = (gap - speed * delay) / speed;
+  } else if (v.action == FighterAction::Attack && v.moveIndex >= 0 &&
+             static_cast<size_t>(v.moveIndex) < them.moves.size()) {
+    const MoveDef& m = them.moves[static_cast<size_t>(v.moveIndex)];
+    if (!m.hasProjectile || m.projectile.speedX <= 0 || v.actionFrame > m.startup) return false;
+    projectileMove = v.moveIndex;
+    gap = std::max<int32_t>(0, std::abs(v.x - me.x) - m.projectile.spawnX);
+    arrival = m.startup - v.actionFrame - delay + gap / m.projectile.speedX;
+  }
+  if (projectileMove < 0 || static_cast<size_t>(projectileMove) >= them.moves.size()) return false;
   if (gap > 320 * kUnitsPerPixel) return false;
-  if (match.state().frame < memory_.projectileKey) return false;
-  memory_.projectileKey = match.state().frame + 30;
+  const uint32_t key = v.frame - v.actionFrame + 1;
+  if (memory_.projectileKey == key) return false;
+  memory_.projectileKey = key;
   if (!roll(tuning_.decisionQuality)) return false;
-  // A fireball of its own cancels it out; a rushdown jumps it; a teleporter goes through.
+  // The answers it has: a fireball of its own cancels it out, a jump over it lands on the
+  // thrower's recovery, a teleport goes through; it picks one of them at random.
+  std::array<int, 3> answers{};  // 1 = own fireball (move), 2 = teleport (move), 3 = jump
+  std::array<int, 3> moves{};
+  int count = 0;
   for (int move : profile_.projectiles)
     if (gap > 150 * kUnitsPerPixel && moveUsable(match, move) &&
         character_->moves[static_cast<size_t>(move)].kind == MoveKind::Special) {
-      startPlan(CpuPlanKind::Committed);
-      pushMove(match, move);
-      return true;
+      answers[static_cast<size_t>(count)] = 1;
+      moves[static_cast<size_t>(count++)] = move;
+      break;
     }
   for (int move : profile_.teleports)
     if (moveUsable(match, move) && !character_->moves[static_cast<size_t>(move)].teleportBehind) {
-      startPlan(CpuPlanKind::Committed);
-      pushMove(match, move);
-      return true;
+      answers[static_cast<size_t>(count)] = 2;
+      moves[static_cast<size_t>(count++)] = move;
+      break;
     }
-  const int32_t jumpReach = character_->jumpVelocityX * 2 * character_->jumpVelocityY /
-                            std::max<int32_t>(1, character_->gravity);
-  if (profile_.projectiles.empty() && gap < 200 * kUnitsPerPixel && gap > 90 * kUnitsPerPixel &&
-      distance(match) < jumpReach + 80 * kUnitsPerPixel) {
-    startPlan(CpuPlanKind::Committed);
+  // Jump it only if the jump clears it in time: it arrives after the take-off and the rise
+  // above its top, and before the jump comes down again.
+  const ProjectileDef& pd = them.moves[static_cast<size_t>(projectileMove)].projectile;
+  const int32_t top = pd.spawnY + (pd.hitbox.y + pd.hitbox.h) * kUnitsPerPixel -
+                      character_->air.hurtbox.y * kUnitsPerPixel;
+  const int32_t vy = character_->jumpVelocityY, g = std::max<int32_t>(1, character_->gravity);
+  int32_t rise = 0;
+  while (rise < 60 && vy * rise - g * rise * rise / 2 < top) ++rise;
+  const int32_t airtime = 2 * vy / g;
+  const int32_t jumpReach = character_->jumpVelocityX * airtime;
+  if (rise < airtime / 2 && arrival > character_->jumpSquat + rise &&
+      arrival < character_->jumpSquat + airtime - rise &&
+      distance(match) < jumpReach + 80 * kUnitsPerPixel)
+    answers[static_cast<size_t>(count++)] = 3;
+  if (count == 0) return false;  // guard() blocks it
+  const size_t pick = memory_.rng.below(static_cast<uint64_t>(count));
+  startPlan(CpuPlanKind::Committed);
+  if (answers[pick] == 3) {
     pushHold(9, character_->jumpSquat + 1);
     memory_.jumpInPending = 1;
-    return true;
+  } else {
+    pushMove(match, moves[pick]);
   }
-  return false;  // guard() blocks it
+  return true;
 }
 
 bool CpuController::guard(const FightMatch& match) {
@@ -409,6 +458,17 @@ bool CpuController::guard(const FightMatch& match) {
     const MoveDef& m = them.moves[static_cast<size_t>(v.moveIndex)];
     const int32_t theirReach = moveReach(m);
     const bool beforeActiveEnd = v.actionFrame < m.startup + m.active;
+    // A fireball being thrown: guard from now until it arrives (it travels faster than the
+    // CPU could react to it once it is out).
+    if (m.hasProjectile && m.projectile.speedX > 0 && moveStrikes(m) &&
+        v.actionFrame <= m.startup && theirReach + myFront >= dist) {
+      key = (v.frame - v.actionFrame + 1) * 64u + static_cast<uint32_t>(v.moveIndex);
+      const int32_t travel = std::max<int32_t>(0, dist - m.projectile.spawnX) / m.projectile.speedX;
+      moveEnds = m.startup - v.actionFrame + travel - static_cast<int>(now - v.frame) + 4;
+      direction =
+          m.guard == GuardType::Low || (m.guard == GuardType::High && profile_.chargeCharacter) ? 1
+                                                                                                : 4;
+    }
     if (moveStrikes(m) && !m.hasProjectile && beforeActiveEnd && m.guard != GuardType::Throw &&
         theirReach + myFront + 40 * kUnitsPerPixel >= dist) {
       key = (v.frame - v.actionFrame + 1) * 64u + static_cast<uint32_t>(v.moveIndex);
@@ -435,7 +495,7 @@ bool CpuController::guard(const FightMatch& match) {
   }
   if (direction == 0 && v.hasProjectile && sign(v.projectileVx) == sign(me.x - v.projectileX) &&
       std::abs(v.projectileX - me.x) < 220 * kUnitsPerPixel) {
-    key = 0xffff0000u + static_cast<uint32_t>(v.projectileMove + 1);
+    key = 0x80000000u | (v.projectileBorn * 64u + static_cast<uint32_t>(v.projectileMove + 1));
     const GuardType g =
         v.projectileMove >= 0 && static_cast<size_t>(v.projectileMove) < them.moves.size()
             ? them.moves[static_cast<size_t>(v.projectileMove)].guard
@@ -568,7 +628,9 @@ void CpuController::chooseNeutral(const FightMatch& match) {
                 (inTheirReach ? 25 + std::min(3, attacksSeen) * 12 : 0));
   if (dist > pref + 30 * px) add(WalkForward, 40 + std::min<int>(30, (dist - pref) / (5 * px)));
   if (dist < pref - 30 * px) add(WalkBack, zoner ? 55 : 30);
-  if (character_->dashFrames > 0 && dist > pref + 120 * px && !zoner) add(Dash, 35);
+  // No dashing into a fireball: a dash cannot guard.
+  if (character_->dashFrames > 0 && dist > pref + 120 * px && !zoner && !v.hasProjectile)
+    add(Dash, 35);
   if (character_->backdashFrames > 0 && dist < 90 * px) add(Backdash, zoner ? 30 : 8);
   const int32_t jumpReach = character_->jumpVelocityX * 2 * character_->jumpVelocityY /
                             std::max<int32_t>(1, character_->gravity);
@@ -678,10 +740,7 @@ PadState CpuController::decide(const FightMatch& match) {
   const FighterState& me = match.fighter(player_);
   if (st.round != memory_.round) {
     // A new round: nothing seen before it matters.
-    const Rng rng = memory_.rng;
-    memory_ = CpuMemory{};
-    memory_.rng = rng;
-    memory_.round = st.round;
+    clearMemory(memory_.rng, st.round);
   }
   if (st.phase != MatchPhase::Fighting) {
     clearPlan();

@@ -23,7 +23,8 @@ struct CpuOpponentView {
   int32_t x = 0, y = 0, vx = 0, vy = 0;
   int32_t projectileX = 0;  // the opponent's nearest live projectile (when hasProjectile)
   int32_t projectileVx = 0;
-  uint32_t frame = 0;  // match frame of the view
+  uint32_t frame = 0;           // match frame of the view
+  uint32_t projectileBorn = 0;  // match frame the projectile was launched
   int16_t moveIndex = -1;
   int16_t projectileMove = -1;
   uint16_t actionFrame = 0;

@@ -280,7 +280,7 @@ void FightMatch::faceOpponent(int i) {
 void FightMatch::readInput(int i) {
   FighterState& f = state_.fighters[static_cast<size_t>(i)];
   const uint8_t held = padAt(f, 0).buttons;
-  const uint8_t pressed = static_cast<uint8_t>(newlyPressed(f) | f.bufferedPress);
+  const uint8_t pressed = static_cast<uint8_t>(pressedWithin(f, kPressBuffer) | f.bufferedPress);
   f.bufferedPress = 0;
   const bool inAir = airborne(f);
   const bool free = f.action == Action::Idle || f.action == Action::WalkForward ||

@@ -489,6 +489,22 @@ class TestFightEngine : public QObject {
     QVERIFY(!motionEntered(g, Motion::ChargeBackForward, 30));
   }
 
+  void pressesAreBufferedForThreeFrames() {
+    const CharacterDef c = testCharacter();
+    const MoveDef& mp = c.moves[static_cast<size_t>(moveIndex(c, "st.MP"))];
+    const int total = mp.startup + mp.active + mp.recovery - 1;
+    // The jab is pressed `early` frames before the first free frame (total + 1).
+    for (int early : {1, 2, 3}) {
+      FightMatch match(c, c);
+      match.reset(49);
+      run(match, pad(5, kMP), kNeutral, 1);
+      for (int frame = 2; frame <= total + 1; ++frame)
+        run(match, frame == total + 1 - early ? pad(5, kLP) : kNeutral, kNeutral, 1);
+      QCOMPARE(match.fighter(0).moveIndex,
+               static_cast<int16_t>(early < kPressBuffer ? moveIndex(c, "st.LP") : -1));
+    }
+  }
+
   void specialNeedsItsMotion() {
     const CharacterDef c = testCharacter();
     FightMatch match(c, c);
