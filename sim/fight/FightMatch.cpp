@@ -126,6 +126,9 @@ void FightMatch::step(PadState p1, PadState p2) {
   separateFighters();
   moveProjectiles();
   resolveContacts();
+  // A contact can change a posture (a crouching defender stands up in hitstun) or place a
+  // thrown fighter: separate again so no frame ends with overlapping pushboxes.
+  separateFighters();
   endRoundIfOver();
 }
 

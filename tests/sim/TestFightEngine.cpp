@@ -966,6 +966,11 @@ class TestFightEngine : public QObject {
             const auto box = match.pushbox(i);
             QVERIFY(box[0] >= 0 && box[0] + box[2] <= width);
           }
+          const auto p = match.pushbox(0), q = match.pushbox(1);
+          const bool overlap =
+              p[0] < q[0] + q[2] && q[0] < p[0] + p[2] && p[1] < q[1] + q[3] && q[1] < p[1] + p[3];
+          QVERIFY(!overlap || match.fighter(0).action == FighterAction::Thrown ||
+                  match.fighter(1).action == FighterAction::Thrown);
           for (const FightEvent& e : match.events()) {
             knockouts += e.kind == FightEventKind::RoundOver;
             hits += e.kind == FightEventKind::Hit;
