@@ -39,6 +39,7 @@
 #include "store/RunStore.h"
 #include "train/TrainConfig.h"
 #include "util/Rng.h"
+#include "widgets/CompareView.h"
 #include "widgets/EpisodeList.h"
 #include "widgets/FightControlsDialog.h"
 #include "widgets/FightPlayDialog.h"
@@ -253,6 +254,21 @@ class TestGlFightPlay : public QObject {
     QCOMPARE(replay->currentFrame(), replay->frameCount() / 2);
     replay->stepBack();
     QCOMPARE(replay->currentFrame(), replay->frameCount() / 2 - 1);
+
+    // A second (quit) match, and both side by side in the comparison view.
+    FightPlaySetup second;
+    second.p1Character = 4;
+    second.p2Character = 5;
+    second.seed = 99;
+    QVERIFY(controller.playFight(second));
+    QTRY_VERIFY_WITH_TIMEOUT(play->framesPlayed() > 120, 10000);
+    QVERIFY(play->quitMatch());
+    const int64_t firstEpisode = stored.id;
+    QVERIFY(controller.compareEpisodes(firstEpisode, play->storedEpisodeId()));
+    CompareView* compare = controller.compareView();
+    QTRY_VERIFY_WITH_TIMEOUT(compare->replaysBuilt(), 60000);
+    compare->seek(60);
+    QCOMPARE(compare->frame(), 60);
   }
 
   void quittingAsksFirstAndStores() {
