@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace palaestra::cli {
 
@@ -62,5 +63,11 @@ struct TournamentOptions {
   int threads = 0;
 };
 int tournament(const CommonOptions& common, const TournamentOptions& options);
+
+struct CharactersOptions {
+  std::vector<std::string> files;  // character files to check; empty = list the roster
+};
+/// Lists the fight roster, or checks character files (exit 2 when one is invalid).
+int characters(const CommonOptions& common, const CharactersOptions& options);
 
 }  // namespace palaestra::cli

@@ -114,6 +114,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   tournamentCmd->add_flag("--json", common.json, "Print one JSON object as the last line of stdout");
 
+  CharactersOptions charactersOpt;
+  CLI::App* charactersCmd = app.add_subcommand(
+      "characters",
+      "Lists the fighting game's characters (built-in plus $PALAESTRA_CHARACTERS_DIR), or checks "
+      "character files: each file's verdict, and the file, field and problem of each error");
+  charactersCmd->add_option("files", charactersOpt.files,
+                            "Character files (.json) to check instead of listing the roster");
+  charactersCmd->add_flag("--json", common.json, "Print one JSON object as the last line of stdout");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -134,6 +143,7 @@ int main(int argc, char** argv) {
     if (*exportCmd) return cli::exportCsv(common, exportRun, csvPath);
     if (*benchCmd) return cli::bench(common, benchOpt);
     if (*tournamentCmd) return cli::tournament(common, tournamentOpt);
+    if (*charactersCmd) return cli::characters(common, charactersOpt);
     if (*replayCmd) {
       if (*runArg) replayOpt.runId = replayRun;
       else if (*episodeArg) replayOpt.episodeId = replayEpisode;

@@ -13,6 +13,7 @@
 #include <QFormLayout>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QStatusBar>
 #include <QTableView>
@@ -22,10 +23,12 @@
 #include <string>
 
 #include "env/EnvRegistry.h"
+#include "gui/AppSettings.h"
 #include "gui/InspectorPanel.h"
 #include "gui/MainWindow.h"
 #include "gui/PlaybackPage.h"
 #include "gui/StoreSession.h"
+#include "gui/WelcomePage.h"
 #include "gui/TrainingPanel.h"
 #include "rl/Policy.h"
 #include "store/RunStore.h"
@@ -37,6 +40,8 @@
 #include "widgets/EpisodeList.h"
 #include "widgets/EpisodeTableModel.h"
 #include "widgets/ExportProgressDialog.h"
+#include "widgets/FightControlsDialog.h"
+#include "widgets/FightPlayDialog.h"
 #include "widgets/LiveViewer.h"
 #include "widgets/PlaybackBar.h"
 #include "widgets/ReplayFrameSource.h"
@@ -89,6 +94,22 @@ AppController::AppController(MainWindow& window) : QObject(&window), window_(win
   window_.addPage(livePage_, QStringLiteral("Live"));
   window_.addPage(replayPage_, QStringLiteral("Replay"));
   window_.addPage(comparePage_, QStringLiteral("Compare"));
+  fight_ = new FightPlayView();
+  // Space pauses the match (the page claims the players' keys before the window's shortcuts).
+  fightPage_ = new PlaybackPage(fight_, {[this] { fight_->setPaused(!fight_->paused()); }, {}, {}, {}, {}});
+  window_.addPage(fightPage_, QStringLiteral("Fight"));
+  fight_->setKeyMap(FightKeyMap::load(*openAppSettings()));
+  fight_->setQuitConfirmation([this] {
+    return window_.messages()->ask(QStringLiteral("Quit match"),
+                                   QStringLiteral("Quit the running match? It is stored as far as it went."));
+  });
+  connect(fight_, &FightPlayView::matchStored, this, [this](qint64 runId, qint64) {
+    window_.refreshAll();
+    window_.runBrowser()->selectRun(runId);  // its episode shows in the Episodes dock
+  });
+  connect(fight_, &FightPlayView::errorOccurred, this,
+          [this](const QString& message) { fail(QStringLiteral("Fight"), message); });
+  connect(fight_, &FightPlayView::closeRequested, this, [this] { window_.showPage(window_.welcomePage()); });
 
   // Per-step values of whatever plays go to the inspector.
   connect(live_, &LiveViewer::stepValuesChanged, this, [this] {
@@ -121,6 +142,7 @@ AppController::AppController(MainWindow& window) : QObject(&window), window_(win
   window_.setStopAllTraining([this] { stopAllTraining(); });
 
   buildRunMenu();
+  buildFightMenu();
   if (window_.storeSession()->store()) onStoreOpened();
 }
 
@@ -150,6 +172,44 @@ void AppController::buildRunMenu() {
   menu->addSeparator();
   add(QStringLiteral("Export &video (MP4 / GIF)..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
       [this] { chooseVideoFile(); });
+}
+
+void AppController::buildFightMenu() {
+  QMenuBar* bar = window_.menuBar();
+  const QList<QAction*> menus = bar->actions();
+  auto* menu = new QMenu(QStringLiteral("F&ight"), bar);
+  bar->insertMenu(menus.isEmpty() ? nullptr : menus.back(), menu);  // before Help
+  QAction* play = menu->addAction(QStringLiteral("&Play fight..."), this, [this] { showPlayFightDialog(); });
+  play->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+  QAction* controls = menu->addAction(QStringLiteral("&Controls..."), this, [this] { showFightControlsDialog(); });
+  controls->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
+  fightActions_ << play << controls;
+}
+
+void AppController::showPlayFightDialog() {
+  if (!store()) {
+    fail(QStringLiteral("Play fight"), QStringLiteral("Open or create a run store first: matches are kept there."));
+    return;
+  }
+  if (fight_->running() && !fight_->quitMatch()) return;
+  FightPlayDialog dialog(store(), &window_);
+  if (dialog.exec() == QDialog::Accepted) playFight(dialog.setup());
+}
+
+bool AppController::playFight(const FightPlaySetup& setup) {
+  if (fight_->running() && !fight_->quitMatch()) return false;
+  QString error;
+  if (!fight_->start(setup, store(), &error)) return fail(QStringLiteral("Play fight"), error);
+  window_.showPage(fightPage_);
+  fight_->setFocus(Qt::OtherFocusReason);
+  return true;
+}
+
+void AppController::showFightControlsDialog() {
+  FightControlsDialog dialog(fight_->keyMap(), &window_);
+  if (dialog.exec() != QDialog::Accepted) return;
+  fight_->setKeyMap(dialog.keys());
+  dialog.keys().save(*openAppSettings());
 }
 
 std::shared_ptr<RunStore> AppController::store() const { return window_.storeSession()->store(); }

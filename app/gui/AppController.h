@@ -17,12 +17,14 @@
 #include <vector>
 
 #include "env/TaskSpace.h"
+#include "widgets/FightPlayView.h"
 
 class QAction;
 
 namespace palaestra {
 
 class CompareView;
+class FightPlayView;
 class LiveViewer;
 class MainWindow;
 class PlaybackPage;
@@ -66,11 +68,23 @@ class AppController : public QObject {
   ReplayPlayer* replayPlayer() const { return replay_; }
   /// The comparison page's view.
   CompareView* compareView() const { return compare_; }
+  /// Starts a person's match of `setup` on the play page (stored in the open store when it ends);
+  /// false (told) if it cannot.
+  bool playFight(const FightPlaySetup& setup);
+  /// Fight > Play fight...: the setup dialog, then the match.
+  void showPlayFightDialog();
+  /// Fight > Controls...: the key remapping dialog (saved in the app settings on OK).
+  void showFightControlsDialog();
+  /// The fight play page's view.
+  FightPlayView* fightView() const { return fight_; }
+  /// The Fight menu's actions: play fight, controls.
+  QList<QAction*> fightActions() const { return fightActions_; }
   /// The Run menu's actions: watch run, watch checkpoint, compare runs, compare episodes, export video.
   QList<QAction*> runActions() const { return runActions_; }
 
  private:
   void buildRunMenu();
+  void buildFightMenu();
   void onStoreOpened();
   void connectManager(TrainingManager& manager);
   void stopAllTraining();
@@ -93,7 +107,10 @@ class AppController : public QObject {
   LiveViewer* live_;
   ReplayPlayer* replay_;
   CompareView* compare_;
+  PlaybackPage* fightPage_;
+  FightPlayView* fight_;
   QList<QAction*> runActions_;
+  QList<QAction*> fightActions_;
   int64_t watchedTrainingRun_ = -1;  // the run whose latest policy the live viewer plays, or -1
 };
 

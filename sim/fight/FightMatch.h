@@ -26,7 +26,7 @@ struct MatchRules {
   int roundsToWin = 2;            // best of 3
   int maxRounds = 5;              // draws can add rounds up to this many
   int roundSeconds = 99;          // round timer
-  int roundBreakFrames = 0;       // frozen frames between rounds (0 for training, ~90 for people)
+  int roundBreakFrames = 0;       // break between rounds, no inputs (0 training, ~90 people)
   int stageWidthPixels = 960;     // walls at 0 and this
   int startDistancePixels = 240;  // fighters' distance at the start of a round
 };
@@ -84,7 +84,7 @@ class FightMatch {
 
   /// Fighter i's hurtboxes this frame, in world units (left, bottom, width, height).
   std::vector<std::array<int32_t, 4>> hurtboxes(int i) const;
-  /// Fighter i's active hitboxes this frame, in world units.
+  /// Fighter i's active hitboxes this frame, in world units (projectiles: state().projectiles).
   std::vector<std::array<int32_t, 4>> hitboxes(int i) const;
   /// Fighter i's pushbox this frame, in world units.
   std::array<int32_t, 4> pushbox(int i) const;

@@ -20,6 +20,11 @@ inline constexpr int kChargeGrace = 8;
 /// A dash's first tap must be within this many frames of the second.
 inline constexpr int kDashWindow = 12;
 
+/// A button press is read on any of this many frames (this one and the two before) while the
+/// fighter cannot act yet. Every move lasts at least 3 frames (startup, active and recovery are
+/// each at least 1), so the press that started a move is never read again when it ends.
+inline constexpr int kPressBuffer = 3;
+
 /// The pad `age` frames ago (0 = this frame).
 inline PadState padAt(const FighterState& f, int age) {
   return f.history[static_cast<size_t>((f.historyHead - age) & (kInputHistory - 1))];
@@ -29,6 +34,14 @@ Direction relativeAt(const FighterState& f, int age);
 /// Buttons held now that were not held on the previous frame.
 inline uint8_t newlyPressed(const FighterState& f) {
   return static_cast<uint8_t>(padAt(f, 0).buttons & ~padAt(f, 1).buttons);
+}
+
+/// Buttons newly pressed on any of the last `frames` frames.
+inline uint8_t pressedWithin(const FighterState& f, int frames) {
+  uint8_t pressed = 0;
+  for (int age = 0; age < frames; ++age)
+    pressed |= static_cast<uint8_t>(padAt(f, age).buttons & ~padAt(f, age + 1).buttons);
+  return pressed;
 }
 
 /// Appends this frame's pad to the history and updates the charge counters.
