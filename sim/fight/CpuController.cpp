@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstring>
 #include <stdexcept>
 
@@ -77,14 +78,19 @@ void CpuController::reset(const FightMatch& match, int player, uint64_t seed) {
   if (player != 0 && player != 1)
     throw std::invalid_argument("CPU player must be 0 or 1, got " + std::to_string(player));
   player_ = player;
-  clearMemory(Rng(seed), match.state().round);
+  // reseed() writes every byte of the stream's state but not its padding: zero those first.
+  std::memset(static_cast<void*>(&memory_), 0, sizeof memory_);
+  memory_.rng.reseed(seed);
+  clearMemory(match.state().round);
   opponentProfile_ = makeCpuProfile(match.character(1 - player));
 }
 
-void CpuController::clearMemory(const Rng& rng, uint8_t round) {
-  // Zero every byte (padding included) so that equal memories have equal snapshots.
-  std::memset(static_cast<void*>(&memory_), 0, sizeof memory_);
-  std::memcpy(static_cast<void*>(&memory_.rng), &rng, sizeof rng);
+void CpuController::clearMemory(uint8_t round) {
+  // Zero every byte after the random stream (padding included, so equal memories snapshot
+  // equal); the stream itself runs on across rounds.
+  static_assert(offsetof(CpuMemory, rng) == 0 && offsetof(CpuMemory, seen) >= sizeof(Rng));
+  std::memset(reinterpret_cast<char*>(&memory_) + offsetof(CpuMemory, seen), 0,
+              sizeof memory_ - offsetof(CpuMemory, seen));
   memory_.round = round;
   memory_.habitGuard = 1;
 }
@@ -799,7 +805,7 @@ PadState CpuController::decide(const FightMatch& match) {
   const FighterState& me = match.fighter(player_);
   if (st.round != memory_.round) {
     // A new round: nothing seen before it matters.
-    clearMemory(memory_.rng, st.round);
+    clearMemory(st.round);
   }
   if (st.phase != MatchPhase::Fighting) {
     clearPlan();
