@@ -76,7 +76,13 @@ FightPlayView::FightPlayView(QWidget* parent)
   updateStatus();
 }
 
-FightPlayView::~FightPlayView() = default;
+FightPlayView::~FightPlayView() {
+  // A match cut short by closing the app is kept as far as it went (nobody is left to tell).
+  if (running_) {
+    blockSignals(true);
+    finish();
+  }
+}
 
 bool FightPlayView::start(const FightPlaySetup& setup, std::shared_ptr<RunStore> store,
                           QString* error) {

@@ -767,8 +767,15 @@ Roster Roster::load(const std::vector<std::filesystem::path>& folders) {
 
 std::vector<std::filesystem::path> Roster::defaultFolders() {
   std::vector<std::filesystem::path> folders{PALAESTRA_FIGHT_CHARACTERS_DIR};
-  if (const char* user = std::getenv("PALAESTRA_CHARACTERS_DIR"); user && *user)
+  if (const char* user = std::getenv("PALAESTRA_CHARACTERS_DIR"); user && *user) {
+    // A mistyped folder would otherwise leave the user's characters out without a word.
+    std::error_code ec;
+    if (!std::filesystem::is_directory(user, ec))
+      throw CharacterFileError(user, "",
+                               "is not a folder (named by PALAESTRA_CHARACTERS_DIR, which must "
+                               "name a folder of character files)");
     folders.emplace_back(user);
+  }
   return folders;
 }
 

@@ -37,12 +37,15 @@ CharacterDef parseCharacter(const nlohmann::json& json, const std::string& fileN
 /// Reads and parses one character file; throws CharacterFileError.
 CharacterDef loadCharacterFile(const std::filesystem::path& path);
 
-/// The characters available to matches, in a stable order (built-ins by arcade order, then others by id).
+/// The characters available to matches, in a stable order (built-ins by arcade order, then others
+/// by id).
 class Roster {
  public:
-  /// Loads every *.json in each folder (missing folders are skipped); throws CharacterFileError on the first bad file or a duplicate id.
+  /// Loads every *.json in each folder (missing folders are skipped); throws CharacterFileError on
+  /// the first bad file or a duplicate id.
   static Roster load(const std::vector<std::filesystem::path>& folders);
-  /// The built-in folder (resources/fight/characters) plus $PALAESTRA_CHARACTERS_DIR when set.
+  /// The built-in folder (resources/fight/characters) plus $PALAESTRA_CHARACTERS_DIR when set
+  /// (throws CharacterFileError if that is not a folder).
   static std::vector<std::filesystem::path> defaultFolders();
   /// The roster from defaultFolders(), loaded once per process (throws like load()).
   static const Roster& builtin();

@@ -28,13 +28,18 @@
 #include "Simulations.h"
 #include "env/EnvRegistry.h"
 #include "fight/CharacterLoader.h"
+#include "fight/FightActionSet.h"
 #include "fight/FightEnv.h"
+#include "fight/FightObservation.h"
 #include "gui/AppController.h"
 #include "gui/MainWindow.h"
 #include "gui/StoreSession.h"
 #include "replay/ReplayVerifier.h"
+#include "rl/Policy.h"
 #include "store/RunStore.h"
 #include "train/TrainConfig.h"
+#include "util/Rng.h"
+#include "widgets/CompareView.h"
 #include "widgets/EpisodeList.h"
 #include "widgets/FightControlsDialog.h"
 #include "widgets/FightPlayDialog.h"
@@ -249,6 +254,21 @@ class TestGlFightPlay : public QObject {
     QCOMPARE(replay->currentFrame(), replay->frameCount() / 2);
     replay->stepBack();
     QCOMPARE(replay->currentFrame(), replay->frameCount() / 2 - 1);
+
+    // A second (quit) match, and both side by side in the comparison view.
+    FightPlaySetup second;
+    second.p1Character = 4;
+    second.p2Character = 5;
+    second.seed = 99;
+    QVERIFY(controller.playFight(second));
+    QTRY_VERIFY_WITH_TIMEOUT(play->framesPlayed() > 120, 10000);
+    QVERIFY(play->quitMatch());
+    const int64_t firstEpisode = stored.id;
+    QVERIFY(controller.compareEpisodes(firstEpisode, play->storedEpisodeId()));
+    CompareView* compare = controller.compareView();
+    QTRY_VERIFY_WITH_TIMEOUT(compare->replaysBuilt(), 60000);
+    compare->seek(60);
+    QCOMPARE(compare->frame(), 60);
   }
 
   void quittingAsksFirstAndStores() {
@@ -289,6 +309,107 @@ class TestGlFightPlay : public QObject {
     QVERIFY(!stored.record.terminated);
     const RunInfo run = window.storeSession()->store()->getRun(play->storedRunId());
     QVERIFY2(run.name.find("vs") != std::string::npos, run.name.c_str());
+  }
+
+  void closingTheAppKeepsTheMatch() {
+    {
+      MainWindow window;
+      Messages messages;
+      messages.attach(window);
+      AppController controller(window);
+      QVERIFY(window.openStore(path("closed.sqlite"), RunStore::OpenMode::CreateOrOpen));
+      window.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&window));
+      QVERIFY(controller.playFight(FightPlaySetup{}));
+      QTRY_VERIFY_WITH_TIMEOUT(controller.fightView()->framesPlayed() > 10, 5000);
+    }
+    RunStore store(path("closed.sqlite").toStdString(), RunStore::OpenMode::OpenExisting);
+    QCOMPARE(static_cast<int>(store.listRuns().size()), 1);
+    const std::vector<EpisodeSummary> episodes = store.episodes(store.listRuns().front().id);
+    QCOMPARE(static_cast<int>(episodes.size()), 1);
+    QVERIFY(episodes.front().length > 10);
+  }
+
+  // P2 = a stored agent: a policy checkpoint of a fight run (freshly initialised here, so the test
+  // needs no training) picks FightActionSet actions that become P2's pads; the match is stored
+  // and replays bit-exactly. A checkpoint of another env is refused with a message.
+  void agentOpponentPlaysAndReplays() {
+    MainWindow window;
+    Messages messages;
+    messages.attach(window);
+    AppController controller(window);
+    QVERIFY(window.openStore(path("agent.sqlite"), RunStore::OpenMode::CreateOrOpen));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const std::shared_ptr<RunStore> store = window.storeSession()->store();
+    const fight::FightEnv probe(fight::FightConfig::fromJson({{"action_repeat", 2}}));
+    const Policy policy(probe.spec().observationSpace, probe.spec().actionSpace,
+                        PolicyArchitecture{}, 5);
+    TrainConfig trained;
+    trained.env = "fight";
+    trained.envConfig = {{"action_repeat", 2}};
+    trained.maxSteps = 1000;
+    NewRun run;
+    run.name = "fight agent";
+    run.env = "fight";
+    run.configJson = trained.toJson().dump();
+    const int64_t runId = store->createRun(run);
+    const int64_t checkpoint = store->addCheckpoint(runId, 1000, policy.serialize());
+    NewRun other;
+    other.name = "walker agent";
+    other.env = "walker";
+    const int64_t walkerCheckpoint =
+        store->addCheckpoint(store->createRun(other), 10, policy.serialize());
+
+    FightPlayDialog dialog(store);
+    dialog.opponentKind()->setCurrentIndex(2);
+    QVERIFY2(dialog.valid(), qPrintable(dialog.problem()));
+    QCOMPARE(dialog.agentCheckpoint()->count(), 1);  // only the fight run's
+    QCOMPARE(dialog.setup().agentCheckpointId, checkpoint);
+
+    FightPlaySetup setup = dialog.setup();
+    setup.agentCheckpointId = walkerCheckpoint;
+    QVERIFY(!controller.playFight(setup));
+    QVERIFY2(!messages.texts.isEmpty() && messages.texts.last().contains("not a fight run"),
+             qPrintable(messages.texts.join(" | ")));
+
+    setup = dialog.setup();
+    setup.seed = 3;
+    QVERIFY(controller.playFight(setup));
+    FightPlayView* play = controller.fightView();
+    play->setFramesPerTick(50);
+    QTRY_VERIFY_WITH_TIMEOUT(play->framesPlayed() >= 600, 20000);
+    QVERIFY(play->quitMatch());
+    const StoredEpisode stored = store->loadEpisode(play->storedEpisodeId());
+    const RunInfo played = store->getRun(play->storedRunId());
+    QVERIFY2(played.name.find("agent fight agent") != std::string::npos, played.name.c_str());
+    const TrainConfig config = TrainConfig::fromJson(nlohmann::json::parse(played.configJson));
+    const EnvPtr replayEnv = EnvRegistry::instance().get(config.env).create(config.envConfig);
+    const ReplayCheck check = verifyReplay(*replayEnv, stored.record);
+    QVERIFY2(check.ok, check.message.c_str());
+
+    // P2's pads are the policy's choices: redo its decisions over the recorded match.
+    fight::FightEnv match(fight::FightConfig::fromJson({{"mode", "two"}, {"control", "pad"}}));
+    match.reset(stored.record.seed, stored.record.task);
+    fight::FightActionSet decoder(2);
+    Rng rng(1);
+    int decisions = 0;
+    for (int frame = 0; frame < 600; ++frame) {
+      const fight::FightMatch& m = match.match();
+      if (!decoder.busy()) {
+        const std::vector<float> obs = fight::FightObservation::build(m, 1);
+        float action = 0.0f;
+        policy.act(obs.data(), 1, true, rng, &action);
+        decoder.begin(static_cast<int>(action), m.character(1).chargeFrames);
+        ++decisions;
+      }
+      const int expected = decoder.next(m.fighter(1).facing).code();
+      QCOMPARE(static_cast<int>(stored.record.actions[static_cast<size_t>(2 * frame + 1)]),
+               expected);
+      match.step(&stored.record.actions[static_cast<size_t>(2 * frame)],
+                 std::array<float, 2>{}.data());
+    }
+    QVERIFY(decisions >= 600 / 16);
   }
 
   void controlsRefuseConflictingKeys() {

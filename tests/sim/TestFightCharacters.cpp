@@ -440,7 +440,19 @@ class TestFightCharacters : public QObject {
     QCOMPARE(roster.at(12).id, std::string("another"));
     QCOMPARE(roster.at(13).id, std::string("newcomer"));
     QCOMPARE(roster.get("newcomer").displayName, std::string("Newcomer"));
-    // Missing folders are skipped.
+    // A mistyped PALAESTRA_CHARACTERS_DIR is an error naming it.
+    const std::string typo = (file.parent_path() / "missing").string();
+    qputenv("PALAESTRA_CHARACTERS_DIR", typo.c_str());
+    try {
+      Roster::defaultFolders();
+      qunsetenv("PALAESTRA_CHARACTERS_DIR");
+      QFAIL("a PALAESTRA_CHARACTERS_DIR that is not a folder was accepted");
+    } catch (const CharacterFileError& e) {
+      qunsetenv("PALAESTRA_CHARACTERS_DIR");
+      QCOMPARE(e.file(), typo);
+      QVERIFY2(e.problem().find("PALAESTRA_CHARACTERS_DIR") != std::string::npos, e.what());
+    }
+    // Missing folders given to load() are skipped.
     QCOMPARE(Roster::load({builtinFolder(), file.parent_path() / "missing"}).size(), 12);
   }
 
