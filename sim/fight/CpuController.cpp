@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstring>
 #include <stdexcept>
 
@@ -23,10 +24,15 @@ constexpr std::array<CpuLevel, 8> kLevels = {{
     {16, 56, 50, 48, 55, 52, 30},
     {14, 66, 60, 60, 66, 62, 36},
     {11, 78, 72, 74, 80, 72, 45},
-    {9, 90, 85, 88, 92, 82, 55},
+    {9, 80, 85, 88, 92, 82, 55},
 }};
 
 constexpr uint8_t kTechButtons = kLP | kLK;
+/// Frames between two fireballs thrown from neutral (zoners throw more often).
+constexpr int kFireballGap = 90;
+constexpr int kZonerFireballGap = 60;
+/// Frames before a projectile arrives that the CPU starts guarding it.
+constexpr int kGuardLead = 12;
 
 bool isGrounded(FighterAction a) {
   return a != FighterAction::Airborne && a != FighterAction::JumpSquat;
@@ -40,6 +46,14 @@ int lowestButton(uint8_t mask) {
 
 int sign(int32_t v) {
   return (v > 0) - (v < 0);
+}
+
+/// Whether two projectiles flying at each other meet (their heights overlap), so they clash.
+bool projectilesMeet(const ProjectileDef& a, const ProjectileDef& b) {
+  const int32_t aBottom = a.spawnY + a.hitbox.y * kUnitsPerPixel;
+  const int32_t bBottom = b.spawnY + b.hitbox.y * kUnitsPerPixel;
+  return aBottom < bBottom + b.hitbox.h * kUnitsPerPixel &&
+         bBottom < aBottom + a.hitbox.h * kUnitsPerPixel;
 }
 
 }  // namespace
@@ -64,14 +78,19 @@ void CpuController::reset(const FightMatch& match, int player, uint64_t seed) {
   if (player != 0 && player != 1)
     throw std::invalid_argument("CPU player must be 0 or 1, got " + std::to_string(player));
   player_ = player;
-  clearMemory(Rng(seed), match.state().round);
+  // reseed() writes every byte of the stream's state but not its padding: zero those first.
+  std::memset(static_cast<void*>(&memory_), 0, sizeof memory_);
+  memory_.rng.reseed(seed);
+  clearMemory(match.state().round);
   opponentProfile_ = makeCpuProfile(match.character(1 - player));
 }
 
-void CpuController::clearMemory(const Rng& rng, uint8_t round) {
-  // Zero every byte (padding included) so that equal memories have equal snapshots.
-  std::memset(static_cast<void*>(&memory_), 0, sizeof memory_);
-  std::memcpy(static_cast<void*>(&memory_.rng), &rng, sizeof rng);
+void CpuController::clearMemory(uint8_t round) {
+  // Zero every byte after the random stream (padding included, so equal memories snapshot
+  // equal); the stream itself runs on across rounds.
+  static_assert(offsetof(CpuMemory, rng) == 0 && offsetof(CpuMemory, seen) >= sizeof(Rng));
+  std::memset(reinterpret_cast<char*>(&memory_) + offsetof(CpuMemory, seen), 0,
+              sizeof memory_ - offsetof(CpuMemory, seen));
   memory_.round = round;
   memory_.habitGuard = 1;
 }
@@ -402,15 +421,23 @@ bool CpuController::answerProjectile(const FightMatch& match) {
   std::array<int, 3> answers{};  // 1 = own fireball (move), 2 = teleport (move), 3 = jump
   std::array<int, 3> moves{};
   int count = 0;
+  const ProjectileDef& incoming = them.moves[static_cast<size_t>(projectileMove)].projectile;
+  const int32_t incomingSpeed = std::max<int32_t>(1, incoming.speedX);
   for (int move : profile_.projectiles)
-    if (gap > 150 * kUnitsPerPixel && moveUsable(match, move) &&
+    // Its fireball must be out before theirs has passed the point it comes out at.
+    if (match.state().frame >= memory_.fireballReadyAt &&
+        arrival - character_->moves[static_cast<size_t>(move)].projectile.spawnX / incomingSpeed >
+            character_->moves[static_cast<size_t>(move)].startup + 2 &&
+        projectilesMeet(character_->moves[static_cast<size_t>(move)].projectile, incoming) &&
+        moveUsable(match, move) &&
         character_->moves[static_cast<size_t>(move)].kind == MoveKind::Special) {
       answers[static_cast<size_t>(count)] = 1;
       moves[static_cast<size_t>(count++)] = move;
       break;
     }
   for (int move : profile_.teleports)
-    if (moveUsable(match, move) && !character_->moves[static_cast<size_t>(move)].teleportBehind) {
+    if (moveUsable(match, move) && !character_->moves[static_cast<size_t>(move)].teleportBehind &&
+        arrival > character_->moves[static_cast<size_t>(move)].startup) {
       answers[static_cast<size_t>(count)] = 2;
       moves[static_cast<size_t>(count++)] = move;
       break;
@@ -425,8 +452,15 @@ bool CpuController::answerProjectile(const FightMatch& match) {
   while (rise < 60 && vy * rise - g * rise * rise / 2 < top) ++rise;
   const int32_t airtime = 2 * vy / g;
   const int32_t jumpReach = character_->jumpVelocityX * airtime;
-  if (rise < airtime / 2 && arrival > character_->jumpSquat + rise &&
-      arrival < character_->jumpSquat + airtime - rise &&
+  // After take-off the jump closes in on it; it must be above it from contact until past it.
+  const int32_t squat = character_->jumpSquat;
+  const int32_t closing = incomingSpeed + character_->jumpVelocityX;
+  const int32_t contact =
+      squat + std::max(0, arrival - squat) * incomingSpeed / std::max(1, closing);
+  const int32_t crossing =
+      (pd.hitbox.w + character_->air.hurtbox.w) * kUnitsPerPixel / std::max(1, closing);
+  if (rise < airtime / 2 && contact >= squat + rise &&
+      contact + crossing <= squat + airtime - rise &&
       distance(match) < jumpReach + 80 * kUnitsPerPixel)
     answers[static_cast<size_t>(count++)] = 3;
   if (count == 0) return false;  // guard() blocks it
@@ -437,6 +471,10 @@ bool CpuController::answerProjectile(const FightMatch& match) {
     memory_.jumpInPending = 1;
   } else {
     pushMove(match, moves[pick]);
+    // Clashing fireballs count against the rhythm too, or two zoners trade them all round.
+    if (answers[pick] == 1)
+      memory_.fireballReadyAt =
+          match.state().frame + static_cast<uint32_t>(kFireballGap + pickPercent(0, 60));
   }
   return true;
 }
@@ -458,16 +496,20 @@ bool CpuController::guard(const FightMatch& match) {
     const MoveDef& m = them.moves[static_cast<size_t>(v.moveIndex)];
     const int32_t theirReach = moveReach(m);
     const bool beforeActiveEnd = v.actionFrame < m.startup + m.active;
-    // A fireball being thrown: guard from now until it arrives (it travels faster than the
-    // CPU could react to it once it is out).
+    // A fireball being thrown: guard once it is about to arrive (it travels faster than the CPU
+    // could react to it once it is out), walking on until then.
     if (m.hasProjectile && m.projectile.speedX > 0 && moveStrikes(m) &&
         v.actionFrame <= m.startup && theirReach + myFront >= dist) {
-      key = (v.frame - v.actionFrame + 1) * 64u + static_cast<uint32_t>(v.moveIndex);
       const int32_t travel = std::max<int32_t>(0, dist - m.projectile.spawnX) / m.projectile.speedX;
-      moveEnds = m.startup - v.actionFrame + travel - static_cast<int>(now - v.frame) + 4;
-      direction =
-          m.guard == GuardType::Low || (m.guard == GuardType::High && profile_.chargeCharacter) ? 1
-                                                                                                : 4;
+      const int arrival = m.startup - v.actionFrame + travel - static_cast<int>(now - v.frame);
+      if (arrival <= kGuardLead) {
+        key = (v.frame - v.actionFrame + 1) * 64u + static_cast<uint32_t>(v.moveIndex);
+        moveEnds = arrival + 4;
+        direction =
+            m.guard == GuardType::Low || (m.guard == GuardType::High && profile_.chargeCharacter)
+                ? 1
+                : 4;
+      }
     }
     if (moveStrikes(m) && !m.hasProjectile && beforeActiveEnd && m.guard != GuardType::Throw &&
         theirReach + myFront + 40 * kUnitsPerPixel >= dist) {
@@ -493,8 +535,10 @@ bool CpuController::guard(const FightMatch& match) {
       }
     }
   }
+  const int32_t flightSpeed = std::max<int32_t>(1, std::abs(v.projectileVx));
   if (direction == 0 && v.hasProjectile && sign(v.projectileVx) == sign(me.x - v.projectileX) &&
-      std::abs(v.projectileX - me.x) < 220 * kUnitsPerPixel) {
+      std::abs(v.projectileX - me.x) - flightSpeed * static_cast<int32_t>(now - v.frame) <=
+          flightSpeed * kGuardLead) {
     key = 0x80000000u | (v.projectileBorn * 64u + static_cast<uint32_t>(v.projectileMove + 1));
     const GuardType g =
         v.projectileMove >= 0 && static_cast<size_t>(v.projectileMove) < them.moves.size()
@@ -603,9 +647,22 @@ void CpuController::chooseNeutral(const FightMatch& match) {
   const CpuOpponentView& v = perceived();
   const int32_t px = kUnitsPerPixel;
   const int32_t dist = distance(match);
-  const int32_t pref = profile_.preferredDistance;
-  const bool zoner = !profile_.projectiles.empty() && pref >= 300 * px;
-  const bool opponentGrounded = isGrounded(v.action) && v.y == 0;
+  const bool zoner = !profile_.projectiles.empty() && profile_.preferredDistance >= 300 * px;
+  // Behind on health, waiting loses on time: the CPU closes in to poke range whatever its style.
+  const FighterState& op = match.fighter(1 - player_);
+  const bool losing =
+      static_cast<int32_t>(match.fighter(player_).health) * match.character(1 - player_).health <
+      static_cast<int32_t>(op.health) * character_->health;
+  const int32_t closeIn =
+      profile_.pokeReach + (character_->standing.hurtbox.x + character_->standing.hurtbox.w) * px;
+  const int32_t pref =
+      losing ? std::min(profile_.preferredDistance, closeIn) : profile_.preferredDistance;
+  // Attacks only at an opponent that can be hit: not one lying down, getting up or invulnerable
+  // (a whiffed throw on a waking opponent is a free punish).
+  const bool opponentDown = op.action == FighterAction::Knockdown ||
+                            op.action == FighterAction::WakeUp ||
+                            op.action == FighterAction::Thrown || op.invulnLeft > 0;
+  const bool opponentGrounded = isGrounded(v.action) && v.y == 0 && !opponentDown;
   bool ownProjectile = false;
   for (const ProjectileState& p : st.projectiles)
     if (p.lifeLeft > 0 && p.owner == player_) ownProjectile = true;
@@ -625,8 +682,9 @@ void CpuController::chooseNeutral(const FightMatch& match) {
   }
   const bool inTheirReach = dist < opponentReach + 20 * px;
   add(Wait, (profile_.chargeCharacter ? 30 : 12) +
-                (inTheirReach ? 25 + std::min(3, attacksSeen) * 12 : 0));
-  if (dist > pref + 30 * px) add(WalkForward, 40 + std::min<int>(30, (dist - pref) / (5 * px)));
+                (inTheirReach ? (attacksSeen > 0 ? 25 + std::min(3, attacksSeen) * 12 : 10) : 0));
+  if (dist > pref + (losing ? 0 : 30 * px))
+    add(WalkForward, 40 + std::min<int>(30, (dist - pref) / (5 * px)));
   if (dist < pref - 30 * px) add(WalkBack, zoner ? 55 : 30);
   // No dashing into a fireball: a dash cannot guard.
   if (character_->dashFrames > 0 && dist > pref + 120 * px && !zoner && !v.hasProjectile)
@@ -646,7 +704,10 @@ void CpuController::chooseNeutral(const FightMatch& match) {
   if (opponentGrounded && profile_.commandThrow >= 0 && moveUsable(match, profile_.commandThrow) &&
       reaches(match, profile_.commandThrow, dist))
     add(CommandThrow, 60, profile_.commandThrow);
-  if (!ownProjectile && dist > 150 * px) {
+  // Fireballs come at a rhythm, not back to back: a fireball wall is all chip and no game.
+  // ... and not into a fireball already coming (answerProjectile decides about clashing it).
+  if (!ownProjectile && !v.hasProjectile && dist > 150 * px &&
+      st.frame >= memory_.fireballReadyAt) {
     for (int move : profile_.projectiles)
       if (moveUsable(match, move) &&
           character_->moves[static_cast<size_t>(move)].kind == MoveKind::Special) {
@@ -668,7 +729,7 @@ void CpuController::chooseNeutral(const FightMatch& match) {
       break;
     }
   for (int move : profile_.supers)
-    if (moveUsable(match, move) && reaches(match, move, dist)) {
+    if (!opponentDown && moveUsable(match, move) && reaches(match, move, dist)) {
       add(SuperMove, character_->moves[static_cast<size_t>(move)].hasProjectile ? 30 : 25, move);
       break;
     }
@@ -726,6 +787,10 @@ void CpuController::chooseNeutral(const FightMatch& match) {
     default:
       startPlan(CpuPlanKind::Committed);
       pushMove(match, chosen.move);
+      if (chosen.kind == Fireball)
+        memory_.fireballReadyAt =
+            st.frame +
+            static_cast<uint32_t>((zoner ? kZonerFireballGap : kFireballGap) + pickPercent(0, 60));
       break;
   }
   // Beginners hesitate between actions.
@@ -740,7 +805,7 @@ PadState CpuController::decide(const FightMatch& match) {
   const FighterState& me = match.fighter(player_);
   if (st.round != memory_.round) {
     // A new round: nothing seen before it matters.
-    clearMemory(memory_.rng, st.round);
+    clearMemory(st.round);
   }
   if (st.phase != MatchPhase::Fighting) {
     clearPlan();

@@ -45,7 +45,7 @@ class CpuController final : public FightController {
   int level() const { return level_; }
 
  private:
-  void clearMemory(const Rng& rng, uint8_t round);
+  void clearMemory(uint8_t round);
   PadState output(const FightMatch& match, CpuPadStep step);
   void observe(const FightMatch& match);
   const CpuOpponentView& perceived() const;

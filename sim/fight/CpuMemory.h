@@ -61,7 +61,9 @@ struct CpuMemory {
   uint32_t airAttackKey = 0;   // my jump an air attack was chosen for
   uint32_t neutralUntil = 0;   // no new neutral choice before this frame (hesitation)
   uint32_t guardUntil = 0;     // keep guarding until this frame
-  uint32_t punishUntil = 0;    // a blocked unsafe move can be punished until this frame
+  uint32_t punishUntil = 0;
+  uint32_t fireballReadyAt = 0;  // no fireball from neutral before this frame    // a blocked
+                                 // unsafe move can be punished until this frame
   uint16_t planLength = 0;
   uint16_t planPos = 0;
   int16_t punishWindow = 0;  // frames the opponent stays in recovery after the block

@@ -141,6 +141,7 @@ class TestFightCpu : public QObject {
     const CharacterDef& a = *ladder[0];
     const CharacterDef& b = *ladder[5];
     Recording first, second, other;
+    std::vector<std::vector<uint8_t>> snapshots;
     for (Recording* r : {&first, &second, &other}) {
       const uint64_t seed = r == &other ? 43 : 42;
       FightMatch match(a, b);
@@ -148,8 +149,13 @@ class TestFightCpu : public QObject {
       match.reset(seed);
       p1.reset(match, 0, seed);
       p2.reset(match, 1, seed + 1);
+      snapshots.push_back(p1.snapshot());
       *r = record(match, p1, p2, 3000);
+      snapshots.push_back(p1.snapshot());
     }
+    // Equal memories have equal bytes (padding included): envs hash these snapshots.
+    QVERIFY(snapshots[0] == snapshots[2]);
+    QVERIFY(snapshots[1] == snapshots[3]);
     QVERIFY(first.pads.size() > 1000);
     QVERIFY(first.pads == second.pads);
     QVERIFY(first.hashes == second.hashes);
