@@ -209,10 +209,6 @@ class TestGlFightPlay : public QObject {
     QVERIFY(!play->view()->layerVisible(SceneLayer::Hitboxes));
     QTest::qWait(150);
     const QImage overlaysOff = play->view()->grabFramebuffer();
-    if (qEnvironmentVariableIsSet("FIGHT_DEBUG_DIR")) {
-      plain.save(qEnvironmentVariable("FIGHT_DEBUG_DIR") + "/plain.png");
-      overlays.save(qEnvironmentVariable("FIGHT_DEBUG_DIR") + "/overlays.png");
-    }
     QVERIFY2(differingPixels(plain, overlays) > 0,
              qPrintable(QString::number(differingPixels(plain, overlays))));
     QVERIFY2(differingPixels(overlays, overlaysOff) > 200,
