@@ -334,6 +334,11 @@ void FightPlayView::focusOutEvent(QFocusEvent* event) {
   QWidget::focusOutEvent(event);
 }
 
+void FightPlayView::hideEvent(QHideEvent* event) {
+  setPaused(true);  // another page is shown: nobody is at the keys
+  QWidget::hideEvent(event);
+}
+
 void FightPlayView::tick() {
   if (!running_ || paused_) return;
   int64_t frames = framesPerTick_;

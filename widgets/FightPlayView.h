@@ -14,7 +14,7 @@
 // quits (asking first while the match runs), Space or F2 pauses, F3 toggles
 // training mode (hitboxes, hurtboxes, state names, input history, frame
 // advantage), F4 puts both fighters back at their start (training mode only;
-// starts the recording over).
+// starts the recording over). Leaving the page pauses the match.
 #include <QElapsedTimer>
 #include <QSet>
 #include <QWidget>
@@ -124,6 +124,7 @@ class FightPlayView : public QWidget {
   void keyPressEvent(QKeyEvent* event) override;
   void keyReleaseEvent(QKeyEvent* event) override;
   void focusOutEvent(QFocusEvent* event) override;
+  void hideEvent(QHideEvent* event) override;
 
  private:
   void tick();

@@ -34,6 +34,7 @@
 #include "gui/AppController.h"
 #include "gui/MainWindow.h"
 #include "gui/StoreSession.h"
+#include "gui/WelcomePage.h"
 #include "replay/ReplayVerifier.h"
 #include "rl/Policy.h"
 #include "store/RunStore.h"
@@ -208,10 +209,6 @@ class TestGlFightPlay : public QObject {
     QVERIFY(!play->view()->layerVisible(SceneLayer::Hitboxes));
     QTest::qWait(150);
     const QImage overlaysOff = play->view()->grabFramebuffer();
-    if (qEnvironmentVariableIsSet("FIGHT_DEBUG_DIR")) {
-      plain.save(qEnvironmentVariable("FIGHT_DEBUG_DIR") + "/plain.png");
-      overlays.save(qEnvironmentVariable("FIGHT_DEBUG_DIR") + "/overlays.png");
-    }
     QVERIFY2(differingPixels(plain, overlays) > 0,
              qPrintable(QString::number(differingPixels(plain, overlays))));
     QVERIFY2(differingPixels(overlays, overlaysOff) > 200,
@@ -293,6 +290,14 @@ class TestGlFightPlay : public QObject {
     QCOMPARE(static_cast<int>(play->env()->lastPads()[1].buttons), static_cast<int>(fight::kLP));
     QTest::keyRelease(play, Qt::Key_4, Qt::KeypadModifier);
     QTest::keyRelease(play, Qt::Key_Left);
+
+    // Another page pauses the match; back on the Fight page, Space resumes it.
+    window.showPage(window.welcomePage());
+    QVERIFY(play->paused());
+    window.showPage(play->parentWidget());
+    play->setFocus();
+    QTest::keyClick(play, Qt::Key_Space);
+    QVERIFY(!play->paused());
 
     messages.answer = false;
     QTest::keyClick(play, Qt::Key_Escape);
