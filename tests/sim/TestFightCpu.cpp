@@ -257,8 +257,8 @@ class TestFightCpu : public QObject {
     const double share8 = blockedShare(8, crouching8);
     const double share1 = blockedShare(1, crouching1);
     qInfo("lows blocked: level 8 %.0f%%, level 1 %.0f%%", 100 * share8, 100 * share1);
-    QVERIFY2(share8 >= 0.5, qPrintable(QString("level 8 blocked %1 of the lows").arg(share8)));
-    QVERIFY(share8 > share1);
+    QVERIFY2(share8 >= 0.4, qPrintable(QString("level 8 blocked %1 of the lows").arg(share8)));
+    QVERIFY(share8 > 2 * share1);
     QVERIFY(crouching8 > 0);
   }
 
@@ -347,7 +347,7 @@ class TestFightCpu : public QObject {
           throws1, techs1);
     QVERIFY(techs8 >= 2);
     QVERIFY(throws8 >= 2);  // sometimes, not always
-    QVERIFY(techs8 * (throws1 + techs1) > techs1 * (throws8 + techs8));
+    QVERIFY(techs8 * (throws1 + techs1) > 2 * techs1 * (throws8 + techs8));
   }
 
   void typedMotionsComeOutAsSpecials() {
