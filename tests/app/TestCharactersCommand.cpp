@@ -7,50 +7,26 @@
 
 #include <nlohmann/json.hpp>
 
+#include "conformance/CliRunner.h"
 #include "fight/CharacterLoader.h"
 
 namespace {
 
-struct CliResult {
-  int exitCode = -1;
-  QString out, err;
-  nlohmann::json json() const {
-    const QStringList lines = out.trimmed().split('\n');
-    return nlohmann::json::parse(lines.last().toStdString());
-  }
-  QString lastErrorLine() const { return err.trimmed().split('\n').last(); }
-};
+using palaestra::testing::CliResult;
+using palaestra::testing::readAll;
+using palaestra::testing::writeFile;
 
+// Runs the CLI with $PALAESTRA_CHARACTERS_DIR set to `userFolder` (unset when empty).
 CliResult runCli(const QStringList& args, const QString& userFolder = {}) {
-  QProcess p;
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   env.remove("PALAESTRA_CHARACTERS_DIR");
   if (!userFolder.isEmpty()) env.insert("PALAESTRA_CHARACTERS_DIR", userFolder);
-  p.setProcessEnvironment(env);
-  p.start(qEnvironmentVariable("PALAESTRA_CLI"), args);
-  p.waitForFinished(60000);
-  CliResult r;
-  r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-  r.out = QString::fromUtf8(p.readAllStandardOutput());
-  r.err = QString::fromUtf8(p.readAllStandardError());
-  return r;
+  return palaestra::testing::runCli(args, 60000, env);
 }
 
 QString builtinFile(const char* id) {
   return QString::fromStdString(
       (palaestra::fight::Roster::defaultFolders().front() / (std::string(id) + ".json")).string());
-}
-
-QByteArray readAll(const QString& path) {
-  QFile f(path);
-  f.open(QIODevice::ReadOnly);
-  return f.readAll();
-}
-
-void writeFile(const QString& path, const QByteArray& data) {
-  QFile f(path);
-  QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-  f.write(data);
 }
 
 }  // namespace

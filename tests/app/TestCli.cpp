@@ -12,44 +12,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "conformance/CliRunner.h"
 #include "util/Compression.h"
 
 namespace {
 
-struct CliResult {
-  int exitCode = -1;
-  QString out, err;
-  /// The last line of stdout parsed as JSON (the --json contract).
-  nlohmann::json json() const {
-    const QStringList lines = out.trimmed().split('\n');
-    return nlohmann::json::parse(lines.last().toStdString());
-  }
-};
-
-QString cliPath() { return qEnvironmentVariable("PALAESTRA_CLI"); }
-
-CliResult runCli(const QStringList& args, int timeoutMs = 120000) {
-  QProcess p;
-  p.start(cliPath(), args);
-  p.waitForFinished(timeoutMs);
-  CliResult r;
-  r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-  r.out = QString::fromUtf8(p.readAllStandardOutput());
-  r.err = QString::fromUtf8(p.readAllStandardError());
-  return r;
-}
-
-QByteArray readAll(const QString& path) {
-  QFile f(path);
-  f.open(QIODevice::ReadOnly);
-  return f.readAll();
-}
-
-void writeFile(const QString& path, const QByteArray& data) {
-  QFile f(path);
-  QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-  f.write(data);
-}
+using palaestra::testing::CliResult;
+using palaestra::testing::cliPath;
+using palaestra::testing::readAll;
+using palaestra::testing::runCli;
+using palaestra::testing::writeFile;
 
 }  // namespace
 
@@ -102,7 +74,8 @@ class TestCli : public QObject {
   }
 
   void helpForEveryCommand() {
-    for (const char* cmd : {"train", "eval", "runs", "episodes", "replay", "export", "bench"}) {
+    for (const char* cmd : {"train", "eval", "runs", "episodes", "replay", "export", "bench",
+                            "tournament", "characters"}) {
       const CliResult r = runCli({cmd, "--help"});
       QCOMPARE(r.exitCode, 0);
       QVERIFY(r.out.contains("Usage"));

@@ -5,29 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "conformance/CliRunner.h"
 #include "fight/CharacterLoader.h"
 
 namespace {
 
-struct CliResult {
-  int exitCode = -1;
-  QString out, err;
-  nlohmann::json json() const {
-    const QStringList lines = out.trimmed().split('\n');
-    return nlohmann::json::parse(lines.last().toStdString());
-  }
-};
-
-CliResult runCli(const QStringList& args) {
-  QProcess p;
-  p.start(qEnvironmentVariable("PALAESTRA_CLI"), args);
-  p.waitForFinished(300000);
-  CliResult r;
-  r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-  r.out = QString::fromUtf8(p.readAllStandardOutput());
-  r.err = QString::fromUtf8(p.readAllStandardError());
-  return r;
-}
+using palaestra::testing::CliResult;
+using palaestra::testing::runCli;
 
 QString id(int i) {
   return QString::fromStdString(palaestra::fight::Roster::builtin().at(i).id);
