@@ -11,39 +11,12 @@
 #include "fight/FightScene.h"
 #include "util/Errors.h"
 #include "util/Hash.h"
+#include "util/SnapshotBytes.h"
 
 namespace palaestra::fight {
 
 namespace {
 
-// Snapshot encoding helpers (host byte order: snapshots are for this machine's replays).
-template <typename T>
-void put(std::vector<uint8_t>& out, const T& v) {
-  const size_t at = out.size();
-  out.resize(at + sizeof(T));
-  std::memcpy(out.data() + at, &v, sizeof(T));
-}
-void putBytes(std::vector<uint8_t>& out, const void* data, size_t size) {
-  put(out, static_cast<uint64_t>(size));
-  const size_t at = out.size();
-  out.resize(at + size);
-  if (size) std::memcpy(out.data() + at, data, size);
-}
-template <typename T>
-T take(std::span<const uint8_t> data, size_t& at) {
-  if (at + sizeof(T) > data.size()) throw std::invalid_argument("fight snapshot is truncated");
-  T v;
-  std::memcpy(&v, data.data() + at, sizeof(T));
-  at += sizeof(T);
-  return v;
-}
-std::span<const uint8_t> takeBytes(std::span<const uint8_t> data, size_t& at) {
-  const auto size = take<uint64_t>(data, at);
-  if (size > data.size() - at) throw std::invalid_argument("fight snapshot is truncated");
-  const auto bytes = data.subspan(at, static_cast<size_t>(size));
-  at += static_cast<size_t>(size);
-  return bytes;
-}
 constexpr uint32_t kSnapshotMagic = 0x31544746;  // "FGT1"
 
 // Frames a match can last at most: every round to its time-out, with a generous
@@ -220,54 +193,53 @@ StepStatus FightEnv::step(const float* actions, float* rewards) {
 std::vector<uint8_t> FightEnv::snapshot() const {
   if (!hasEpisode_) throw std::logic_error("fight: snapshot() before reset()");
   std::vector<uint8_t> out;
-  put(out, kSnapshotMagic);
+  snapshotPut(out, kSnapshotMagic);
   const std::string configText = config_.toJson().dump();
-  putBytes(out, configText.data(), configText.size());
-  put(out, seed_);
-  put(out, static_cast<uint32_t>(task_.size()));
-  for (double v : task_) put(out, v);
-  put(out, static_cast<uint32_t>(steps_));
-  put(out, damageTaken_);
-  put(out, return_);
-  put(out, lastPads_);
-  put(out, padActions_);
-  for (const auto& d : decoders_) put(out, d.state());
+  snapshotPutBytes(out, configText.data(), configText.size());
+  snapshotPut(out, seed_);
+  snapshotPut(out, static_cast<uint32_t>(task_.size()));
+  for (double v : task_) snapshotPut(out, v);
+  snapshotPut(out, static_cast<uint32_t>(steps_));
+  snapshotPut(out, damageTaken_);
+  snapshotPut(out, return_);
+  snapshotPut(out, lastPads_);
+  snapshotPut(out, padActions_);
+  for (const auto& d : decoders_) snapshotPut(out, d.state());
   const auto matchBytes = match_->snapshot();
-  putBytes(out, matchBytes.data(), matchBytes.size());
+  snapshotPutBytes(out, matchBytes.data(), matchBytes.size());
   const auto cpuBytes = cpu_ ? cpu_->snapshot() : std::vector<uint8_t>{};
-  putBytes(out, cpuBytes.data(), cpuBytes.size());
-  put(out, static_cast<int32_t>(delay_.head()));
-  putBytes(out, delay_.data().data(), delay_.data().size_bytes());
+  snapshotPutBytes(out, cpuBytes.data(), cpuBytes.size());
+  snapshotPut(out, static_cast<int32_t>(delay_.head()));
+  snapshotPutBytes(out, delay_.data().data(), delay_.data().size_bytes());
   return out;
 }
 
 void FightEnv::restore(std::span<const uint8_t> data) {
-  size_t at = 0;
-  if (take<uint32_t>(data, at) != kSnapshotMagic)
-    throw std::invalid_argument("not a fight snapshot");
-  const auto configBytes = takeBytes(data, at);
+  SnapshotReader in(data, "fight snapshot");
+  if (in.take<uint32_t>() != kSnapshotMagic) throw std::invalid_argument("not a fight snapshot");
+  const auto configBytes = in.takeBytes();
   const std::string configText(configBytes.begin(), configBytes.end());
   if (configText != config_.toJson().dump())
     throw std::invalid_argument("fight snapshot was taken with another config (" + configText +
                                 ", this env has " + config_.toJson().dump() + ")");
-  const auto seed = take<uint64_t>(data, at);
-  const auto taskSize = take<uint32_t>(data, at);
+  const auto seed = in.take<uint64_t>();
+  const auto taskSize = in.take<uint32_t>();
   if (taskSize != static_cast<uint32_t>(spec_.tasks.size()))
     throw std::invalid_argument("fight snapshot is malformed (task size)");
   TaskValues task(taskSize);
-  for (auto& v : task) v = take<double>(data, at);
-  const auto steps = take<uint32_t>(data, at);
-  const auto damage = take<std::array<int64_t, 2>>(data, at);
-  const auto returns = take<std::array<double, 2>>(data, at);
-  const auto lastPads = take<std::array<PadState, 2>>(data, at);
-  const auto padActions = take<std::array<PadState, 2>>(data, at);
+  for (auto& v : task) v = in.take<double>();
+  const auto steps = in.take<uint32_t>();
+  const auto damage = in.take<std::array<int64_t, 2>>();
+  const auto returns = in.take<std::array<double, 2>>();
+  const auto lastPads = in.take<std::array<PadState, 2>>();
+  const auto padActions = in.take<std::array<PadState, 2>>();
   std::array<FightActionSet::State, 2> decoderStates{};
-  for (auto& s : decoderStates) s = take<FightActionSet::State>(data, at);
-  const auto matchBytes = takeBytes(data, at);
-  const auto cpuBytes = takeBytes(data, at);
-  const auto head = take<int32_t>(data, at);
-  const auto delayBytes = takeBytes(data, at);
-  if (at != data.size()) throw std::invalid_argument("fight snapshot has trailing bytes");
+  for (auto& s : decoderStates) s = in.take<FightActionSet::State>();
+  const auto matchBytes = in.takeBytes();
+  const auto cpuBytes = in.takeBytes();
+  const auto head = in.take<int32_t>();
+  const auto delayBytes = in.takeBytes();
+  if (!in.rest().empty()) throw std::invalid_argument("fight snapshot has trailing bytes");
   if (delayBytes.size() != delay_.data().size_bytes())
     throw std::invalid_argument("fight snapshot is malformed (observation delay buffer)");
   try {

@@ -11,6 +11,7 @@
 
 #include "util/Hash.h"
 #include "util/Rng.h"
+#include "util/SnapshotBytes.h"
 #include "walker/WalkerPresets.h"
 
 namespace palaestra {
@@ -47,22 +48,6 @@ const LidarDirections& lidarDirections() {
 
 Rgba rgb255(int r, int g, int b) { return {r / 255.0f, g / 255.0f, b / 255.0f, 1.0f}; }
 
-// Snapshot encoding helpers (host byte order: snapshots are for this machine's replays).
-template <typename T>
-void put(std::vector<uint8_t>& out, const T& v) {
-  const size_t at = out.size();
-  out.resize(at + sizeof(T));
-  std::memcpy(out.data() + at, &v, sizeof(T));
-}
-template <typename T>
-T take(std::span<const uint8_t> data, size_t& at) {
-  if (at + sizeof(T) > data.size())
-    throw std::invalid_argument("walker snapshot is truncated");
-  T v;
-  std::memcpy(&v, data.data() + at, sizeof(T));
-  at += sizeof(T);
-  return v;
-}
 constexpr uint32_t kSnapshotMagic = 0x314b5757;  // "WWK1"
 
 }  // namespace
@@ -481,42 +466,43 @@ std::vector<uint8_t> WalkerEnv::snapshot() const {
   if (!hasEpisode_) throw std::logic_error("walker: snapshot() before reset()");
   std::vector<uint8_t> out;
   out.reserve(64 + task_.size() * 8 + actionLog_.size() * 4);
-  put(out, kSnapshotMagic);
-  put(out, static_cast<uint8_t>(config_.terrain));
+  snapshotPut(out, kSnapshotMagic);
+  snapshotPut(out, static_cast<uint8_t>(config_.terrain));
   const auto& names = embodimentNames();
-  put(out, static_cast<uint8_t>(std::find(names.begin(), names.end(), config_.embodiment) -
-                                names.begin()));
-  put(out, seed_);
-  put(out, static_cast<uint32_t>(task_.size()));
-  for (double v : task_) put(out, v);
-  put(out, static_cast<uint32_t>(steps_));
-  for (float a : actionLog_) put(out, a);
+  const auto embodimentIndex =
+      std::find(names.begin(), names.end(), config_.embodiment) - names.begin();
+  snapshotPut(out, static_cast<uint8_t>(embodimentIndex));
+  snapshotPut(out, seed_);
+  snapshotPut(out, static_cast<uint32_t>(task_.size()));
+  for (double v : task_) snapshotPut(out, v);
+  snapshotPut(out, static_cast<uint32_t>(steps_));
+  for (float a : actionLog_) snapshotPut(out, a);
   return out;
 }
 
 void WalkerEnv::restore(std::span<const uint8_t> data) {
-  size_t at = 0;
-  if (take<uint32_t>(data, at) != kSnapshotMagic)
+  SnapshotReader in(data, "walker snapshot");
+  if (in.take<uint32_t>() != kSnapshotMagic)
     throw std::invalid_argument("not a walker snapshot");
-  const auto terrain = take<uint8_t>(data, at);
-  const auto embodimentIndex = take<uint8_t>(data, at);
+  const auto terrain = in.take<uint8_t>();
+  const auto embodimentIndex = in.take<uint8_t>();
   const auto& names = embodimentNames();
   if (terrain != static_cast<uint8_t>(config_.terrain) || embodimentIndex >= names.size() ||
       names[embodimentIndex] != config_.embodiment)
     throw std::invalid_argument("walker snapshot was taken with another terrain or embodiment (" +
                                 config_.toJson().dump() + " expected)");
-  const auto seed = take<uint64_t>(data, at);
-  const auto taskSize = take<uint32_t>(data, at);
+  const auto seed = in.take<uint64_t>();
+  const auto taskSize = in.take<uint32_t>();
   if (taskSize > 64) throw std::invalid_argument("walker snapshot is malformed (task size)");
   TaskValues task(taskSize);
-  for (auto& v : task) v = take<double>(data, at);
-  const auto steps = take<uint32_t>(data, at);
+  for (auto& v : task) v = in.take<double>();
+  const auto steps = in.take<uint32_t>();
   const size_t motors = static_cast<size_t>(embodiment_.numMotors());
-  if (data.size() - at != static_cast<size_t>(steps) * motors * sizeof(float) ||
+  if (in.rest().size() != static_cast<size_t>(steps) * motors * sizeof(float) ||
       steps > static_cast<uint32_t>(spec_.maxEpisodeSteps))
     throw std::invalid_argument("walker snapshot is malformed (action log length)");
   std::vector<float> actions(static_cast<size_t>(steps) * motors);
-  std::memcpy(actions.data(), data.data() + at, actions.size() * sizeof(float));
+  std::memcpy(actions.data(), in.rest().data(), actions.size() * sizeof(float));
   reset(seed, task);
   float reward = 0;
   for (uint32_t t = 0; t < steps; ++t) step(actions.data() + t * motors, &reward);
