@@ -64,11 +64,13 @@ void markCrashedRuns(const StoreDatabase& db, std::vector<CrashedRun>& runs) {
   try {
     db.transact("marking crashed runs", [&](SqliteConnection& c) {
       // The heartbeat judged must be the one still stored: a run that showed
-      // life since (or was ended or marked by someone else) is left alone.
+      // life since (or was ended or marked by someone else) is left alone. Its
+      // steps are only written at checkpoints; its metrics tell how far it got.
       SqliteStatement s(
           c,
           "UPDATE runs SET status = 'crashed',"
-          " ended_at = COALESCE(heartbeat_at, started_at, created_at)"
+          " ended_at = COALESCE(heartbeat_at, started_at, created_at),"
+          " steps = max(steps, COALESCE((SELECT max(step) FROM metrics WHERE run_id = ?1), 0))"
           " WHERE id = ?1 AND status IN ('queued', 'running') AND heartbeat_at IS ?2");
       for (size_t i = 0; i < runs.size(); ++i) {
         s.reset();

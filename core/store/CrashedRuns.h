@@ -19,7 +19,8 @@ class StoreDatabase;
 std::vector<CrashedRun> findCrashedRuns(const StoreDatabase& db, const ProcessIdentity& self,
                                         double now);
 
-/// Marks `runs` crashed in one transaction, each ended at its last heartbeat and only if it is
+/// Marks `runs` crashed in one transaction, each ended at its last heartbeat with the steps of
+/// its latest metric (if beyond its stored steps), and only if it is
 /// still queued or running with the heartbeat that was judged (a run that showed life since is
 /// dropped from `runs`). On a read-only file, or if the write fails, nothing is written and each
 /// run says why it is not marked.

@@ -1004,6 +1004,7 @@ class TestRunStore : public QObject {
     {
       RunStore store(path, RunStore::OpenMode::CreateOrOpen, fastOptions());
       running = store.createRun(sampleRun("was running"));
+      store.logMetric(running, 4096, "train/return", 1.0);  // how far it got
       NewRun waiting = sampleRun("was queued");
       waiting.status = RunStatus::Queued;
       queued = store.createRun(waiting);
@@ -1040,6 +1041,7 @@ class TestRunStore : public QObject {
               std::string::npos);
       QCOMPARE(store.getRun(running).status, RunStatus::Crashed);
       QCOMPARE(*store.getRun(running).endedAt, now - 30);  // ended when last seen alive
+      QCOMPARE(store.getRun(running).steps, int64_t{4096});
       QCOMPARE(store.getRun(queued).status, RunStatus::Crashed);
       QCOMPARE(store.getRun(finished).status, RunStatus::Finished);
     }
