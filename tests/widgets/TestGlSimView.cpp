@@ -109,6 +109,17 @@ class TestGlSimView : public QObject {
     return view;
   }
 
+  // Lays out `window` (not shown yet) with `above` over a view of the walker scene.
+  SimView* viewBelow(QWidget& window, QWidget* above) {
+    auto* layout = new QVBoxLayout(&window);
+    auto* view = new SimView(&window);
+    layout->addWidget(above);
+    layout->addWidget(view, 1);
+    window.resize(kWidth, kHeight + 40);
+    view->setScene(scene_);
+    return view;
+  }
+
   const ScenePolygon& hull() const { return scene_.polygons.back(); }  // describe() adds it last
 
  private slots:
@@ -327,13 +338,8 @@ class TestGlSimView : public QObject {
   // then composed with OpenGL: on llvmpipe most of the frame time, growing with the window.)
   void framesLeaveTheTopLevelWindowAlone() {
     QWidget window;
-    auto* layout = new QVBoxLayout(&window);
     auto* label = new QLabel(QStringLiteral("a widget beside the view"), &window);
-    auto* view = new SimView(&window);
-    layout->addWidget(label);
-    layout->addWidget(view, 1);
-    window.resize(kWidth, kHeight + 40);
-    view->setScene(scene_);
+    SimView* view = viewBelow(window, label);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QTRY_VERIFY(view->framesPainted() > 0);
@@ -371,13 +377,8 @@ class TestGlSimView : public QObject {
   // surface never takes keyboard focus: keys stay with the focused widget.
   void surfaceInputGoesToTheViewAndKeysStayWithTheWidgets() {
     QWidget window;
-    auto* layout = new QVBoxLayout(&window);
     auto* edit = new QLineEdit(&window);
-    auto* view = new SimView(&window);
-    layout->addWidget(edit);
-    layout->addWidget(view, 1);
-    window.resize(kWidth, kHeight + 40);
-    view->setScene(scene_);
+    SimView* view = viewBelow(window, edit);
     window.show();
     window.activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(&window));
