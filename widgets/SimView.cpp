@@ -512,8 +512,9 @@ void SimView::drawOverlay(QPainter& painter) {
 }
 
 QString SimView::openGlProblem() {
-  // The offscreen platform creates GL contexts when a display is around (under xvfb-run), but
-  // QOpenGLWidget cannot render there and crashes on show.
+  // The offscreen platform shows no window on a display, so views there would draw for no one
+  // (a SimView made there anyway does not crash: it draws its grabs where a context can be made
+  // and paints its message where none can).
   if (QGuiApplication::platformName() == QLatin1String("offscreen"))
     return QStringLiteral("OpenGL widgets cannot be shown on the \"offscreen\" display platform.");
   QOpenGLContext ctx;

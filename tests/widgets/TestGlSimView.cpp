@@ -490,8 +490,8 @@ class TestGlSimView : public QObject {
   }
 
   // The probe says yes here (xcb) and no, with a clear reason, on the offscreen
-  // platform without an X display (no GLX), where showing a QOpenGLWidget would
-  // abort inside Qt: this function runs itself again in such a child process.
+  // platform without an X display (no GLX), where no view is shown to anyone:
+  // this function runs itself again in such a child process.
   void openGlProbe() {
     if (QGuiApplication::platformName() == QStringLiteral("offscreen")) {
       const QString problem = SimView::openGlProblem();
