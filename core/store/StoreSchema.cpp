@@ -1,5 +1,8 @@
 #include "store/StoreSchema.h"
 
+#include "store/Sqlite.h"
+#include "util/Errors.h"
+
 namespace palaestra {
 
 namespace {
@@ -74,8 +77,8 @@ CREATE INDEX episodes_by_checkpoint ON episodes (checkpoint_id);
 // Version 3: the status 'queued' (a run waiting for free cores) and tags on
 // runs (a JSON array of strings). SQLite cannot alter a CHECK constraint, so
 // the runs table is rebuilt under a new name and renamed back, keeping every
-// id and row. The migration runs with foreign keys off (see RunStore's
-// migrate): with them on, dropping runs would cascade-delete every metric,
+// id and row. The migration runs with foreign keys off (see
+// migrateStoreSchema): with them on, dropping runs would cascade-delete every metric,
 // checkpoint and episode.
 constexpr const char* kQueuedStatusAndTags = R"sql(
 CREATE TABLE runs_v3 (
@@ -111,6 +114,114 @@ const std::vector<StoreMigration>& storeMigrations() {
       {3, "runs.status may be 'queued'; runs.tags_json", kQueuedStatusAndTags},
   };
   return migrations;
+}
+
+int currentStoreSchemaVersion() {
+  return storeMigrations().back().version;
+}
+
+namespace {
+
+std::string newerSchemaMessage(const std::string& path, int64_t version) {
+  return "run store " + path + ": store schema version " + std::to_string(version) +
+         " is newer than this Palaestra (" + std::to_string(currentStoreSchemaVersion()) +
+         "); upgrade Palaestra";
+}
+
+// First problem PRAGMA quick_check reports, as one line; "" if the file is sound.
+std::string firstIntegrityProblem(SqliteConnection& db) {
+  SqliteStatement check(db, "PRAGMA quick_check");
+  std::string first;
+  int problems = 0;
+  while (check.step()) {
+    const std::string row = check.columnText(0);
+    if (row == "ok") return {};
+    // Rows may span lines and start with a "*** in database main ***" banner.
+    size_t begin = 0;
+    while (begin < row.size()) {
+      size_t end = row.find('\n', begin);
+      if (end == std::string::npos) end = row.size();
+      const std::string line = row.substr(begin, end - begin);
+      begin = end + 1;
+      if (line.empty() || line.rfind("***", 0) == 0) continue;
+      if (first.empty()) first = line;
+      ++problems;
+    }
+  }
+  if (first.empty()) return "quick_check gave no result";
+  if (problems > 1) first += "; " + std::to_string(problems - 1) + " more problems";
+  return first;
+}
+
+}  // namespace
+
+StoreFileCheck checkStoreFile(SqliteConnection& db, const std::string& path, bool mayBeEmpty) {
+  // Reading the schema reads page 1: "file is not a database" surfaces here.
+  const int64_t objects = db.queryInt("SELECT count(*) FROM sqlite_master");
+  const int64_t applicationId = db.queryInt("PRAGMA application_id");
+  StoreFileCheck result;
+  result.version = db.queryInt("PRAGMA user_version");
+  result.empty = objects == 0 && applicationId == 0 && result.version == 0;
+  if (result.empty && !mayBeEmpty) {
+    throw StoreError("no run store at " + path + " (the file is an empty database)");
+  }
+  if (!result.empty && applicationId != kRunStoreApplicationId) {
+    std::string tables;
+    SqliteStatement list(db,
+                         "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                         " LIMIT 6");
+    int count = 0;
+    while (list.step()) {
+      if (count++ == 5) {
+        tables += ", ...";
+        break;
+      }
+      tables += (tables.empty() ? "" : ", ") + list.columnText(0);
+    }
+    throw StoreError("cannot open run store " + path +
+                     ": it is an SQLite database of another program (tables: " +
+                     (tables.empty() ? std::string("none") : tables) +
+                     "), not a Palaestra run store");
+  }
+  if (result.version > currentStoreSchemaVersion()) {
+    throw StoreError(newerSchemaMessage(path, result.version));
+  }
+  if (!result.empty) {
+    const std::string problem = firstIntegrityProblem(db);
+    if (!problem.empty()) {
+      throw StoreError("cannot open run store " + path + ": the database is corrupt (" + problem +
+                       ")");
+    }
+  }
+  return result;
+}
+
+void migrateStoreSchema(SqliteConnection& db, const std::string& path) {
+  // Rebuilding a table (migration 3) drops it; with foreign keys on, that
+  // would cascade-delete every row referring to it. The pragma is a no-op
+  // inside a transaction, so it is switched off around it.
+  db.exec("PRAGMA foreign_keys = OFF");
+  struct ForeignKeysBackOn {
+    SqliteConnection& db;
+    ~ForeignKeysBackOn() {
+      try {
+        db.exec("PRAGMA foreign_keys = ON");
+      } catch (...) {
+        // Only reachable if the connection is unusable; opening then fails anyway.
+      }
+    }
+  } foreignKeysBackOn{db};
+  SqliteTransaction transaction(db, "BEGIN IMMEDIATE");
+  // Read again under the lock: another process may have migrated meanwhile.
+  const int64_t version = db.queryInt("PRAGMA user_version");
+  if (version > currentStoreSchemaVersion()) throw StoreError(newerSchemaMessage(path, version));
+  for (const StoreMigration& step : storeMigrations()) {
+    if (step.version <= version) continue;
+    db.exec(step.sql);
+    db.exec("PRAGMA user_version = " + std::to_string(step.version));
+  }
+  db.exec("PRAGMA application_id = " + std::to_string(kRunStoreApplicationId));
+  transaction.commit();
 }
 
 }  // namespace palaestra

@@ -1,9 +1,12 @@
 #pragma once
-// The run store's schema as an ordered list of migrations. Migration k brings
-// a store from schema version k-1 to k (PRAGMA user_version); a store is
-// opened by applying every missing step in order, in one transaction.
+// The run store's schema as an ordered list of migrations, and what opening a
+// file does with it: refuse what is not a healthy Palaestra store of a schema
+// this code knows, then migrate. Migration k brings a store from schema
+// version k-1 to k (PRAGMA user_version); a store is opened by applying every
+// missing step in order, in one transaction.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace palaestra {
@@ -20,5 +23,25 @@ struct StoreMigration {
 
 /// All migrations, in order; the last one's version is the current schema version.
 const std::vector<StoreMigration>& storeMigrations();
+
+/// The schema version this code writes (the last migration's).
+int currentStoreSchemaVersion();
+
+class SqliteConnection;
+
+/// What checkStoreFile found.
+struct StoreFileCheck {
+  bool empty = false;   // a new database (no objects, no application id, version 0)
+  int64_t version = 0;  // its PRAGMA user_version
+};
+
+/// Refuses, before writing a byte, a file that is not a healthy Palaestra store: another
+/// program's database, a newer schema, a corrupt file, or (unless `mayBeEmpty`) an empty
+/// database. Throws StoreError naming `path`; SqliteError for a file that is no database.
+StoreFileCheck checkStoreFile(SqliteConnection& db, const std::string& path, bool mayBeEmpty);
+
+/// Applies every missing migration in one transaction (foreign keys off around it) and stamps
+/// the application id; throws StoreError (newer schema) or SqliteError.
+void migrateStoreSchema(SqliteConnection& db, const std::string& path);
 
 }  // namespace palaestra
