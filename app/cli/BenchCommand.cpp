@@ -15,6 +15,7 @@
 #include "Simulations.h"
 #include "env/PhysicsOnlyStepping.h"
 #include "replay/ReplayTimeline.h"
+#include "train/StoredRunConfig.h"
 #include "train/TrainingSession.h"
 #include "util/CpuTime.h"
 #include "util/Errors.h"
@@ -154,8 +155,7 @@ double median(std::vector<double> v) {
 int benchReplaySeek(const CommonOptions& common, const BenchOptions& options) {
   auto store = openExistingStore(common);
   const StoredEpisode stored = store->loadEpisode(*options.seekEpisodeId);
-  const RunInfo run = store->getRun(stored.runId);
-  const TrainConfig config = TrainConfig::fromJson(nlohmann::json::parse(run.configJson));
+  const TrainConfig config = readStoredRunConfig(store->getRun(stored.runId)).config;
   if (config.env != options.env)
     throw ConfigError("episode " + std::to_string(stored.id) + " is a " + config.env +
                       " episode, not " + options.env);

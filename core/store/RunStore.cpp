@@ -1,7 +1,8 @@
 // The run store's API. The parts it is built from: StoreDatabase (the
 // connection, its lock and error messages), StoreSchema (checks and
 // migrations), StoreWriter (the batched writer thread), StoreRows (rows <->
-// records) and EpisodeCodec (an episode's stored form).
+// records), EpisodeCodec (an episode's stored form), RunHeartbeat and
+// CrashedRuns (run owners' liveness).
 #include "store/RunStore.h"
 
 #include <algorithm>
@@ -11,12 +12,15 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "store/CrashedRuns.h"
+#include "store/RunHeartbeat.h"
 #include "store/StoreDatabase.h"
 #include "store/StoreRows.h"
 #include "store/StoreSchema.h"
 #include "store/StoreWriter.h"
 #include "util/Compression.h"
 #include "util/Errors.h"
+#include "util/ProcessIdentity.h"
 #include "util/WallClock.h"
 
 namespace palaestra {
@@ -32,6 +36,10 @@ void requireJson(const std::string& text, const std::string& what) {
 
 std::string runNotFound(int64_t runId, const std::string& path) {
   return "no run with id " + std::to_string(runId) + " in " + path;
+}
+
+bool isLive(RunStatus status) {
+  return status == RunStatus::Queued || status == RunStatus::Running;
 }
 
 }  // namespace
@@ -59,7 +67,10 @@ std::vector<std::string> normalizedTags(const std::vector<std::string>& tags) {
 class RunStore::Impl {
  public:
   Impl(const std::string& path, OpenMode mode, const Options& options)
-      : db(path, mode, options), writer(db) {}
+      : db(path, mode, options), writer(db), heartbeat(db) {
+    crashedRuns = findCrashedRuns(db, thisProcess(), nowSeconds());
+    markCrashedRuns(db, crashedRuns);
+  }
 
   const std::string& path() const { return db.path(); }
 
@@ -126,7 +137,9 @@ class RunStore::Impl {
   }
 
   StoreDatabase db;
-  StoreWriter writer;  // declared after db: destroyed (and flushed) first
+  StoreWriter writer;                   // declared after db: destroyed (and flushed) before it
+  RunHeartbeat heartbeat;               // stopped first
+  std::vector<CrashedRun> crashedRuns;  // found at open
 
  private:
   mutable std::mutex cacheMutex_;  // guards the two id caches; never held while taking db's lock
@@ -157,10 +170,11 @@ RunStore::RunStore(const std::string& path, OpenMode mode) : RunStore(path, mode
 
 RunStore::RunStore(const std::string& path, OpenMode mode, const Options& options) {
   if (options.busyTimeoutMs < 0 || options.batchIntervalMs < 0 || options.batchMaxItems < 1 ||
-      options.maxQueuedItems < options.batchMaxItems || options.maxSizeBytes < 0) {
+      options.maxQueuedItems < options.batchMaxItems || options.maxSizeBytes < 0 ||
+      options.heartbeatIntervalMs < 1 || !(options.foreignHeartbeatTimeoutSeconds > 0)) {
     throw ConfigError(
-        "invalid run store options: timeouts and sizes must be non-negative and "
-        "maxQueuedItems >= batchMaxItems >= 1");
+        "invalid run store options: timeouts and sizes must be non-negative, the heartbeat "
+        "interval and foreign timeout positive, and maxQueuedItems >= batchMaxItems >= 1");
   }
   impl_ = std::make_unique<Impl>(path, mode, options);
 }
@@ -218,6 +232,10 @@ void RunStore::saveCopyTo(const std::string& path) const {
   });
 }
 
+const std::vector<CrashedRun>& RunStore::crashedRunsFound() const {
+  return impl_->crashedRuns;
+}
+
 bool RunStore::fileMoved() const {
   return impl_->db.run("checking its file", [&](SqliteConnection& c) {
     int moved = 0;
@@ -238,8 +256,9 @@ int64_t RunStore::createRun(const NewRun& run) {
   const int64_t id = impl_->db.run("creating a run", [&](SqliteConnection& c) {
     SqliteStatement s(c,
                       "INSERT INTO runs (name, env, config_json, seed, code_version, created_at,"
-                      " started_at, status, steps, notes)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)");
+                      " started_at, status, steps, notes, owner_host, owner_pid, owner_started,"
+                      " heartbeat_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, ?11,"
+                      " ?12, ?13)");
     s.bind(1, run.name);
     s.bind(2, run.env);
     s.bind(3, run.configJson);
@@ -254,10 +273,19 @@ int64_t RunStore::createRun(const NewRun& run) {
       s.bind(7, now);
     s.bind(8, runStatusName(run.status));
     s.bind(9, run.notes);
+    // A queued or running run is this process's to heartbeat until it ends.
+    if (isLive(run.status)) {
+      const ProcessIdentity& self = thisProcess();
+      s.bind(10, self.host);
+      s.bind(11, self.pid);
+      s.bind(12, self.started);
+      s.bind(13, now);
+    }
     s.run();
     return c.lastInsertId();
   });
   impl_->rememberRun(id);
+  if (isLive(run.status)) impl_->heartbeat.own(id);
   return id;
 }
 
@@ -280,13 +308,18 @@ RunInfo RunStore::getRun(int64_t runId) const {
 }
 
 void RunStore::updateRun(int64_t runId, const RunUpdate& update) {
-  impl_->writer.throwIfFailed();
+  // No check of the writer's health here: a run whose data could not be
+  // written (disk full) must still be marked failed.
+  const bool takesOwnership = update.status && isLive(*update.status);
   impl_->db.run("updating run " + std::to_string(runId), [&](SqliteConnection& c) {
-    // COALESCE keeps a column when its parameter is NULL (field not set).
+    // COALESCE keeps a column when its parameter is NULL (field not set); the
+    // owner columns change only when ?6 (the run becomes queued or running) is 1.
     SqliteStatement s(c,
                       "UPDATE runs SET status = COALESCE(?2, status), steps = COALESCE(?3, steps),"
-                      " started_at = COALESCE(?4, started_at), ended_at = COALESCE(?5, ended_at)"
-                      " WHERE id = ?1");
+                      " started_at = COALESCE(?4, started_at), ended_at = COALESCE(?5, ended_at),"
+                      " owner_host = IIF(?6, ?7, owner_host), owner_pid = IIF(?6, ?8, owner_pid),"
+                      " owner_started = IIF(?6, ?9, owner_started),"
+                      " heartbeat_at = IIF(?6, ?10, heartbeat_at) WHERE id = ?1");
     s.bind(1, runId);
     if (update.status)
       s.bind(2, runStatusName(*update.status));
@@ -295,9 +328,19 @@ void RunStore::updateRun(int64_t runId, const RunUpdate& update) {
     s.bind(3, update.steps);
     s.bind(4, update.startedAt);
     s.bind(5, update.endedAt);
+    const ProcessIdentity& self = thisProcess();
+    s.bind(6, int64_t{takesOwnership ? 1 : 0});
+    s.bind(7, self.host);
+    s.bind(8, self.pid);
+    s.bind(9, self.started);
+    s.bind(10, nowSeconds());
     s.run();
     if (c.changes() == 0) throw NotFoundError(runNotFound(runId, impl_->path()));
   });
+  if (takesOwnership)
+    impl_->heartbeat.own(runId);
+  else if (update.status)
+    impl_->heartbeat.release(runId);
 }
 
 void RunStore::renameRun(int64_t runId, const std::string& name) {
@@ -323,6 +366,7 @@ void RunStore::deleteRun(int64_t runId) {
     s.run();
     if (c.changes() == 0) throw NotFoundError(runNotFound(runId, impl_->path()));
   });
+  impl_->heartbeat.release(runId);
   impl_->forgetRun(runId);
 }
 
@@ -392,23 +436,53 @@ std::vector<MetricPoint> RunStore::metricsAfterStep(int64_t runId, const std::st
 
 int64_t RunStore::addCheckpoint(int64_t runId, int64_t step, std::span<const uint8_t> policy,
                                 const std::string& metaJson) {
+  return addCheckpoint(runId, step, policy, metaJson, CheckpointEpisodes{});
+}
+
+int64_t RunStore::addCheckpoint(int64_t runId, int64_t step, std::span<const uint8_t> policy,
+                                const std::string& metaJson, const CheckpointEpisodes& episodes) {
   requireJson(metaJson, "checkpoint meta");
+  for (const EpisodeRecord& e : episodes.eval) validateEpisodeRecord(e);
   impl_->writer.throwIfFailed();
   impl_->requireRun(runId);
-  const std::vector<uint8_t> compressed =
-      compressBytes(policy, impl_->db.options().compressionLevel);
-  const int64_t id = impl_->db.run("writing a checkpoint", [&](SqliteConnection& c) {
+  // The training episodes to link must be committed, so their row ids are known.
+  if (!episodes.train.empty()) impl_->writer.flush();
+  const std::vector<int64_t> trainIds = impl_->writer.takeRowIds(episodes.train);
+  const int level = impl_->db.options().compressionLevel;
+  const std::vector<uint8_t> compressed = compressBytes(policy, level);
+  const double now = nowSeconds();
+  std::vector<EpisodeRow> evalRows;
+  for (const EpisodeRecord& e : episodes.eval)
+    evalRows.push_back(makeEpisodeRow(runId, std::nullopt, EpisodeKind::Eval, now, e, level));
+  const int64_t id = impl_->db.transact("writing a checkpoint", [&](SqliteConnection& c) {
     SqliteStatement s(c,
                       "INSERT INTO checkpoints (run_id, step, created_at, policy, policy_size,"
                       " meta_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     s.bind(1, runId);
     s.bind(2, step);
-    s.bind(3, nowSeconds());
+    s.bind(3, now);
     s.bind(4, std::span<const uint8_t>(compressed));
     s.bind(5, static_cast<int64_t>(policy.size()));
     s.bind(6, metaJson);
     s.run();
-    return c.lastInsertId();
+    const int64_t checkpointId = c.lastInsertId();
+    if (!evalRows.empty()) {
+      SqliteStatement insert(c, kInsertEpisodeSql);
+      for (EpisodeRow& row : evalRows) {
+        row.checkpointId = checkpointId;
+        insertEpisode(insert, row);
+      }
+    }
+    if (!trainIds.empty()) {
+      SqliteStatement link(c, "UPDATE episodes SET checkpoint_id = ?1 WHERE id = ?2");
+      for (int64_t episodeId : trainIds) {
+        link.reset();
+        link.bind(1, checkpointId);
+        link.bind(2, episodeId);
+        link.run();
+      }
+    }
+    return checkpointId;
   });
   impl_->rememberCheckpoint(id);
   return id;
@@ -476,6 +550,17 @@ void RunStore::addEpisode(int64_t runId, std::optional<int64_t> checkpointId, Ep
   impl_->requireRun(runId);
   if (checkpointId) impl_->requireCheckpoint(*checkpointId);
   impl_->writer.enqueueEpisode({runId, checkpointId, kind, nowSeconds(), record});
+}
+
+RunStore::EpisodeTicket RunStore::addTrainingEpisode(int64_t runId, const EpisodeRecord& record) {
+  validateEpisodeRecord(record);
+  impl_->requireRun(runId);
+  return impl_->writer.enqueueTicketedEpisode(
+      {runId, std::nullopt, EpisodeKind::Train, nowSeconds(), record});
+}
+
+void RunStore::retractEpisode(EpisodeTicket ticket) {
+  impl_->writer.retract(ticket);
 }
 
 int64_t RunStore::addEpisodeNow(int64_t runId, std::optional<int64_t> checkpointId,

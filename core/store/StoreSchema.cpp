@@ -7,6 +7,26 @@ namespace palaestra {
 
 namespace {
 
+// Runs one statement when it goes out of scope, however the scope is left: a
+// pragma switched back after a migration step.
+class ExecOnExit {
+ public:
+  ExecOnExit(SqliteConnection& db, const char* sql) : db_(db), sql_(sql) {}
+  ~ExecOnExit() {
+    try {
+      db_.exec(sql_);
+    } catch (...) {
+      // Only reachable if the connection is unusable; opening then fails anyway.
+    }
+  }
+  ExecOnExit(const ExecOnExit&) = delete;
+  ExecOnExit& operator=(const ExecOnExit&) = delete;
+
+ private:
+  SqliteConnection& db_;
+  const char* sql_;
+};
+
 // Version 1: the initial schema. Times are wall-clock seconds since the Unix
 // epoch (REAL). 64-bit unsigned values (seeds, episode indexes) are stored as
 // the signed integer with the same bits. Blobs are zstd frames.
@@ -105,6 +125,54 @@ DROP TABLE runs;
 ALTER TABLE runs_v3 RENAME TO runs;
 )sql";
 
+// Version 4: crash consistency. Each queued or running run records its owning
+// process (host, pid, start token; see util/ProcessIdentity) and a heartbeat
+// the owner refreshes, so a later open can tell a live run from one whose
+// process died and mark it 'crashed' (widenStatusForCrashed adds the status).
+// Runs an older Palaestra left queued or running have no owner: their last
+// sign of life is their latest metric, and a stale heartbeat marks them crashed.
+constexpr const char* kRunOwnerAndHeartbeat = R"sql(
+ALTER TABLE runs ADD COLUMN owner_host TEXT;
+ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+ALTER TABLE runs ADD COLUMN owner_started TEXT;
+ALTER TABLE runs ADD COLUMN heartbeat_at REAL;
+UPDATE runs SET heartbeat_at = COALESCE(
+    (SELECT max(wall_time) FROM metrics WHERE metrics.run_id = runs.id), started_at, created_at)
+  WHERE status IN ('queued', 'running');
+)sql";
+
+// Adds 'crashed' to the runs.status CHECK. SQLite cannot alter a CHECK; instead
+// of rebuilding the table (which would have to list every column, and drop any
+// a later migration adds), the table's definition is edited in place, the
+// procedure SQLite documents for loosening constraints (lang_altertable.html,
+// "Making Other Kinds Of Table Schema Changes"): no stored row changes meaning.
+// The schema version is bumped so every connection, this one included,
+// re-reads the definition before anything else alters the table.
+void widenStatusForCrashed(SqliteConnection& db) {
+  std::string sql;
+  {
+    SqliteStatement read(db,
+                         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'runs'");
+    if (read.step()) sql = read.columnText(0);
+  }
+  if (sql.find("'crashed'") != std::string::npos) return;
+  const std::string last = "'failed')";
+  const size_t at = sql.find(last);
+  if (at == std::string::npos || sql.find(last, at + 1) != std::string::npos) {
+    throw StoreError("cannot migrate the run store: unexpected definition of table runs (" +
+                     sql.substr(0, 120) + ")");
+  }
+  sql.replace(at, last.size(), "'failed', 'crashed')");
+  const int64_t schemaVersion = db.queryInt("PRAGMA schema_version");
+  db.exec("PRAGMA writable_schema = ON");
+  const ExecOnExit writableSchemaOff(db, "PRAGMA writable_schema = OFF");
+  SqliteStatement write(db,
+                        "UPDATE sqlite_master SET sql = ?1 WHERE type = 'table' AND name = 'runs'");
+  write.bind(1, sql);
+  write.run();
+  db.exec("PRAGMA schema_version = " + std::to_string(schemaVersion + 1));
+}
+
 }  // namespace
 
 const std::vector<StoreMigration>& storeMigrations() {
@@ -112,6 +180,8 @@ const std::vector<StoreMigration>& storeMigrations() {
       {1, "initial schema: runs, metrics, checkpoints, episodes", kInitialSchema},
       {2, "runs.notes; index episodes by checkpoint", kNotesAndCheckpointIndex},
       {3, "runs.status may be 'queued'; runs.tags_json", kQueuedStatusAndTags},
+      {4, "runs.status may be 'crashed'; runs' owner process and heartbeat", kRunOwnerAndHeartbeat,
+       widenStatusForCrashed},
   };
   return migrations;
 }
@@ -201,16 +271,7 @@ void migrateStoreSchema(SqliteConnection& db, const std::string& path) {
   // would cascade-delete every row referring to it. The pragma is a no-op
   // inside a transaction, so it is switched off around it.
   db.exec("PRAGMA foreign_keys = OFF");
-  struct ForeignKeysBackOn {
-    SqliteConnection& db;
-    ~ForeignKeysBackOn() {
-      try {
-        db.exec("PRAGMA foreign_keys = ON");
-      } catch (...) {
-        // Only reachable if the connection is unusable; opening then fails anyway.
-      }
-    }
-  } foreignKeysBackOn{db};
+  const ExecOnExit foreignKeysBackOn(db, "PRAGMA foreign_keys = ON");
   SqliteTransaction transaction(db, "BEGIN IMMEDIATE");
   // Read again under the lock: another process may have migrated meanwhile.
   const int64_t version = db.queryInt("PRAGMA user_version");
@@ -218,6 +279,7 @@ void migrateStoreSchema(SqliteConnection& db, const std::string& path) {
   for (const StoreMigration& step : storeMigrations()) {
     if (step.version <= version) continue;
     db.exec(step.sql);
+    if (step.apply) step.apply(db);
     db.exec("PRAGMA user_version = " + std::to_string(step.version));
   }
   db.exec("PRAGMA application_id = " + std::to_string(kRunStoreApplicationId));

@@ -14,11 +14,14 @@ namespace palaestra {
 /// PRAGMA application_id of a Palaestra run store ("PALA"): tells ours from other SQLite files.
 inline constexpr int32_t kRunStoreApplicationId = 0x50414C41;
 
+class SqliteConnection;
+
 /// One schema step.
 struct StoreMigration {
-  int version;              // the schema version after this step
-  const char* description;  // what it changes, for humans
-  const char* sql;          // statements run inside the migration transaction
+  int version;                                 // the schema version after this step
+  const char* description;                     // what it changes, for humans
+  const char* sql;                             // statements run inside the migration transaction
+  void (*apply)(SqliteConnection&) = nullptr;  // then this, for what SQL alone cannot say
 };
 
 /// All migrations, in order; the last one's version is the current schema version.
@@ -26,8 +29,6 @@ const std::vector<StoreMigration>& storeMigrations();
 
 /// The schema version this code writes (the last migration's).
 int currentStoreSchemaVersion();
-
-class SqliteConnection;
 
 /// What checkStoreFile found.
 struct StoreFileCheck {

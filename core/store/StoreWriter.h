@@ -5,6 +5,11 @@
 // are queued or flush() asks); enqueueing blocks beyond maxQueuedItems.
 // Episodes are compressed on this thread, outside the database lock.
 //
+// Training episodes may be queued with a ticket: such an episode can be
+// retracted later (deleted if written, never written if still queued) or have
+// its row id taken to link it to a checkpoint. Within a batch, episodes are
+// inserted before retractions are applied, so order across batches holds.
+//
 // A failed batch is rolled back and the writer stops for good, keeping the
 // error: every later enqueue, flush() or throwIfFailed() throws StoreError with
 // it (later batches could depend on the lost one, and the caller must learn of
@@ -16,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "store/RunRecords.h"
@@ -38,6 +44,7 @@ class StoreWriter {
     EpisodeKind kind;
     double createdAt;
     EpisodeRecord record;
+    std::optional<uint64_t> ticket = std::nullopt;  // set by enqueueTicketedEpisode
   };
 
   /// A writer committing into `db` (which must outlive it); its thread starts at the first item.
@@ -51,19 +58,35 @@ class StoreWriter {
   void enqueueMetric(int64_t runId, MetricPoint point);
   /// Queues one episode; throws StoreError if the writer failed.
   void enqueueEpisode(QueuedEpisode episode);
+  /// Queues one episode under a new ticket, which it returns; throws StoreError if the writer
+  /// failed.
+  uint64_t enqueueTicketedEpisode(QueuedEpisode episode);
+  /// Queues the removal of a ticketed episode; throws std::invalid_argument for a ticket not
+  /// issued, already retracted or taken.
+  void retract(uint64_t ticket);
+  /// Row ids of committed ticketed episodes (call flush() first); the tickets are used up.
+  /// Throws std::invalid_argument for a ticket not issued, retracted, taken or not yet committed.
+  std::vector<int64_t> takeRowIds(const std::vector<uint64_t>& tickets);
   /// Blocks until everything queued so far is committed; throws StoreError if the writer failed.
   void flush();
   /// Throws StoreError with the writer's error if a batch failed.
   void throwIfFailed() const;
 
  private:
-  size_t queuedLocked() const { return metricQueue_.size() + episodeQueue_.size(); }
+  struct TicketState {
+    std::optional<int64_t> rowId;  // once committed
+    bool retracted = false;
+  };
+  size_t queuedLocked() const {
+    return metricQueue_.size() + episodeQueue_.size() + retractQueue_.size();
+  }
   void throwIfFailedLocked() const;
   void beforeEnqueueLocked(std::unique_lock<std::mutex>& lock);
   void afterEnqueueLocked();
   void writerLoop();
   std::string commitBatch(const std::vector<QueuedMetric>& metrics,
-                          const std::vector<QueuedEpisode>& episodes);
+                          const std::vector<QueuedEpisode>& episodes,
+                          const std::vector<uint64_t>& retractions);
 
   const StoreDatabase& db_;
   mutable std::mutex mutex_;  // guards everything below
@@ -71,6 +94,9 @@ class StoreWriter {
   std::condition_variable batchDone_;
   std::vector<QueuedMetric> metricQueue_;
   std::vector<QueuedEpisode> episodeQueue_;
+  std::vector<uint64_t> retractQueue_;
+  std::unordered_map<uint64_t, TicketState> tickets_;
+  uint64_t nextTicket_ = 1;
   uint64_t enqueued_ = 0;   // items ever enqueued
   uint64_t committed_ = 0;  // items ever committed (a prefix of the enqueued ones)
   bool flushRequested_ = false;
