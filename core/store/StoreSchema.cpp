@@ -102,6 +102,23 @@ DROP TABLE runs;
 ALTER TABLE runs_v3 RENAME TO runs;
 )sql";
 
+// Version 4: walker physics versions. Every walker run stored before them was simulated
+// without hip reference angles (physics v1), while a walker config without "physics_version"
+// now means v2; so the version those runs were recorded with is written into their stored
+// config (env_config.physics_version = 1), and they keep replaying bit-exactly. A missing or
+// null env_config becomes {"physics_version": 1}; configs that are not valid JSON are left as
+// they are (reading them fails with its own error). Self-contained and idempotent: it touches
+// only walker runs without a version.
+constexpr const char* kWalkerPhysicsVersion = R"sql(
+UPDATE runs SET config_json = json_set(config_json, '$.env_config', json_object('physics_version', 1))
+  WHERE env = 'walker' AND json_valid(config_json) AND json_type(config_json) = 'object'
+    AND coalesce(json_type(config_json, '$.env_config'), 'null') = 'null';
+UPDATE runs SET config_json = json_set(config_json, '$.env_config.physics_version', 1)
+  WHERE env = 'walker' AND json_valid(config_json) AND json_type(config_json) = 'object'
+    AND json_type(config_json, '$.env_config') = 'object'
+    AND json_type(config_json, '$.env_config.physics_version') IS NULL;
+)sql";
+
 }  // namespace
 
 const std::vector<StoreMigration>& storeMigrations() {
@@ -109,6 +126,8 @@ const std::vector<StoreMigration>& storeMigrations() {
       {1, "initial schema: runs, metrics, checkpoints, episodes", kInitialSchema},
       {2, "runs.notes; index episodes by checkpoint", kNotesAndCheckpointIndex},
       {3, "runs.status may be 'queued'; runs.tags_json", kQueuedStatusAndTags},
+      {4, "walker runs stored before physics versions: env_config.physics_version = 1",
+       kWalkerPhysicsVersion},
   };
   return migrations;
 }

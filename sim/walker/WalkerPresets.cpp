@@ -3,6 +3,8 @@
 // it and change the terrain or the body.
 #include "walker/WalkerPresets.h"
 
+#include "walker/WalkerConfig.h"
+
 namespace palaestra {
 
 namespace {
@@ -33,7 +35,10 @@ nlohmann::json walkerPpo() {
 nlohmann::json preset(const std::string& terrain, const std::string& embodiment,
                       nlohmann::json budget) {
   return {
-      {"env_config", {{"terrain", terrain}, {"embodiment", embodiment}}},
+      {"env_config",
+       {{"terrain", terrain},
+        {"embodiment", embodiment},
+        {"physics_version", WalkerConfig::kCurrentPhysicsVersion}}},
       {"ppo", walkerPpo()},
       {"budget", std::move(budget)},
       {"eval", {{"every_steps", 500000}, {"episodes", 10}, {"final_episodes", 20}}},
