@@ -884,9 +884,12 @@ void RunStore::updateRun(int64_t runId, const RunUpdate& update) {
   std::lock_guard lock(impl_->dbMutex_);
   try {
     // COALESCE keeps a column when its parameter is NULL (field not set).
+    if (update.configJson) requireJson(*update.configJson, "run config");
     SqliteStatement s(*impl_->db_,
                       "UPDATE runs SET status = COALESCE(?2, status), steps = COALESCE(?3, steps),"
-                      " started_at = COALESCE(?4, started_at), ended_at = COALESCE(?5, ended_at)"
+                      " started_at = COALESCE(?4, started_at),"
+                      " ended_at = CASE WHEN ?6 THEN NULL ELSE COALESCE(?5, ended_at) END,"
+                      " config_json = COALESCE(?7, config_json)"
                       " WHERE id = ?1");
     s.bind(1, runId);
     if (update.status) s.bind(2, runStatusName(*update.status));
@@ -894,6 +897,9 @@ void RunStore::updateRun(int64_t runId, const RunUpdate& update) {
     s.bind(3, update.steps);
     s.bind(4, update.startedAt);
     s.bind(5, update.endedAt);
+    s.bind(6, static_cast<int64_t>(update.clearEndedAt ? 1 : 0));
+    if (update.configJson) s.bind(7, *update.configJson);
+    else s.bindNull(7);
     s.run();
     if (impl_->db_->changes() == 0) {
       throw NotFoundError("no run with id " + std::to_string(runId) + " in " + impl_->path_);
@@ -1046,6 +1052,90 @@ std::vector<CheckpointInfo> RunStore::checkpoints(int64_t runId) const {
   } catch (const SqliteError& e) {
     impl_->throwTranslated(e, "reading checkpoints");
   }
+}
+
+void RunStore::updateCheckpointMeta(int64_t checkpointId, const std::string& metaJson) {
+  requireJson(metaJson, "checkpoint meta");
+  impl_->throwIfWriterFailed();
+  std::lock_guard lock(impl_->dbMutex_);
+  try {
+    SqliteStatement s(*impl_->db_, "UPDATE checkpoints SET meta_json = ?2 WHERE id = ?1");
+    s.bind(1, checkpointId);
+    s.bind(2, metaJson);
+    s.run();
+    if (impl_->db_->changes() == 0)
+      throw NotFoundError("no checkpoint with id " + std::to_string(checkpointId) + " in " +
+                          impl_->path_);
+  } catch (const SqliteError& e) {
+    impl_->throwTranslated(e, "updating checkpoint " + std::to_string(checkpointId));
+  }
+}
+
+void RunStore::saveResumeState(int64_t runId, int64_t checkpointId,
+                               std::span<const uint8_t> state) {
+  impl_->throwIfWriterFailed();
+  impl_->requireRun(runId);
+  const std::vector<uint8_t> compressed = compressBytes(state, impl_->options_.compressionLevel);
+  std::lock_guard lock(impl_->dbMutex_);
+  try {
+    {
+      SqliteStatement owner(*impl_->db_, "SELECT run_id FROM checkpoints WHERE id = ?1");
+      owner.bind(1, checkpointId);
+      if (!owner.step())
+        throw NotFoundError("no checkpoint with id " + std::to_string(checkpointId) + " in " +
+                            impl_->path_);
+      if (owner.columnInt(0) != runId)
+        throw ConfigError("checkpoint " + std::to_string(checkpointId) + " belongs to run " +
+                          std::to_string(owner.columnInt(0)) + ", not run " +
+                          std::to_string(runId));
+    }
+    SqliteStatement s(*impl_->db_,
+                      "INSERT OR REPLACE INTO resume_states (run_id, checkpoint_id, created_at,"
+                      " state, state_size) VALUES (?1, ?2, ?3, ?4, ?5)");
+    s.bind(1, runId);
+    s.bind(2, checkpointId);
+    s.bind(3, nowSeconds());
+    s.bind(4, std::span<const uint8_t>(compressed));
+    s.bind(5, static_cast<int64_t>(state.size()));
+    s.run();
+  } catch (const SqliteError& e) {
+    impl_->throwTranslated(e, "writing the resume state of run " + std::to_string(runId));
+  }
+}
+
+std::optional<ResumeState> RunStore::resumeState(int64_t runId) const {
+  impl_->requireRun(runId);
+  ResumeState result;
+  std::vector<uint8_t> compressed;
+  int64_t size = 0;
+  {
+    std::lock_guard lock(impl_->dbMutex_);
+    try {
+      SqliteStatement s(*impl_->db_,
+                        "SELECT checkpoint_id, created_at, state, state_size FROM resume_states"
+                        " WHERE run_id = ?1");
+      s.bind(1, runId);
+      if (!s.step()) return std::nullopt;
+      result.runId = runId;
+      result.checkpointId = s.columnInt(0);
+      result.createdAt = s.columnDouble(1);
+      compressed = s.columnBlob(2);
+      size = s.columnInt(3);
+    } catch (const SqliteError& e) {
+      impl_->throwTranslated(e, "reading the resume state of run " + std::to_string(runId));
+    }
+  }
+  try {
+    result.state = decompressBytes(compressed);
+  } catch (const StoreError& e) {
+    throw StoreError("the resume state of run " + std::to_string(runId) + " in " + impl_->path_ +
+                     " is corrupt: " + e.what());
+  }
+  if (static_cast<int64_t>(result.state.size()) != size)
+    throw StoreError("the resume state of run " + std::to_string(runId) + " in " + impl_->path_ +
+                     " is corrupt: " + std::to_string(result.state.size()) + " bytes, expected " +
+                     std::to_string(size));
+  return result;
 }
 
 std::optional<CheckpointInfo> RunStore::latestCheckpoint(int64_t runId) const {

@@ -130,6 +130,19 @@ class RunStore {
   std::optional<CheckpointInfo> latestCheckpoint(int64_t runId) const;
   /// A checkpoint with decompressed policy bytes; throws NotFoundError for an unknown id.
   Checkpoint loadCheckpoint(int64_t checkpointId) const;
+  /// Replaces a checkpoint's meta JSON; throws ConfigError if it is not JSON, NotFoundError for
+  /// an unknown id.
+  void updateCheckpointMeta(int64_t checkpointId, const std::string& metaJson);
+
+  // ---- resume states (synchronous) ----
+
+  /// Keeps `state` (zstd-compressed) as run `runId`'s resume point at its checkpoint
+  /// `checkpointId`, replacing the run's previous one; throws NotFoundError for an unknown run or
+  /// checkpoint, ConfigError if the checkpoint belongs to another run.
+  void saveResumeState(int64_t runId, int64_t checkpointId, std::span<const uint8_t> state);
+  /// The run's resume point, or nullopt when it has none (runs stored before resume states);
+  /// throws NotFoundError for an unknown run, StoreError if the stored bytes are corrupt.
+  std::optional<ResumeState> resumeState(int64_t runId) const;
 
   // ---- episodes ----
 

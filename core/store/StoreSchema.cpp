@@ -119,6 +119,20 @@ UPDATE runs SET config_json = json_set(config_json, '$.env_config.physics_versio
     AND json_type(config_json, '$.env_config.physics_version') IS NULL;
 )sql";
 
+// Version 5: resume states. One row per run: the opaque training state (optimiser moments and
+// step, normaliser statistics, random streams, counters; zstd) saved with the run's latest
+// checkpoint, from which `train --resume` continues. Older checkpoints keep only their policy.
+constexpr const char* kResumeStates = R"sql(
+CREATE TABLE resume_states (
+  run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  checkpoint_id INTEGER NOT NULL REFERENCES checkpoints(id) ON DELETE CASCADE,
+  created_at REAL NOT NULL,
+  state BLOB NOT NULL,
+  state_size INTEGER NOT NULL
+);
+CREATE INDEX resume_states_by_checkpoint ON resume_states (checkpoint_id);
+)sql";
+
 }  // namespace
 
 const std::vector<StoreMigration>& storeMigrations() {
@@ -128,6 +142,8 @@ const std::vector<StoreMigration>& storeMigrations() {
       {3, "runs.status may be 'queued'; runs.tags_json", kQueuedStatusAndTags},
       {4, "walker runs stored before physics versions: env_config.physics_version = 1",
        kWalkerPhysicsVersion},
+      {5, "resume_states: the training state saved with each run's latest checkpoint",
+       kResumeStates},
   };
   return migrations;
 }

@@ -21,6 +21,10 @@ class EpisodeKeeper {
   void offer(EpisodeRecord&& episode);
   /// The kept episodes of the interval (best, sampled, last; no duplicates); starts a new interval.
   std::vector<EpisodeRecord> takeInterval();
+  /// The sampling stream's state (saved with a run's resume state, at an interval's start).
+  Rng::State samplingState() const { return rng_.state(); }
+  /// Continues the sampling stream of a saved state.
+  void setSamplingState(const Rng::State& state) { rng_.setState(state); }
 
  private:
   struct Held {

@@ -17,7 +17,10 @@ namespace palaestra {
 struct EvalConfig {
   int everySteps = 250000;  // evaluate (and checkpoint) every this many env steps
   int episodes = 10;        // deterministic episodes per evaluation during training
-  int finalEpisodes = 20;   // deterministic episodes of the final evaluation
+  int finalEpisodes = 20;   // deterministic episodes of the final evaluation (and of the
+                            // best-checkpoint selection's evaluations)
+  int bestCandidates = 3;   // checkpoints with the best periodic evaluations that the selection
+                            // re-evaluates with finalEpisodes episodes (0: only the final one)
 };
 
 struct EpisodeKeepConfig {
