@@ -15,7 +15,7 @@ struct CommonOptions {
 };
 
 struct TrainOptions {
-  std::string env;                  // empty with resumeRunId
+  std::string env;                     // empty with resumeRunId
   std::optional<int64_t> resumeRunId;  // --resume RUN: continue a stopped run
   std::string preset;
   std::string configFile;

@@ -27,7 +27,8 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
   std::string chosen;
   if (which == "best" || which == "latest") {
     const std::vector<CheckpointInfo> all = store->checkpoints(run.id);
-    if (all.empty()) throw NotFoundError("run " + std::to_string(run.id) + " has no checkpoint yet");
+    if (all.empty())
+      throw NotFoundError("run " + std::to_string(run.id) + " has no checkpoint yet");
     if (which == "latest") {
       checkpoint = all.back();
       chosen = "latest";
@@ -46,7 +47,8 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
       id = std::stoll(which, &used);
       if (used != which.size() || id <= 0) throw std::invalid_argument(which);
     } catch (const std::logic_error&) {
-      throw ConfigError("--checkpoint must be best, latest or a checkpoint id, got '" + which + "'");
+      throw ConfigError("--checkpoint must be best, latest or a checkpoint id, got '" + which +
+                        "'");
     }
     checkpoint = store->loadCheckpoint(id).info;
     if (checkpoint.runId != run.id)

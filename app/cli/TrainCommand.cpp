@@ -1,11 +1,11 @@
 // palaestra-cli train: a training run with live progress, stored in the run store.
+#include <unistd.h>
 #include <csignal>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <sstream>
-#include <unistd.h>
 
 #include "CliSupport.h"
 #include "Commands.h"
@@ -74,8 +74,9 @@ static std::unique_ptr<TrainingSession> makeSession(const TrainOptions& options,
     request.threads = options.threads;
     auto session = std::make_unique<TrainingSession>(store, runId, request);
     const RunInfo run = store.getRun(runId);
-    std::cerr << "run " << runId << " '" << run.name << "' in " << store.path() << ": resuming at step "
-              << session->resumedFromStep() << " (" << runStatusName(run.status) << ")\n";
+    std::cerr << "run " << runId << " '" << run.name << "' in " << store.path()
+              << ": resuming at step " << session->resumedFromStep() << " ("
+              << runStatusName(run.status) << ")\n";
     return session;
   }
   std::string name = options.name;
@@ -112,8 +113,8 @@ int train(const CommonOptions& common, const TrainOptions& options) {
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
 
-  std::cout << "run " << result.runId << " " << runStatusName(result.status) << ": "
-            << result.steps << " steps in " << formatDuration(result.wallSeconds) << " ("
+  std::cout << "run " << result.runId << " " << runStatusName(result.status) << ": " << result.steps
+            << " steps in " << formatDuration(result.wallSeconds) << " ("
             << fixed(result.trainStepsPerSecond, 0) << " steps/s)\n"
             << "final policy: mean return " << fixed(result.evalMeanReturn, 1) << " +- "
             << fixed(result.evalStdReturn, 1) << ", median " << fixed(result.evalMedianReturn, 1)

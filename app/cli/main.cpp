@@ -37,8 +37,9 @@ int main(int argc, char** argv) {
 
   TrainOptions trainOpt;
   CLI::App* train = app.add_subcommand(
-      "train", "Train a policy with PPO; the run is stored. With --resume RUN, continue a stopped "
-               "run from its latest checkpoint instead");
+      "train",
+      "Train a policy with PPO; the run is stored. With --resume RUN, continue a stopped "
+      "run from its latest checkpoint instead");
   auto* trainEnv = train->add_option("env", trainOpt.env, "Environment, e.g. walker");
   auto* resume = train->add_option(
       "--resume", trainOpt.resumeRunId,
@@ -48,7 +49,8 @@ int main(int argc, char** argv) {
   trainEnv->excludes(resume);
   auto* preset = train->add_option("--preset", trainOpt.preset,
                                    "Training preset of the env (default: the env's default)");
-  auto* configFile = train->add_option("--config", trainOpt.configFile, "JSON file merged over the preset");
+  auto* configFile =
+      train->add_option("--config", trainOpt.configFile, "JSON file merged over the preset");
   auto* minutes = train->add_option("--minutes", trainOpt.minutes, "Train for this many minutes")
                       ->check(CLI::PositiveNumber);
   auto* steps = train->add_option("--steps", trainOpt.steps, "Train for this many env steps")

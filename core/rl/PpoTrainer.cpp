@@ -153,11 +153,10 @@ void PpoTrainer::restoreState(const Policy& policy, std::span<const uint8_t> sta
   const auto params = in.take<int64_t>();
   const auto rows = in.take<int64_t>();
   if (params != policy_.model().numParams() || rows != rows_)
-    throw std::invalid_argument("PPO trainer state is for " + std::to_string(params) +
-                                " parameters and " + std::to_string(rows) +
-                                " env rows, this trainer has " +
-                                std::to_string(policy_.model().numParams()) + " and " +
-                                std::to_string(rows_));
+    throw std::invalid_argument(
+        "PPO trainer state is for " + std::to_string(params) + " parameters and " +
+        std::to_string(rows) + " env rows, this trainer has " +
+        std::to_string(policy_.model().numParams()) + " and " + std::to_string(rows_));
   if (policy.model().numParams() != policy_.model().numParams() ||
       policy.obsDim() != policy_.obsDim() || policy.actionDim() != policy_.actionDim() ||
       policy.architecture().hiddenSizes != policy_.architecture().hiddenSizes)
@@ -175,7 +174,8 @@ void PpoTrainer::restoreState(const Policy& policy, std::span<const uint8_t> sta
   const auto totalSteps = in.take<uint64_t>();
   if (!in.rest().empty()) throw std::invalid_argument("PPO trainer state has trailing bytes");
   if (episodeBytes.size() != static_cast<size_t>(envs_.numEnvs()) * sizeof(uint64_t))
-    throw std::invalid_argument("PPO trainer state holds episode counters for another number of envs");
+    throw std::invalid_argument(
+        "PPO trainer state holds episode counters for another number of envs");
   std::vector<uint64_t> episodes(static_cast<size_t>(envs_.numEnvs()));
   std::memcpy(episodes.data(), episodeBytes.data(), episodeBytes.size());
 

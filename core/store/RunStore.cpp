@@ -898,8 +898,10 @@ void RunStore::updateRun(int64_t runId, const RunUpdate& update) {
     s.bind(4, update.startedAt);
     s.bind(5, update.endedAt);
     s.bind(6, static_cast<int64_t>(update.clearEndedAt ? 1 : 0));
-    if (update.configJson) s.bind(7, *update.configJson);
-    else s.bindNull(7);
+    if (update.configJson)
+      s.bind(7, *update.configJson);
+    else
+      s.bindNull(7);
     s.run();
     if (impl_->db_->changes() == 0) {
       throw NotFoundError("no run with id " + std::to_string(runId) + " in " + impl_->path_);

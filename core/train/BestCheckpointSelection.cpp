@@ -10,8 +10,8 @@ namespace palaestra {
 namespace {
 
 EvalFigures figuresOf(const EvalResult& eval, int episodes) {
-  return {eval.meanReturn, eval.stdReturn, eval.medianReturn, eval.fallRate, eval.successRate,
-          episodes};
+  return {eval.meanReturn, eval.stdReturn,   eval.medianReturn,
+          eval.fallRate,   eval.successRate, episodes};
 }
 
 }  // namespace
@@ -26,9 +26,10 @@ BestCheckpointChoice selectBestCheckpoint(RunStore& store, int64_t runId,
   std::vector<CheckpointInfo> others;
   for (const CheckpointInfo& c : checkpoints)
     if (c.id != finalCheckpointId && !std::isnan(evalMeanReturnOf(c.metaJson))) others.push_back(c);
-  std::stable_sort(others.begin(), others.end(), [](const CheckpointInfo& a, const CheckpointInfo& b) {
-    return evalMeanReturnOf(a.metaJson) > evalMeanReturnOf(b.metaJson);
-  });
+  std::stable_sort(others.begin(), others.end(),
+                   [](const CheckpointInfo& a, const CheckpointInfo& b) {
+                     return evalMeanReturnOf(a.metaJson) > evalMeanReturnOf(b.metaJson);
+                   });
   if (static_cast<int>(others.size()) > candidates) others.resize(static_cast<size_t>(candidates));
 
   BestCheckpointChoice choice;
@@ -42,9 +43,9 @@ BestCheckpointChoice selectBestCheckpoint(RunStore& store, int64_t runId,
   for (const CheckpointInfo& c : checkpoints)
     if (c.id == finalCheckpointId) {
       store.updateCheckpointMeta(
-          c.id, withSelectionEval(nlohmann::json::parse(c.metaJson, nullptr, false), finalEval,
-                                  episodes)
-                    .dump());
+          c.id,
+          withSelectionEval(nlohmann::json::parse(c.metaJson, nullptr, false), finalEval, episodes)
+              .dump());
       consider(c, figuresOf(finalEval, episodes));
     }
   for (const CheckpointInfo& c : others) {
@@ -56,8 +57,8 @@ BestCheckpointChoice selectBestCheckpoint(RunStore& store, int64_t runId,
     const Policy policy = Policy::deserialize(store.loadCheckpoint(c.id).policy);
     const EvalResult eval = evaluatePolicy(makeEnv, policy, task, episodes, runSeed, pool);
     store.updateCheckpointMeta(
-        c.id,
-        withSelectionEval(nlohmann::json::parse(c.metaJson, nullptr, false), eval, episodes).dump());
+        c.id, withSelectionEval(nlohmann::json::parse(c.metaJson, nullptr, false), eval, episodes)
+                  .dump());
     consider(c, figuresOf(eval, episodes));
     ++choice.candidatesEvaluated;
   }

@@ -19,7 +19,7 @@ namespace palaestra {
 struct BestCheckpointChoice {
   int64_t checkpointId = 0;
   int64_t step = 0;
-  EvalFigures eval{};       // its evaluation over the selection's episodes
+  EvalFigures eval{};           // its evaluation over the selection's episodes
   int candidatesEvaluated = 0;  // checkpoints re-evaluated for the choice (reused ones excluded)
 };
 

@@ -35,12 +35,9 @@ EvalFigures figuresOf(const nlohmann::json& object, const std::string& prefix) {
 }
 
 nlohmann::json figuresJson(const EvalResult& eval, int episodes, const std::string& prefix) {
-  return {{prefix + "mean_return", eval.meanReturn},
-          {prefix + "std_return", eval.stdReturn},
-          {prefix + "median_return", eval.medianReturn},
-          {prefix + "fall_rate", eval.fallRate},
-          {prefix + "success_rate", eval.successRate},
-          {prefix + "episodes", episodes}};
+  return {{prefix + "mean_return", eval.meanReturn},     {prefix + "std_return", eval.stdReturn},
+          {prefix + "median_return", eval.medianReturn}, {prefix + "fall_rate", eval.fallRate},
+          {prefix + "success_rate", eval.successRate},   {prefix + "episodes", episodes}};
 }
 
 }  // namespace

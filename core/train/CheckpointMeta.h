@@ -54,8 +54,8 @@ struct RunCheckpointSummary {
   /// training) the one with the highest eval mean return so far.
   std::optional<CheckpointInfo> best;
   bool bestIsMarked = false;
-  EvalFigures bestEval{};   // bestKnownEvalOf(best)
-  double lastEvalReturn;    // eval mean return of the latest checkpoint that has one (NaN if none)
+  EvalFigures bestEval{};  // bestKnownEvalOf(best)
+  double lastEvalReturn;   // eval mean return of the latest checkpoint that has one (NaN if none)
 };
 /// Summarises a run's checkpoints (as RunStore::checkpoints lists them, by step).
 RunCheckpointSummary summarizeCheckpoints(const std::vector<CheckpointInfo>& checkpoints);

@@ -113,11 +113,14 @@ TrainConfig resumableConfig(const RunStore& store, int64_t runId, const ResumeRe
   const std::string name = "run " + std::to_string(runId);
   switch (run.status) {
     case RunStatus::Running:
-      throw ConfigError(name + " is running: only a stopped run (interrupted or failed) can be resumed");
+      throw ConfigError(name +
+                        " is running: only a stopped run (interrupted or failed) can be resumed");
     case RunStatus::Queued:
-      throw ConfigError(name + " is queued and has not trained yet: it starts by itself, there is "
-                               "nothing to resume");
-    default: break;
+      throw ConfigError(name +
+                        " is queued and has not trained yet: it starts by itself, there is "
+                        "nothing to resume");
+    default:
+      break;
   }
   TrainConfig config = TrainConfig::fromJson(nlohmann::json::parse(run.configJson));
   if (request.steps || request.minutes) {
@@ -127,9 +130,10 @@ TrainConfig resumableConfig(const RunStore& store, int64_t runId, const ResumeRe
   if (request.threads) config.threads = *request.threads;
   const auto resume = store.resumeState(runId);
   if (!resume)
-    throw ConfigError(name + " has no resume state: it stopped before its first checkpoint, or "
-                             "was trained before checkpoints kept the optimiser state, so it "
-                             "cannot be resumed (its checkpoints still evaluate and replay)");
+    throw ConfigError(name +
+                      " has no resume state: it stopped before its first checkpoint, or "
+                      "was trained before checkpoints kept the optimiser state, so it "
+                      "cannot be resumed (its checkpoints still evaluate and replay)");
   const ResumePoint state = ResumePoint::decode(resume->state, runId);
   if (budgetFractionOf(config, state.step, state.trainedSeconds) >= 1.0) {
     const std::string done = std::to_string(state.step) + " steps in " +
@@ -171,8 +175,11 @@ TrainingSession::TrainingSession(TrainConfig config, RunStore& store, int64_t qu
 }
 
 TrainingSession::TrainingSession(RunStore& store, int64_t runId, const ResumeRequest& request)
-    : config_(resumableConfig(store, runId, request)), store_(&store), runId_(runId),
-      resumesRun_(true), configChanged_(request.steps || request.minutes),
+    : config_(resumableConfig(store, runId, request)),
+      store_(&store),
+      runId_(runId),
+      resumesRun_(true),
+      configChanged_(request.steps || request.minutes),
       state_(std::make_unique<State>()) {
   prepare();
   State& s = *state_;
@@ -188,7 +195,9 @@ TrainingSession::TrainingSession(RunStore& store, int64_t runId, const ResumeReq
   s.keeper->setSamplingState(s.resumed.keeper);
 }
 
-uint64_t TrainingSession::resumedFromStep() const { return resumesRun_ ? state_->resumed.step : 0; }
+uint64_t TrainingSession::resumedFromStep() const {
+  return resumesRun_ ? state_->resumed.step : 0;
+}
 
 // Builds the pool, the envs and the learner (throws ConfigError for a task that does not fit).
 void TrainingSession::prepare() {
@@ -247,8 +256,8 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
   result.runId = runId_;
   result.resumedFromStep = resumedFromStep();
   std::deque<double> recent;
-  uint64_t nextEval = resumesRun_ ? s.resumed.nextEval
-                                  : static_cast<uint64_t>(config_.eval.everySteps);
+  uint64_t nextEval =
+      resumesRun_ ? s.resumed.nextEval : static_cast<uint64_t>(config_.eval.everySteps);
   if (resumesRun_ && store_) {
     const RunCheckpointSummary summary = summarizeCheckpoints(store_->checkpoints(runId_));
     progress.bestEvalReturn = summary.best ? evalMeanReturnOf(summary.best->metaJson)
@@ -344,7 +353,8 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
       metric("train/steps_per_second", progress.stepsPerSecond);
       if (!recent.empty()) metric("train/recent_return", progress.recentReturn);
       progress.fractionDone = std::min(1.0, budgetFraction());
-      const double sessionFraction = progress.fractionDone - budgetFractionOf(config_, result.resumedFromStep, secondsBefore);
+      const double sessionFraction =
+          progress.fractionDone - budgetFractionOf(config_, result.resumedFromStep, secondsBefore);
       const double sessionSeconds = progress.wallSeconds - secondsBefore;
       progress.etaSeconds = sessionFraction > 0
                                 ? sessionSeconds * (1.0 - progress.fractionDone) / sessionFraction
@@ -375,8 +385,8 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
     result.evalMedianReturn = final.medianReturn;
     result.evalFallRate = final.fallRate;
     result.evalSuccessRate = final.successRate;
-    result.bestEval = EvalFigures{final.meanReturn, final.stdReturn, final.medianReturn,
-                                  final.fallRate, final.successRate, finalEpisodes};
+    result.bestEval = EvalFigures{final.meanReturn, final.stdReturn,   final.medianReturn,
+                                  final.fallRate,   final.successRate, finalEpisodes};
     result.bestCheckpointId = result.finalCheckpointId;
     result.bestStep = static_cast<int64_t>(result.steps);
     if (store_) {

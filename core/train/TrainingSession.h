@@ -61,7 +61,7 @@ struct TrainingResult {
                                   // included), final evaluation and selection excluded
   double selectionSeconds = 0.0;  // final evaluation and best-checkpoint selection
   int finalEpisodes = 0;
-  double evalMeanReturn = 0.0;    // final deterministic evaluation of the last policy
+  double evalMeanReturn = 0.0;  // final deterministic evaluation of the last policy
   double evalStdReturn = 0.0;
   double evalMedianReturn = 0.0;
   double evalFallRate = 0.0;
@@ -70,19 +70,19 @@ struct TrainingResult {
   int64_t finalCheckpointId = 0;  // 0 without a store
   int64_t bestCheckpointId = 0;   // the run's result (0 without a store: the final policy)
   int64_t bestStep = 0;
-  EvalFigures bestEval{};         // its evaluation over finalEpisodes episodes
-  uint64_t resumedFromStep = 0;   // step of the resume state this session started from (0: none)
+  EvalFigures bestEval{};        // its evaluation over finalEpisodes episodes
+  uint64_t resumedFromStep = 0;  // step of the resume state this session started from (0: none)
   RunStatus status = RunStatus::Finished;
 };
 
 /// A run's resume state as the session stores it with a checkpoint (RunStore::saveResumeState).
 struct ResumePoint {
-  uint64_t step = 0;              // the trainer's global step at the checkpoint
-  double trainedSeconds = 0.0;    // training time so far (pauses excluded), for minutes budgets
-  uint64_t nextEval = 0;          // step of the next periodic evaluation
-  int64_t episodes = 0;           // training episodes finished
-  Rng::State keeper{};            // the episode keeper's sampling stream
-  std::vector<uint8_t> trainer;   // PpoTrainer::saveState()
+  uint64_t step = 0;             // the trainer's global step at the checkpoint
+  double trainedSeconds = 0.0;   // training time so far (pauses excluded), for minutes budgets
+  uint64_t nextEval = 0;         // step of the next periodic evaluation
+  int64_t episodes = 0;          // training episodes finished
+  Rng::State keeper{};           // the episode keeper's sampling stream
+  std::vector<uint8_t> trainer;  // PpoTrainer::saveState()
 
   /// The stored bytes (host byte order, like env snapshots).
   std::vector<uint8_t> encode() const;

@@ -45,7 +45,10 @@ nlohmann::json preset(const std::string& terrain, const std::string& embodiment,
       // (+-4 on the mean where 10 give +-12): the run's result is the best of the final policy
       // and the 3 checkpoints with the best 10-episode evaluations.
       {"eval",
-       {{"every_steps", 500000}, {"episodes", 10}, {"final_episodes", 100}, {"best_candidates", 3}}},
+       {{"every_steps", 500000},
+        {"episodes", 10},
+        {"final_episodes", 100},
+        {"best_candidates", 3}}},
   };
 }
 

@@ -28,7 +28,8 @@ nlohmann::json tinyWalkerConfig() {
   c["ppo"]["num_minibatches"] = 2;
   c["ppo"]["update_epochs"] = 1;
   c["budget"] = {{"steps", 2048}};
-  c["eval"] = {{"every_steps", 512}, {"episodes", 2}, {"final_episodes", 3}, {"best_candidates", 2}};
+  c["eval"] = {
+      {"every_steps", 512}, {"episodes", 2}, {"final_episodes", 3}, {"best_candidates", 2}};
   return c;
 }
 
@@ -42,7 +43,8 @@ struct StopAfter : TrainingListener {
   }
 };
 
-int64_t interruptedRun(RunStore& store, int iterations, const nlohmann::json& config = tinyWalkerConfig()) {
+int64_t interruptedRun(RunStore& store, int iterations,
+                       const nlohmann::json& config = tinyWalkerConfig()) {
   TrainingSession session(TrainConfig::fromJson(config), &store, "to resume");
   std::atomic<bool> stop{false};
   StopAfter listener;
@@ -225,11 +227,13 @@ class TestResume : public QObject {
     // A run of an older store: interrupted, with a checkpoint but no resume state.
     running.status = RunStatus::Running;
     const int64_t oldRun = store.createRun(running);
-    const Policy policy = Policy::deserialize(store.loadCheckpoint(store.checkpoints(finished.runId()).back().id).policy);
+    const Policy policy = Policy::deserialize(
+        store.loadCheckpoint(store.checkpoints(finished.runId()).back().id).policy);
     store.addCheckpoint(oldRun, 512, policy.serialize(), "{}");
     store.updateRun(oldRun, RunUpdate{.status = RunStatus::Interrupted});
     why = resumeRefusal(store, oldRun);
-    QVERIFY2(why.contains("has no resume state") && why.contains("cannot be resumed"), qPrintable(why));
+    QVERIFY2(why.contains("has no resume state") && why.contains("cannot be resumed"),
+             qPrintable(why));
     QVERIFY_THROWS_EXCEPTION(NotFoundError, resumableConfig(store, 999, {}));
   }
 
@@ -279,14 +283,15 @@ class TestResume : public QObject {
     const EnvInfo& info = EnvRegistry::instance().get("walker");
     ThreadPool pool(2);
     const TrainConfig config = TrainConfig::fromJson(tinyWalkerConfig());
-    const EvalResult again = evaluatePolicy([&] { return info.create(config.envConfig); }, best,
-                                            {}, 3, config.seed, pool);
+    const EvalResult again = evaluatePolicy([&] { return info.create(config.envConfig); }, best, {},
+                                            3, config.seed, pool);
     QCOMPARE(again.meanReturn, bestSelection);
     // Resuming with a larger budget chooses again over all checkpoints: still one mark.
     TrainingSession more(store, session.runId(), ResumeRequest{.steps = 3072});
     more.run(stop);
     int marks = 0;
-    for (const CheckpointInfo& c : store.checkpoints(session.runId())) marks += isBestCheckpoint(c.metaJson);
+    for (const CheckpointInfo& c : store.checkpoints(session.runId()))
+      marks += isBestCheckpoint(c.metaJson);
     QCOMPARE(marks, 1);
   }
 
