@@ -1,6 +1,6 @@
 // Training presets of the walker. "default" is tuned to learn BipedalWalker-v3
-// (normal terrain) within 15 minutes on a 2-core laptop; the others start from
-// it and change the terrain or the body.
+// (normal terrain) within 10 minutes on a 2-core laptop (docs/walker-results.md);
+// the others start from it and change the terrain or the body.
 #include "walker/WalkerPresets.h"
 
 #include "walker/WalkerConfig.h"
@@ -59,7 +59,7 @@ std::map<std::string, nlohmann::json> walkerPresets() {
   quick["eval"] = {
       {"every_steps", 100000}, {"episodes", 5}, {"final_episodes", 20}, {"best_candidates", 2}};
   return {
-      {"default", preset("normal", "classic_bipedal", {{"minutes", 15}})},
+      {"default", preset("normal", "classic_bipedal", {{"minutes", 10}})},
       {"quick", quick},
       {"hardcore", preset("hardcore", "classic_bipedal", {{"minutes", 60}})},
       {"stump_tracks", preset("stump_tracks", "classic_bipedal", {{"minutes", 30}})},
