@@ -220,6 +220,22 @@ RunInfo readRun(const SqliteStatement& s, const std::string& path) {
   return run;
 }
 
+// Decompresses a stored blob (a policy, a resume state) of `size` bytes; `what` names it in the
+// StoreError that a corrupt or wrongly sized blob raises.
+std::vector<uint8_t> decompressStored(std::span<const uint8_t> compressed, int64_t size,
+                                      const std::string& what) {
+  std::vector<uint8_t> bytes;
+  try {
+    bytes = decompressBytes(compressed);
+  } catch (const StoreError& e) {
+    throw StoreError(what + " is corrupt: " + e.what());
+  }
+  if (static_cast<int64_t>(bytes.size()) != size)
+    throw StoreError(what + " is corrupt: " + std::to_string(bytes.size()) + " bytes, expected " +
+                     std::to_string(size));
+  return bytes;
+}
+
 constexpr const char* kCheckpointColumns =
     "id, run_id, step, created_at, meta_json, length(policy), policy_size";
 
@@ -1127,16 +1143,8 @@ std::optional<ResumeState> RunStore::resumeState(int64_t runId) const {
       impl_->throwTranslated(e, "reading the resume state of run " + std::to_string(runId));
     }
   }
-  try {
-    result.state = decompressBytes(compressed);
-  } catch (const StoreError& e) {
-    throw StoreError("the resume state of run " + std::to_string(runId) + " in " + impl_->path_ +
-                     " is corrupt: " + e.what());
-  }
-  if (static_cast<int64_t>(result.state.size()) != size)
-    throw StoreError("the resume state of run " + std::to_string(runId) + " in " + impl_->path_ +
-                     " is corrupt: " + std::to_string(result.state.size()) + " bytes, expected " +
-                     std::to_string(size));
+  result.state = decompressStored(
+      compressed, size, "the resume state of run " + std::to_string(runId) + " in " + impl_->path_);
   return result;
 }
 
@@ -1174,19 +1182,12 @@ Checkpoint RunStore::loadCheckpoint(int64_t checkpointId) const {
       impl_->throwTranslated(e, "reading checkpoint " + std::to_string(checkpointId));
     }
   }
-  try {
-    checkpoint.policy = decompressBytes(compressed);
-  } catch (const StoreError& e) {
-    throw StoreError("checkpoint " + std::to_string(checkpointId) + " in " + impl_->path_ +
-                     " is corrupt: " + e.what());
-  }
-  if (static_cast<int64_t>(checkpoint.policy.size()) != checkpoint.info.policyBytes) {
-    throw StoreError("checkpoint " + std::to_string(checkpointId) + " in " + impl_->path_ +
-                     " is corrupt: " + std::to_string(checkpoint.policy.size()) +
-                     " policy bytes, expected " + std::to_string(checkpoint.info.policyBytes));
-  }
+  checkpoint.policy =
+      decompressStored(compressed, checkpoint.info.policyBytes,
+                       "checkpoint " + std::to_string(checkpointId) + " in " + impl_->path_);
   return checkpoint;
 }
+
 
 // ---- episodes ----
 

@@ -8,6 +8,7 @@
 #include <atomic>
 
 #include "Simulations.h"
+#include "conformance/TinyTraining.h"
 #include "env/VecEnv.h"
 #include "rl/PpoTrainer.h"
 #include "store/RunStore.h"
@@ -22,15 +23,7 @@ using namespace palaestra;
 namespace {
 
 nlohmann::json tinyWalkerConfig() {
-  nlohmann::json c = presetConfig("walker", "default");
-  c["ppo"]["num_envs"] = 2;
-  c["ppo"]["num_steps"] = 64;
-  c["ppo"]["num_minibatches"] = 2;
-  c["ppo"]["update_epochs"] = 1;
-  c["budget"] = {{"steps", 2048}};
-  c["eval"] = {
-      {"every_steps", 512}, {"episodes", 2}, {"final_episodes", 3}, {"best_candidates", 2}};
-  return c;
+  return testing::tinyTrainingConfig("walker", "default", 2048, 512, 2, 3);
 }
 
 // Stops the run after `iterations` PPO iterations.

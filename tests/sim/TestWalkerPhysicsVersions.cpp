@@ -11,6 +11,7 @@
 #include "Simulations.h"
 #include "conformance/CliRunner.h"
 #include "conformance/EpisodeRecording.h"
+#include "conformance/TinyTraining.h"
 #include "replay/ReplayVerifier.h"
 #include "store/RunStore.h"
 #include "store/Sqlite.h"
@@ -45,14 +46,8 @@ constexpr const char* kOldWalkerConfig =
     R"(0.002},"ppo":{"learning_rate":0.0003,"num_envs":16},"seed":1,"task":{},"threads":0})";
 
 nlohmann::json tinyConfig(int physicsVersion) {
-  nlohmann::json c = presetConfig("walker", "default");
+  nlohmann::json c = testing::tinyTrainingConfig("walker", "default", 512, 256, 2, 2);
   c["env_config"]["physics_version"] = physicsVersion;
-  c["ppo"]["num_envs"] = 2;
-  c["ppo"]["num_steps"] = 64;
-  c["ppo"]["num_minibatches"] = 2;
-  c["ppo"]["update_epochs"] = 1;
-  c["budget"] = {{"steps", 512}};
-  c["eval"] = {{"every_steps", 256}, {"episodes", 2}, {"final_episodes", 2}, {"best_candidates", 1}};
   return c;
 }
 
