@@ -1,6 +1,8 @@
 // Run browser: filter line and runs table with its context menu.
 #include "widgets/RunBrowser.h"
 
+#include "train/TrainingSession.h"
+
 #include <QAction>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -221,8 +223,7 @@ void RunBrowser::showRunMenu(const QPoint& pos) {
 
 void RunBrowser::updateResumeAction() {
   const RunInfo* run = runModel_->run(currentRunId());
-  resumeAction_->setEnabled(
-      run && (run->status == RunStatus::Interrupted || run->status == RunStatus::Failed));
+  resumeAction_->setEnabled(run && isStoppedRunStatus(run->status));
 }
 
 int64_t RunBrowser::currentRunId() const {

@@ -1,5 +1,7 @@
 #include "gui/MainWindow.h"
 
+#include "train/TrainingSession.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -413,8 +415,7 @@ void MainWindow::onRunSelectionChanged(const QList<int64_t>& runIds) {
   } else {
     inspector_->showRun(session_->store().get(), runIds.front());
     const RunInfo* run = runBrowser_->runModel()->run(runIds.front());
-    training_->setSelectedRun(runIds.front(), run && (run->status == RunStatus::Interrupted ||
-                                                      run->status == RunStatus::Failed));
+    training_->setSelectedRun(runIds.front(), run && isStoppedRunStatus(run->status));
   }
 }
 

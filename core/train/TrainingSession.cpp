@@ -108,6 +108,10 @@ struct TrainingSession::State {
   int64_t resumedCheckpointId = 0;
 };
 
+bool isStoppedRunStatus(RunStatus status) {
+  return status == RunStatus::Interrupted || status == RunStatus::Failed;
+}
+
 TrainConfig resumableConfig(const RunStore& store, int64_t runId, const ResumeRequest& request) {
   const RunInfo run = store.getRun(runId);
   const std::string name = "run " + std::to_string(runId);

@@ -134,6 +134,10 @@ class TrainingSession {
   void prepare();
 };
 
+/// Whether a run with this status stopped before its budget was spent and may be resumed
+/// (interrupted or failed): what the app offers Resume for.
+bool isStoppedRunStatus(RunStatus status);
+
 /// The config run `runId` of `store` would resume with (its stored config, the budget and
 /// threads of `request` applied), after checking that it can be resumed: it must have stopped
 /// (interrupted or failed; finished only with a larger budget), have a resume state, and have
