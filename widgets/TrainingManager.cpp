@@ -57,8 +57,8 @@ TrainingManager::~TrainingManager() {
 }
 
 int64_t TrainingManager::start(const nlohmann::json& config, const QString& name) {
-  TrainConfig validated = TrainConfig::fromJson(config);
-  EnvRegistry::instance().get(validated.env);  // an unknown env is a ConfigError before any row exists
+  // An unknown env or a bad env config is a ConfigError before any row exists.
+  TrainConfig validated = configForNewRun(TrainConfig::fromJson(config));
   NewRun run;
   run.name = name.toStdString();
   run.env = validated.env;

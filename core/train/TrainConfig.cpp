@@ -1,5 +1,6 @@
 #include "train/TrainConfig.h"
 
+#include "env/EnvRegistry.h"
 #include "util/Errors.h"
 #include "util/JsonReader.h"
 
@@ -15,6 +16,12 @@ nlohmann::json mergeConfig(nlohmann::json base, const nlohmann::json& overrides)
       base[key] = value;
   }
   return base;
+}
+
+TrainConfig configForNewRun(TrainConfig config) {
+  const EnvInfo& info = EnvRegistry::instance().get(config.env);
+  if (info.canonicalConfig) config.envConfig = info.canonicalConfig(config.envConfig);
+  return config;
 }
 
 TrainConfig TrainConfig::fromJson(const nlohmann::json& json) {

@@ -47,6 +47,10 @@ struct TrainConfig {
   nlohmann::json toJson() const;
 };
 
+/// `config` as a new run stores it: its env config with the env's defaults written out
+/// (EnvInfo::canonicalConfig); throws ConfigError for an unknown env or a bad env config.
+TrainConfig configForNewRun(TrainConfig config);
+
 /// Merges `overrides` into `base` recursively (objects merge, everything else replaces).
 nlohmann::json mergeConfig(nlohmann::json base, const nlohmann::json& overrides);
 

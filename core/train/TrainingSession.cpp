@@ -153,7 +153,9 @@ TrainConfig resumableConfig(const RunStore& store, int64_t runId, const ResumeRe
 }
 
 TrainingSession::TrainingSession(TrainConfig config, RunStore* store, const std::string& runName)
-    : config_(std::move(config)), store_(store), state_(std::make_unique<State>()) {
+    : config_(configForNewRun(std::move(config))),
+      store_(store),
+      state_(std::make_unique<State>()) {
   prepare();
   if (store_) {
     NewRun run;

@@ -676,6 +676,9 @@ EnvInfo walkerEnvInfo() {
   info.create = [](const nlohmann::json& envConfig) -> EnvPtr {
     return std::make_unique<WalkerEnv>(WalkerConfig::fromJson(envConfig));
   };
+  info.canonicalConfig = [](const nlohmann::json& envConfig) {
+    return WalkerConfig::fromJson(envConfig).toJson();
+  };
   info.presets = walkerPresets();
   info.defaultPreset = "default";
   return info;

@@ -137,6 +137,19 @@ class TestWalkerPhysicsVersions : public QObject {
     QVERIFY2(cli.exitCode == 0, qPrintable(cli.out + cli.err));
   }
 
+  // A new run stores the version it trains with, also when its config left it out, so a later
+  // default can never change what the stored run means.
+  void newRunsStoreTheirPhysicsVersion() {
+    QTemporaryDir dir;
+    RunStore store(dir.filePath("runs.sqlite").toStdString());
+    nlohmann::json config = tinyConfig(2);
+    config["env_config"] = {{"terrain", "normal"}};
+    TrainingSession session(TrainConfig::fromJson(config), &store, "defaults");
+    const nlohmann::json stored = nlohmann::json::parse(store.getRun(session.runId()).configJson);
+    QCOMPARE(stored["env_config"]["physics_version"].get<int>(), 2);
+    QCOMPARE(stored["env_config"]["embodiment"].get<std::string>(), std::string("classic_bipedal"));
+  }
+
   void physicsV1RunsRecordAndReplay() {
     QTemporaryDir dir;
     RunStore store(dir.filePath("runs.sqlite").toStdString());
