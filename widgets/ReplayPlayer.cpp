@@ -113,7 +113,7 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
     registerBuiltinSimulations();
     const TrainConfig config = readStoredRunConfig(store->getRun(episode.runId)).config;
     env = EnvRegistry::instance().get(config.env).create(config.envConfig);
-    const ReplayHashChecker fits(env->spec(), episode.record);
+    const ReplayHashChecker fits(*env, episode.record);
     if (!fits.problem().empty()) throw ConfigError(fits.problem());
     task = episode.record.task.empty() ? env->spec().tasks.defaults() : episode.record.task;
     env->spec().tasks.validate(task);

@@ -1,6 +1,8 @@
 // Run browser: filter line and runs table with its context menu.
 #include "widgets/RunBrowser.h"
 
+#include "train/TrainingSession.h"
+
 #include <QAction>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -70,6 +72,11 @@ RunBrowser::RunBrowser(QWidget* parent)
   });
 
   openAction_ = new QAction(tr("Open"), this);
+  resumeAction_ = new QAction(tr("Resume training"), this);
+  resumeAction_->setToolTip(
+      tr("Continue this interrupted or failed run from its last checkpoint, "
+         "in the same run, until its budget"));
+  resumeAction_->setEnabled(false);
   renameAction_ = new QAction(tr("Rename"), this);
   renameAction_->setShortcut(QKeySequence(Qt::Key_F2));
   notesAction_ = new QAction(tr("Edit notes…"), this);
@@ -92,6 +99,9 @@ RunBrowser::RunBrowser(QWidget* parent)
   connect(runView_, &QWidget::customContextMenuRequested, this, &RunBrowser::showRunMenu);
   connect(openAction_, &QAction::triggered, this, [this] {
     if (const int64_t id = currentRunId(); id >= 0) emit runActivated(id);
+  });
+  connect(resumeAction_, &QAction::triggered, this, [this] {
+    if (const int64_t id = currentRunId(); id >= 0) emit resumeRequested(id);
   });
   connect(renameAction_, &QAction::triggered, this, &RunBrowser::renameCurrentRun);
   connect(notesAction_, &QAction::triggered, this, &RunBrowser::editNotesOfCurrentRun);
@@ -183,6 +193,7 @@ void RunBrowser::onRunSelectionChanged() {
   notesAction_->setEnabled(one);
   tagsAction_->setEnabled(one);
   deleteAction_->setEnabled(!ids.isEmpty());
+  updateResumeAction();
   // The view re-announces an unchanged selection when rows move (sorting, refresh).
   QList<int64_t> sortedIds = ids, sortedLast = lastSelection_;
   std::sort(sortedIds.begin(), sortedIds.end());
@@ -197,7 +208,9 @@ void RunBrowser::showRunMenu(const QPoint& pos) {
     runView_->selectionModel()->setCurrentIndex(
         index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
   QMenu menu(this);
+  updateResumeAction();
   menu.addAction(openAction_);
+  menu.addAction(resumeAction_);
   menu.addAction(renameAction_);
   menu.addAction(tagsAction_);
   menu.addAction(notesAction_);
@@ -206,6 +219,11 @@ void RunBrowser::showRunMenu(const QPoint& pos) {
   menu.addSeparator();
   menu.addAction(deleteAction_);
   menu.exec(runView_->viewport()->mapToGlobal(pos));
+}
+
+void RunBrowser::updateResumeAction() {
+  const RunInfo* run = runModel_->run(currentRunId());
+  resumeAction_->setEnabled(run && isStoppedRunStatus(run->status));
 }
 
 int64_t RunBrowser::currentRunId() const {

@@ -59,9 +59,15 @@ class RunBrowser : public QWidget {
   /// Deletes the selected runs after confirmation.
   void deleteSelectedRuns();
 
+ public:
+  /// The context menu's "Resume training" (enabled for an interrupted or failed current run).
+  QAction* resumeAction() const { return resumeAction_; }
+
  signals:
   /// The user opened a run (double-click or Enter on its row).
   void runActivated(int64_t runId);
+  /// The user asked to continue training the stopped (interrupted or failed) run `runId`.
+  void resumeRequested(int64_t runId);
   /// The set of selected runs changed (ids in view order); re-sorting or refreshing alone does not emit.
   void selectionChanged(QList<int64_t> runIds);
   /// A store operation failed; the message is fit to show the user.
@@ -72,12 +78,15 @@ class RunBrowser : public QWidget {
   void showRunMenu(const QPoint& pos);
   // Id of the run at the view's current index, or -1.
   int64_t currentRunId() const;
+  // Enables Resume training for an interrupted or failed current run.
+  void updateResumeAction();
 
   RunTableModel* runModel_;
   QSortFilterProxyModel* runProxy_;
   QLineEdit* filter_;
   QTableView* runView_;
   QAction* openAction_;
+  QAction* resumeAction_;
   QAction* renameAction_;
   QAction* notesAction_;
   QAction* tagsAction_;

@@ -1,5 +1,7 @@
 #include "widgets/RunSummaryModel.h"
 
+#include "widgets/EvalText.h"
+
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -48,6 +50,7 @@ RunSummaryModel::RunSummaryModel(QObject* parent) : QAbstractTableModel(parent) 
 RunSummary RunSummaryModel::readSummary(RunStore& store, int64_t runId) {
   RunSummary summary;
   summary.run = store.getRun(runId);
+  summary.result = runResultText(summarizeCheckpoints(store.checkpoints(runId)));
   double lastWallTime = std::nan("");
   for (const MetricPoint& p : store.metrics(runId, std::string(kEvalMetric))) {
     lastWallTime = std::isnan(lastWallTime) ? p.wallTime : std::max(lastWallTime, p.wallTime);
@@ -140,6 +143,8 @@ QString RunSummaryModel::cellText(const RunSummary& s, int row) const {
       const auto step = s.stepsTo(threshold_);
       return step ? QString::number(*step) : tr("not reached");
     }
+    case Result:
+      return s.result;
     default: return {};
   }
 }
@@ -149,7 +154,7 @@ QVariant RunSummaryModel::data(const QModelIndex& index, int role) const {
   const RunSummary& s = summaries_[static_cast<size_t>(index.column())];
   if (role == Qt::DisplayRole || role == Qt::ToolTipRole) return cellText(s, index.row());
   if (role == Qt::TextAlignmentRole) {
-    const bool numeric = index.row() >= Steps;
+    const bool numeric = index.row() >= Steps && index.row() != Result;
     return QVariant::fromValue(Qt::Alignment(numeric ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
   }
   return {};
@@ -171,6 +176,8 @@ QVariant RunSummaryModel::headerData(int section, Qt::Orientation orientation, i
     case BestEvalReturn: return tr("Best eval return");
     case LastEvalReturn: return tr("Last eval return");
     case StepsToThreshold: return tr("Steps to return %1").arg(threshold_, 0, 'f', 1);
+    case Result:
+      return tr("Result");
     default: return {};
   }
 }

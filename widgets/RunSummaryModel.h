@@ -1,8 +1,9 @@
 #pragma once
 // A summary table of the runs being compared: one column per run, one row per
 // figure: name, env, status, steps, wall time, best and last evaluation return
-// (metric "eval/mean_return") and the steps to a return threshold (the first
-// evaluation whose mean return reached it, or "not reached").
+// (metric "eval/mean_return"), the steps to a return threshold (the first
+// evaluation whose mean return reached it, or "not reached") and the run's
+// result (its best checkpoint and that checkpoint's evaluation).
 //
 // The threshold defaults to the success return of the first run's env
 // (EnvSpec::successReturn); setThreshold() changes it without reading the
@@ -28,6 +29,7 @@ struct RunSummary {
   RunInfo run;
   std::optional<double> wallSeconds;                 // training time, if known
   std::vector<std::pair<int64_t, double>> evals;     // (step, eval mean return), by step, NaN dropped
+  QString result;                                    // the run's result (best checkpoint) in words
   std::optional<double> bestEvalReturn() const;      ///< Highest eval mean return, if any.
   std::optional<double> lastEvalReturn() const;      ///< Eval mean return at the highest step, if any.
   std::optional<int64_t> stepsTo(double threshold) const;  ///< First eval step with return >= threshold.
@@ -38,7 +40,18 @@ class RunSummaryModel : public QAbstractTableModel {
 
  public:
   /// The rows, in display order.
-  enum Row { Name, Env, Status, Steps, WallTime, BestEvalReturn, LastEvalReturn, StepsToThreshold, RowCount };
+  enum Row {
+    Name,
+    Env,
+    Status,
+    Steps,
+    WallTime,
+    BestEvalReturn,
+    LastEvalReturn,
+    StepsToThreshold,
+    Result,
+    RowCount
+  };
   /// The metric the eval figures come from.
   static constexpr const char* kEvalMetric = "eval/mean_return";
 

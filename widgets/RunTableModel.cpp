@@ -14,6 +14,7 @@
 
 #include "train/CheckpointMeta.h"
 #include "util/Errors.h"
+#include "widgets/EvalText.h"
 
 namespace palaestra {
 
@@ -63,12 +64,11 @@ std::vector<RunTableModel::Row> RunTableModel::readRows() const {
   requireStoreFile();
   std::vector<Row> rows;
   for (RunInfo& info : store_->listRuns()) {
-    Row row{std::move(info), kNaN, kNaN};
-    for (const CheckpointInfo& checkpoint : store_->checkpoints(row.info.id)) {
-      row.lastReturn = evalMeanReturnOf(checkpoint.metaJson);
-      if (!std::isnan(row.lastReturn) && (std::isnan(row.bestReturn) || row.lastReturn > row.bestReturn))
-        row.bestReturn = row.lastReturn;
-    }
+    Row row{std::move(info), kNaN, kNaN, {}};
+    const RunCheckpointSummary summary = summarizeCheckpoints(store_->checkpoints(row.info.id));
+    row.bestReturn = summary.bestEval.meanReturn;
+    row.lastReturn = summary.lastEvalReturn;
+    row.result = runResultText(summary);
     rows.push_back(std::move(row));
   }
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.info.id < b.info.id; });
@@ -319,6 +319,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
       return {};
     case Qt::ToolTipRole:
       if (column == Notes && !info.notes.empty()) return QString::fromStdString(info.notes);
+      if (column == BestReturn) return QStringLiteral("Result: %1").arg(row.result);
       return QStringLiteral("run %1 · seed %2 · code %3")
           .arg(info.id)
           .arg(info.seed)

@@ -106,8 +106,10 @@ class RunTableModel : public QAbstractTableModel {
  private:
   struct Row {
     RunInfo info;
-    double bestReturn;  // NaN when no checkpoint carries an eval return
+    double bestReturn;  // the run's result (its chosen best checkpoint's selection mean, else
+                        // the highest eval so far); NaN when no checkpoint carries an eval return
     double lastReturn;
+    QString result;  // the result in words (the best column's tooltip)
   };
 
   // Reads all rows from the store; throws on store errors.

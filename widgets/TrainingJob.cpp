@@ -20,9 +20,12 @@ double steadySeconds() {
 }  // namespace
 
 TrainingJob::TrainingJob(std::shared_ptr<RunStore> store, int64_t runId, TrainConfig config,
-                         Callbacks callbacks)
-    : store_(std::move(store)), runId_(runId), config_(std::move(config)),
-      callbacks_(std::move(callbacks)) {}
+                         Callbacks callbacks, Mode mode)
+    : store_(std::move(store)),
+      runId_(runId),
+      config_(std::move(config)),
+      callbacks_(std::move(callbacks)),
+      mode_(mode) {}
 
 TrainingJob::~TrainingJob() {
   requestStop();
@@ -104,18 +107,27 @@ void TrainingJob::train(int threads) {
     // Raising one's own nice value needs no privilege; should it still fail, training at normal
     // priority is correct, only the UI is less smooth, so the run goes on.
     setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kTrainingNiceValue);
-    TrainConfig config = config_;
-    config.threads = threads;
-    TrainingSession session(std::move(config), *store_, runId_);
-    status = session.run(stop_, this).status;
+    std::unique_ptr<TrainingSession> session;
+    if (mode_ == Mode::Resume) {
+      session =
+          std::make_unique<TrainingSession>(*store_, runId_, ResumeRequest{.threads = threads});
+    } else {
+      TrainConfig config = config_;
+      config.threads = threads;
+      session = std::make_unique<TrainingSession>(std::move(config), *store_, runId_);
+    }
+    status = session->run(stop_, this).status;
   } catch (const std::exception& e) {
     error = e.what();
     status = RunStatus::Failed;
-    // The session marks a run failed once it has started; a run that failed before (bad task,
-    // store gone) must not stay queued forever.
-    try {
-      store_->updateRun(runId_, RunUpdate{.status = RunStatus::Failed, .endedAt = nowSeconds()});
-    } catch (...) {
+    // The session marks a run failed once it has started; a queued run that failed before (bad
+    // task, store gone) must not stay queued forever. A run that could not be resumed keeps the
+    // status it had (interrupted or failed).
+    if (mode_ == Mode::StartQueued) {
+      try {
+        store_->updateRun(runId_, RunUpdate{.status = RunStatus::Failed, .endedAt = nowSeconds()});
+      } catch (...) {
+      }
     }
   }
   ended_.store(true);

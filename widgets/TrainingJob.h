@@ -36,8 +36,16 @@ class TrainingJob : public TrainingListener {
   /// Shortest interval between two copies of the policy for latestPolicy().
   static constexpr double kPolicyCopyIntervalSeconds = 0.5;
 
-  /// A job that will train the queued run `runId` of `store` with `config` once started.
-  TrainingJob(std::shared_ptr<RunStore> store, int64_t runId, TrainConfig config, Callbacks callbacks);
+  /// What the job does with its run.
+  enum class Mode {
+    StartQueued,  // train the queued run from scratch
+    Resume,       // continue the stopped run from its resume state (TrainingSession's resume)
+  };
+
+  /// A job that will train the queued run `runId` of `store` with `config` once started, or
+  /// with Mode::Resume continue the stopped run (its own stored config; `config` gives threads).
+  TrainingJob(std::shared_ptr<RunStore> store, int64_t runId, TrainConfig config,
+              Callbacks callbacks, Mode mode = Mode::StartQueued);
   /// Requests a stop and joins the thread (the session then stores the run as interrupted).
   ~TrainingJob() override;
   TrainingJob(const TrainingJob&) = delete;
@@ -81,6 +89,7 @@ class TrainingJob : public TrainingListener {
   const int64_t runId_;
   TrainConfig config_;
   Callbacks callbacks_;
+  Mode mode_;
 
   std::atomic<bool> stop_{false};
   std::atomic<bool> ended_{false};

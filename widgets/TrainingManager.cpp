@@ -39,7 +39,7 @@ TrainingManager::~TrainingManager() {
   // No signals from here on: whoever listens may be half destroyed already.
   blockSignals(true);
   for (auto& [runId, job] : jobs_) {
-    if (job.state == JobState::Queued) {
+    if (job.state == JobState::Queued && !job.resumes) {
       try {
         store_->updateRun(runId, RunUpdate{.status = RunStatus::Interrupted, .endedAt = nowSeconds()});
       } catch (...) {
@@ -57,8 +57,8 @@ TrainingManager::~TrainingManager() {
 }
 
 int64_t TrainingManager::start(const nlohmann::json& config, const QString& name) {
-  TrainConfig validated = TrainConfig::fromJson(config);
-  EnvRegistry::instance().get(validated.env);  // an unknown env is a ConfigError before any row exists
+  // An unknown env or a bad env config is a ConfigError before any row exists.
+  TrainConfig validated = configForNewRun(TrainConfig::fromJson(config));
   NewRun run;
   run.name = name.toStdString();
   run.env = validated.env;
@@ -69,6 +69,31 @@ int64_t TrainingManager::start(const nlohmann::json& config, const QString& name
 
   Job& job = jobs_[runId];
   job.configThreads = validated.threads;
+  job.worker =
+      std::make_unique<TrainingJob>(store_, runId, std::move(validated), callbacksFor(runId));
+  emit jobStateChanged(runId, JobState::Queued);
+  startQueuedJobs();
+  return runId;
+}
+
+void TrainingManager::resumeRun(int64_t runId) {
+  if (auto it = jobs_.find(runId); it != jobs_.end() && isActive(it->second.state))
+    throw ConfigError("run " + std::to_string(runId) + " is " +
+                      stateName(it->second.state).toStdString() + " in this session already");
+  TrainConfig config = resumableConfig(*store_, runId, {});  // throws ConfigError with the reason
+  Job& job = jobs_[runId];
+  job.worker.reset();  // an earlier job of this run has ended; its thread is joined here
+  job.state = JobState::Queued;
+  job.configThreads = config.threads;
+  job.threads = 0;
+  job.resumes = true;
+  job.worker = std::make_unique<TrainingJob>(store_, runId, std::move(config), callbacksFor(runId),
+                                             TrainingJob::Mode::Resume);
+  emit jobStateChanged(runId, JobState::Queued);
+  startQueuedJobs();
+}
+
+TrainingJob::Callbacks TrainingManager::callbacksFor(int64_t runId) {
   auto lastEmit = std::make_shared<std::chrono::steady_clock::time_point>();
   TrainingJob::Callbacks callbacks;
   callbacks.progressed = [this, runId, lastEmit](const TrainingProgress& progress) {
@@ -89,10 +114,7 @@ int64_t TrainingManager::start(const nlohmann::json& config, const QString& name
         this, [this, runId, status, message] { onJobEnded(runId, status, message); },
         Qt::QueuedConnection);
   };
-  job.worker = std::make_unique<TrainingJob>(store_, runId, std::move(validated), std::move(callbacks));
-  emit jobStateChanged(runId, JobState::Queued);
-  startQueuedJobs();
-  return runId;
+  return callbacks;
 }
 
 bool TrainingManager::pause(int64_t runId) {
@@ -115,8 +137,11 @@ bool TrainingManager::stop(int64_t runId) {
   Job& j = job(runId);
   switch (j.state) {
     case JobState::Queued:
-      // Never started: nothing to checkpoint; the row says it will not run.
-      store_->updateRun(runId, RunUpdate{.status = RunStatus::Interrupted, .endedAt = nowSeconds()});
+      // Never started: nothing to checkpoint; the row says it will not run (a run waiting to be
+      // resumed keeps the status it had).
+      if (!j.resumes)
+        store_->updateRun(runId,
+                          RunUpdate{.status = RunStatus::Interrupted, .endedAt = nowSeconds()});
       j.worker.reset();
       setState(runId, j, JobState::Interrupted);
       return true;

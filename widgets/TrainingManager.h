@@ -17,10 +17,9 @@
 
 #include "store/RunStore.h"
 #include "train/TrainingSession.h"
+#include "widgets/TrainingJob.h"
 
 namespace palaestra {
-
-class TrainingJob;
 
 class TrainingManager : public QObject {
   Q_OBJECT
@@ -37,6 +36,11 @@ class TrainingManager : public QObject {
   /// Validates `config` (throws ConfigError naming the field; nothing is created then), creates the
   /// run named `name` as queued, starts it when a slot is free; returns the run id.
   int64_t start(const nlohmann::json& config, const QString& name);
+  /// Continues the stopped (interrupted or failed) run `runId` of the store from its resume state
+  /// in the same run, when a slot is free (queued until then; the store keeps its status until it
+  /// starts). Throws ConfigError saying why when it cannot be resumed (see resumableConfig), or
+  /// if this manager is training it already.
+  void resumeRun(int64_t runId);
   /// Holds a running job between iterations; false if it is not running. Unknown id: NotFoundError.
   bool pause(int64_t runId);
   /// Lets a paused job go on; false if it is not paused. Unknown id: NotFoundError.
@@ -89,6 +93,7 @@ class TrainingManager : public QObject {
     JobState state = JobState::Queued;
     int configThreads = 0;  // as the config asks (0 = all cores)
     int threads = 0;        // as started
+    bool resumes = false;   // continues a stopped run (its store status stays until it starts)
     std::unique_ptr<TrainingJob> worker;
   };
 
@@ -99,6 +104,7 @@ class TrainingManager : public QObject {
   void startQueuedJobs();
   void launch(int64_t runId, Job& job);
   void onJobEnded(int64_t runId, RunStatus status, const QString& error);
+  TrainingJob::Callbacks callbacksFor(int64_t runId);
 
   std::shared_ptr<RunStore> store_;
   int maxConcurrentJobs_;

@@ -15,7 +15,8 @@ struct CommonOptions {
 };
 
 struct TrainOptions {
-  std::string env;
+  std::string env;                     // empty with resumeRunId
+  std::optional<int64_t> resumeRunId;  // --resume RUN: continue a stopped run
   std::string preset;
   std::string configFile;
   std::optional<double> minutes;
@@ -28,8 +29,8 @@ int train(const CommonOptions& common, const TrainOptions& options);
 
 struct EvalOptions {
   int64_t runId = 0;
-  std::optional<int64_t> checkpointId;
-  int episodes = 20;
+  std::string checkpoint;  // "best" (default), "latest" or a checkpoint id
+  int episodes = 200;
   std::string task;
   std::optional<uint64_t> seed;
   int threads = 0;

@@ -7,6 +7,7 @@
 #include "Commands.h"
 #include "Simulations.h"
 #include "env/EnvRegistry.h"
+#include "train/CheckpointMeta.h"
 #include "train/Evaluator.h"
 #include "train/StoredRunConfig.h"
 #include "util/Errors.h"
@@ -21,17 +22,40 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
   const TrainConfig& config = stored.config;
   const EnvInfo& info = EnvRegistry::instance().get(config.env);
 
+  // --checkpoint best (default) | latest | ID.
+  const std::string which = options.checkpoint.empty() ? "best" : options.checkpoint;
   CheckpointInfo checkpoint;
-  if (options.checkpointId) {
-    checkpoint = store->loadCheckpoint(*options.checkpointId).info;
-    if (checkpoint.runId != run.id)
-      throw NotFoundError("checkpoint " + std::to_string(*options.checkpointId) +
-                          " belongs to run " + std::to_string(checkpoint.runId) + ", not run " +
-                          std::to_string(run.id));
+  std::string chosen;
+  if (which == "best" || which == "latest") {
+    const std::vector<CheckpointInfo> all = store->checkpoints(run.id);
+    if (all.empty())
+      throw NotFoundError("run " + std::to_string(run.id) + " has no checkpoint yet");
+    if (which == "latest") {
+      checkpoint = all.back();
+      chosen = "latest";
+    } else {
+      const RunCheckpointSummary summary = summarizeCheckpoints(all);
+      checkpoint = summary.best ? *summary.best : all.back();
+      chosen = summary.bestIsMarked ? "best"
+               : summary.best       ? "best so far (highest evaluation; the run has not chosen its "
+                                      "best yet)"
+                                    : "latest (no checkpoint has an evaluation)";
+    }
   } else {
-    auto latest = store->latestCheckpoint(run.id);
-    if (!latest) throw NotFoundError("run " + std::to_string(run.id) + " has no checkpoint yet");
-    checkpoint = *latest;
+    int64_t id = 0;
+    try {
+      size_t used = 0;
+      id = std::stoll(which, &used);
+      if (used != which.size() || id <= 0) throw std::invalid_argument(which);
+    } catch (const std::logic_error&) {
+      throw ConfigError("--checkpoint must be best, latest or a checkpoint id, got '" + which +
+                        "'");
+    }
+    checkpoint = store->loadCheckpoint(id).info;
+    if (checkpoint.runId != run.id)
+      throw NotFoundError("checkpoint " + std::to_string(id) + " belongs to run " +
+                          std::to_string(checkpoint.runId) + ", not run " + std::to_string(run.id));
+    chosen = isBestCheckpoint(checkpoint.metaJson) ? "best" : "chosen";
   }
   const Policy policy = Policy::deserialize(store->loadCheckpoint(checkpoint.id).policy);
 
@@ -50,8 +74,9 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
   const EvalResult result = evaluatePolicy(makeEnv, policy, task, options.episodes, seed, pool);
 
   std::cout << "run " << run.id << " checkpoint " << checkpoint.id << " (step " << checkpoint.step
-            << "): mean return " << fixed(result.meanReturn, 1) << " +- "
-            << fixed(result.stdReturn, 1) << " over " << options.episodes
+            << ", " << chosen << "): mean return " << fixed(result.meanReturn, 1) << " +- "
+            << fixed(result.stdReturn, 1) << ", median " << fixed(result.medianReturn, 1)
+            << ", fell in " << fixed(100 * result.fallRate, 1) << "% of " << options.episodes
             << " deterministic episodes, success rate " << fixed(100 * result.successRate, 0)
             << "%\n";
   // Outcomes as the env names them (the fight: win / loss / draw), so a win rate is visible.
@@ -65,9 +90,13 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
   if (common.json)
     printJsonLine({{"run_id", run.id},
                    {"checkpoint_id", checkpoint.id},
+                   {"checkpoint_step", checkpoint.step},
+                   {"checkpoint_is_best", isBestCheckpoint(checkpoint.metaJson)},
                    {"episodes", options.episodes},
                    {"mean_return", result.meanReturn},
                    {"std_return", result.stdReturn},
+                   {"median_return", result.medianReturn},
+                   {"fall_rate", result.fallRate},
                    {"success_rate", result.successRate},
                    {"outcomes", outcomes},
                    {"task", probe->spec().tasks.toMap(task)}});

@@ -15,24 +15,24 @@ int listRuns(const CommonOptions& common) {
   std::vector<std::vector<std::string>> rows;
   nlohmann::json list = nlohmann::json::array();
   for (const RunInfo& run : store->listRuns()) {
-    double best = std::nan(""), last = std::nan("");
-    for (const auto& c : store->checkpoints(run.id)) {
-      last = evalMeanReturnOf(c.metaJson);
-      if (!std::isnan(last) && (std::isnan(best) || last > best)) best = last;
-    }
+    const RunCheckpointSummary summary = summarizeCheckpoints(store->checkpoints(run.id));
+    const double best = summary.bestEval.meanReturn, last = summary.lastEvalReturn;
     rows.push_back({std::to_string(run.id), run.name, run.env, runStatusName(run.status),
                     std::to_string(run.steps), formatTime(run.createdAt), fixed(best, 1),
                     fixed(last, 1)});
-    list.push_back({{"id", run.id},
-                    {"name", run.name},
-                    {"env", run.env},
-                    {"status", runStatusName(run.status)},
-                    {"steps", run.steps},
-                    {"seed", run.seed},
-                    {"created", run.createdAt},
-                    {"code_version", run.codeVersion},
-                    {"best_eval_return", std::isnan(best) ? nlohmann::json() : nlohmann::json(best)},
-                    {"last_eval_return", std::isnan(last) ? nlohmann::json() : nlohmann::json(last)}});
+    list.push_back(
+        {{"id", run.id},
+         {"name", run.name},
+         {"env", run.env},
+         {"status", runStatusName(run.status)},
+         {"steps", run.steps},
+         {"seed", run.seed},
+         {"created", run.createdAt},
+         {"code_version", run.codeVersion},
+         {"best_eval_return", std::isnan(best) ? nlohmann::json() : nlohmann::json(best)},
+         {"best_checkpoint_id", summary.best ? nlohmann::json(summary.best->id) : nlohmann::json()},
+         {"best_is_chosen", summary.bestIsMarked},
+         {"last_eval_return", std::isnan(last) ? nlohmann::json() : nlohmann::json(last)}});
   }
   if (rows.empty())
     std::cout << "no runs in " << store->path() << "\n";

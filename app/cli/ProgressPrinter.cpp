@@ -49,9 +49,11 @@ void ProgressPrinter::onProgress(const TrainingProgress& p) {
 
 void ProgressPrinter::onEvaluation(uint64_t step, const EvalResult& r) {
   finish();
-  std::fprintf(stderr, "eval at %s steps: mean return %.1f +- %.1f over %zu episodes, success %.0f%%\n",
-               humanCount(double(step)).c_str(), r.meanReturn, r.stdReturn, r.episodes.size(),
-               100.0 * r.successRate);
+  std::fprintf(stderr,
+               "eval at %s steps: mean return %.1f +- %.1f, median %.1f over %zu episodes, "
+               "fell %.0f%%, success %.0f%%\n",
+               humanCount(double(step)).c_str(), r.meanReturn, r.stdReturn, r.medianReturn,
+               r.episodes.size(), 100.0 * r.fallRate, 100.0 * r.successRate);
   std::fflush(stderr);
 }
 

@@ -37,25 +37,41 @@ int main(int argc, char** argv) {
   CommonOptions common;
 
   TrainOptions trainOpt;
-  CLI::App* train = app.add_subcommand("train", "Train a policy with PPO; the run is stored");
-  train->add_option("env", trainOpt.env, "Environment, e.g. walker")->required();
-  train->add_option("--preset", trainOpt.preset, "Training preset of the env (default: the env's default)");
-  train->add_option("--config", trainOpt.configFile, "JSON file merged over the preset");
+  CLI::App* train = app.add_subcommand(
+      "train",
+      "Train a policy with PPO; the run is stored. With --resume RUN, continue a stopped "
+      "run from its latest checkpoint instead");
+  auto* trainEnv = train->add_option("env", trainOpt.env, "Environment, e.g. walker");
+  auto* resume = train->add_option(
+      "--resume", trainOpt.resumeRunId,
+      "Continue this interrupted or failed run (or a finished one with a larger --steps or "
+      "--minutes) in the same run id, from its latest checkpoint's optimiser state, until its "
+      "budget; --steps/--minutes set a new total budget");
+  trainEnv->excludes(resume);
+  auto* preset = train->add_option("--preset", trainOpt.preset,
+                                   "Training preset of the env (default: the env's default)");
+  auto* configFile =
+      train->add_option("--config", trainOpt.configFile, "JSON file merged over the preset");
   auto* minutes = train->add_option("--minutes", trainOpt.minutes, "Train for this many minutes")
                       ->check(CLI::PositiveNumber);
   auto* steps = train->add_option("--steps", trainOpt.steps, "Train for this many env steps")
                     ->check(CLI::PositiveNumber);
   minutes->excludes(steps);
-  train->add_option("--seed", trainOpt.seed, "Master seed of the run");
+  auto* seed = train->add_option("--seed", trainOpt.seed, "Master seed of the run");
   train->add_option("--threads", trainOpt.threads, "Threads (default: all cores)")->check(CLI::Range(1, 256));
-  train->add_option("--name", trainOpt.name, "Name of the run");
+  auto* runName = train->add_option("--name", trainOpt.name, "Name of the run");
+  // A resumed run keeps its config: only the budget and the threads may change.
+  for (auto* option : {preset, configFile, seed, runName}) resume->excludes(option);
   addCommon(train, common);
 
   EvalOptions evalOpt;
   CLI::App* evalCmd = app.add_subcommand("eval", "Evaluate a stored policy deterministically");
   evalCmd->add_option("run", evalOpt.runId, "Run id")->required();
-  evalCmd->add_option("--checkpoint", evalOpt.checkpointId, "Checkpoint id (default: the run's latest)");
-  evalCmd->add_option("--episodes", evalOpt.episodes, "Episodes to play")->check(CLI::Range(1, 100000));
+  evalCmd->add_option("--checkpoint", evalOpt.checkpoint,
+                      "best (default: the run's result, chosen when it finished), latest, or a "
+                      "checkpoint id");
+  evalCmd->add_option("--episodes", evalOpt.episodes, "Episodes to play (default 200)")
+      ->check(CLI::Range(1, 100000));
   evalCmd->add_option("--task", evalOpt.task, "Task parameters, e.g. stump_height=1.5,obstacle_spacing=3");
   evalCmd->add_option("--seed", evalOpt.seed, "Seed of the evaluation episodes (default: the run's)");
   evalCmd->add_option("--threads", evalOpt.threads, "Threads (default: all cores)")->check(CLI::Range(1, 256));
@@ -137,7 +153,11 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*train) return cli::train(common, trainOpt);
+    if (*train) {
+      if (trainOpt.env.empty() && !trainOpt.resumeRunId)
+        return fail(2, "train needs an env (e.g. walker) or --resume RUN (see --help)");
+      return cli::train(common, trainOpt);
+    }
     if (*evalCmd) return cli::eval(common, evalOpt);
     if (*runs) return cli::listRuns(common);
     if (*episodes) return cli::listEpisodes(common, episodesRun);

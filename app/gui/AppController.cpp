@@ -115,6 +115,8 @@ AppController::AppController(MainWindow& window) : QObject(&window), window_(win
   connect(&window_, &MainWindow::newRunConfigured, this,
           [this](const nlohmann::json& config, const QString& name) { startRun(config, name); });
   connect(&window_, &MainWindow::runOpened, this, [this](int64_t runId) { watchRun(runId); });
+  connect(&window_, &MainWindow::resumeRunRequested, this,
+          [this](int64_t runId) { resumeRun(runId); });
   connect(&window_, &MainWindow::episodeOpened, this, [this](int64_t episodeId) { openEpisode(episodeId); });
   connect(window_.storeSession(), &StoreSession::storeOpened, this, &AppController::onStoreOpened);
   TrainingPanel* panel = window_.trainingPanel();
@@ -304,6 +306,22 @@ int64_t AppController::startRun(const nlohmann::json& config, const QString& nam
   return runId;
 }
 
+bool AppController::resumeRun(int64_t runId) {
+  if (!manager_)
+    return fail(QStringLiteral("Resume training"), QStringLiteral("No run store is open."));
+  try {
+    manager_->resumeRun(runId);
+  } catch (const std::exception& e) {
+    return fail(
+        QStringLiteral("Resume training"),
+        QStringLiteral("Run %1 was not resumed:\n%2").arg(runId).arg(QString::fromUtf8(e.what())));
+  }
+  window_.refreshAll();
+  window_.runBrowser()->selectRun(runId);
+  watchRun(runId);
+  return true;
+}
+
 bool AppController::watchRun(int64_t runId) {
   const std::shared_ptr<RunStore> s = store();
   if (!s) return fail(QStringLiteral("Watch run"), QStringLiteral("No run store is open."));
@@ -443,8 +461,14 @@ void AppController::chooseCheckpointToWatch() {
   auto* checkpoint = new QComboBox(&dialog);
   for (auto it = checkpoints.rbegin(); it != checkpoints.rend(); ++it) {
     const double eval = evalMeanReturnOf(it->metaJson);
-    checkpoint->addItem(QStringLiteral("step %1%2").arg(it->step).arg(std::isnan(eval) ? QString() : QStringLiteral(", eval %1").arg(eval, 0, 'f', 1)),
-                        QVariant::fromValue<qint64>(it->id));
+    const bool best = isBestCheckpoint(it->metaJson);
+    checkpoint->addItem(
+        QStringLiteral("step %1%2%3")
+            .arg(it->step)
+            .arg(std::isnan(eval) ? QString() : QStringLiteral(", eval %1").arg(eval, 0, 'f', 1))
+            .arg(best ? QStringLiteral(" (best: the run's result)") : QString()),
+        QVariant::fromValue<qint64>(it->id));
+    if (best) checkpoint->setCurrentIndex(checkpoint->count() - 1);
   }
   QStringList defaults;
   for (const auto& [name, value] : tasks.toMap(runEnv.task)) defaults << QStringLiteral("%1=%2").arg(QString::fromStdString(name)).arg(value);

@@ -44,6 +44,9 @@ class AppController : public QObject {
   /// Starts training `config` as run `name` in the open store and watches it live; the run id, or
   /// -1 after telling the user why not.
   int64_t startRun(const nlohmann::json& config, const QString& name);
+  /// Continues training the stopped run `runId` (same run, from its resume state) and watches it;
+  /// false after telling the user why not (e.g. it has no resume state).
+  bool resumeRun(int64_t runId);
   /// Watches a run: live with its latest policy while it trains here, else its latest checkpoint.
   bool watchRun(int64_t runId);
   /// Watches a stored checkpoint live (no training) on `task`, episodes seeded from `seed`.

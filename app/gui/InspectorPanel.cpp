@@ -1,5 +1,8 @@
 #include "gui/InspectorPanel.h"
 
+#include "train/CheckpointMeta.h"
+#include "widgets/EvalText.h"
+
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
@@ -47,9 +50,19 @@ void addChildren(QTreeWidgetItem* parent, const nlohmann::json& value) {
 }  // namespace
 
 InspectorPanel::InspectorPanel(QWidget* parent)
-    : QWidget(parent), title_(new QLabel(this)), tree_(new QTreeWidget(this)), steps_(new QTableWidget(this)) {
+    : QWidget(parent),
+      title_(new QLabel(this)),
+      result_(new QLabel(this)),
+      tree_(new QTreeWidget(this)),
+      steps_(new QTableWidget(this)) {
   title_->setWordWrap(true);
   title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  result_->setWordWrap(true);
+  result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  result_->setToolTip(QStringLiteral(
+      "The run's result: the checkpoint chosen when it finished (the best of the final policy and "
+      "the checkpoints with the best evaluations, each re-evaluated on the final evaluation's "
+      "episodes), with that evaluation"));
   tree_->setColumnCount(2);
   tree_->setHeaderLabels({QStringLiteral("Setting"), QStringLiteral("Value")});
   tree_->header()->setSectionResizeMode(KeyColumn, QHeaderView::ResizeToContents);
@@ -64,6 +77,7 @@ InspectorPanel::InspectorPanel(QWidget* parent)
   auto* configLayout = new QVBoxLayout(configBox);
   configLayout->setContentsMargins(0, 0, 0, 0);
   configLayout->addWidget(title_);
+  configLayout->addWidget(result_);
   configLayout->addWidget(tree_);
   splitter->addWidget(configBox);
   splitter->addWidget(steps_);
@@ -85,6 +99,9 @@ void InspectorPanel::showRun(RunStore* store, int64_t runId) {
                    .arg(run.id)
                    .arg(QString::fromStdString(run.env)),
                run.configJson);
+    result_->setText(QStringLiteral("Result: ") +
+                     runResultText(summarizeCheckpoints(store->checkpoints(runId))));
+    result_->setVisible(true);
   } catch (const std::exception& e) {
     tree_->clear();
     title_->setText(QStringLiteral("Cannot read run #%1: %2").arg(runId).arg(QString::fromUtf8(e.what())));
@@ -93,6 +110,8 @@ void InspectorPanel::showRun(RunStore* store, int64_t runId) {
 
 void InspectorPanel::showConfig(const QString& title, const std::string& configJson) {
   tree_->clear();
+  result_->clear();
+  result_->setVisible(false);
   nlohmann::json config;
   try {
     config = nlohmann::json::parse(configJson);
@@ -111,6 +130,8 @@ void InspectorPanel::showConfig(const QString& title, const std::string& configJ
 
 void InspectorPanel::clearConfig() {
   tree_->clear();
+  result_->clear();
+  result_->setVisible(false);
   title_->setText(QStringLiteral("Select a run to see its config."));
 }
 
@@ -128,5 +149,9 @@ void InspectorPanel::setStepValues(const QList<QPair<QString, double>>& values) 
 }
 
 QString InspectorPanel::configTitle() const { return title_->text(); }
+
+QString InspectorPanel::resultText() const {
+  return result_->text();
+}
 
 }  // namespace palaestra

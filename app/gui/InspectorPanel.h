@@ -40,6 +40,9 @@ class InspectorPanel : public QWidget {
 
   /// The title line above the tree (run name and id, or the problem).
   QString configTitle() const;
+  /// The run's result line under the title (its best checkpoint and that evaluation; empty when
+  /// no run is shown).
+  QString resultText() const;
   /// The config tree.
   QTreeWidget* configTree() const { return tree_; }
   /// The per-step values table.
@@ -47,6 +50,7 @@ class InspectorPanel : public QWidget {
 
  private:
   QLabel* title_;
+  QLabel* result_;
   QTreeWidget* tree_;
   QTableWidget* steps_;
 };

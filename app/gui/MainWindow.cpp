@@ -1,5 +1,7 @@
 #include "gui/MainWindow.h"
 
+#include "train/TrainingSession.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -108,6 +110,8 @@ MainWindow::MainWindow(QWidget* parent)
   connect(training_, &TrainingPanel::newRunRequested, this, &MainWindow::showNewRunDialog);
   connect(runBrowser_, &RunBrowser::selectionChanged, this, &MainWindow::onRunSelectionChanged);
   connect(runBrowser_, &RunBrowser::runActivated, this, &MainWindow::runOpened);
+  connect(runBrowser_, &RunBrowser::resumeRequested, this, &MainWindow::resumeRunRequested);
+  connect(training_, &TrainingPanel::continueRequested, this, &MainWindow::resumeRunRequested);
   connect(episodes_, &EpisodeList::episodeActivated, this, &MainWindow::episodeOpened);
   connect(episodes_, &EpisodeList::errorOccurred, this,
           [this](const QString& message) { statusBar()->showMessage(message, 15000); });
@@ -410,7 +414,8 @@ void MainWindow::onRunSelectionChanged(const QList<int64_t>& runIds) {
     training_->setSelectedRun(-1);
   } else {
     inspector_->showRun(session_->store().get(), runIds.front());
-    training_->setSelectedRun(runIds.front());
+    const RunInfo* run = runBrowser_->runModel()->run(runIds.front());
+    training_->setSelectedRun(runIds.front(), run && isStoppedRunStatus(run->status));
   }
 }
 

@@ -139,6 +139,8 @@ class MainWindow : public QMainWindow {
   void newRunConfigured(const nlohmann::json& config, const QString& runName);
   /// The user opened a run (double-click in the run browser).
   void runOpened(int64_t runId);
+  /// The user asked to continue a stopped run (Training dock's Resume, or the run browser's menu).
+  void resumeRunRequested(int64_t runId);
   /// The user opened an episode (double-click in the episode list).
   void episodeOpened(int64_t episodeId);
   /// Space: play or pause the current page.

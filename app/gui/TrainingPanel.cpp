@@ -33,7 +33,9 @@ TrainingPanel::TrainingPanel(QWidget* parent)
   jobs_->header()->setSectionResizeMode(DetailColumn, QHeaderView::Stretch);
   newRun_->setToolTip(QStringLiteral("Configure and start a new training run"));
   pause_->setToolTip(QStringLiteral("Pause the selected run (its progress is kept)"));
-  resume_->setToolTip(QStringLiteral("Resume the selected paused run"));
+  resume_->setToolTip(QStringLiteral(
+      "Resume the selected paused run, or continue a stopped (interrupted or failed) run from its "
+      "last checkpoint"));
   stop_->setToolTip(QStringLiteral("Stop the selected run; everything trained so far stays stored"));
 
   auto* buttons = new QHBoxLayout;
@@ -48,7 +50,12 @@ TrainingPanel::TrainingPanel(QWidget* parent)
 
   connect(newRun_, &QPushButton::clicked, this, &TrainingPanel::newRunRequested);
   connect(pause_, &QPushButton::clicked, this, [this] { emit pauseRequested(targetRunId()); });
-  connect(resume_, &QPushButton::clicked, this, [this] { emit resumeRequested(targetRunId()); });
+  connect(resume_, &QPushButton::clicked, this, [this] {
+    if (targetIsStoppedRun())
+      emit continueRequested(targetRunId());
+    else
+      emit resumeRequested(targetRunId());
+  });
   connect(stop_, &QPushButton::clicked, this, [this] { emit stopRequested(targetRunId()); });
   connect(jobs_, &QTreeWidget::itemSelectionChanged, this, &TrainingPanel::updateButtons);
   updateButtons();
@@ -88,9 +95,20 @@ bool TrainingPanel::anyJobActive() const {
   return false;
 }
 
-void TrainingPanel::setSelectedRun(int64_t runId) {
+void TrainingPanel::setSelectedRun(int64_t runId, bool stopped) {
   selectedElsewhere_ = runId;
+  selectedElsewhereStopped_ = runId >= 0 && stopped;
   updateButtons();
+}
+
+bool TrainingPanel::targetIsStoppedRun() const {
+  const int64_t runId = targetRunId();
+  if (runId < 0) return false;
+  if (hasJob(runId)) {
+    const JobState state = jobState(runId);
+    return state == JobState::Interrupted || state == JobState::Failed;
+  }
+  return runId == selectedElsewhere_ && selectedElsewhereStopped_;
 }
 
 int64_t TrainingPanel::targetRunId() const {
@@ -112,7 +130,7 @@ void TrainingPanel::updateButtons() {
   const bool known = runId >= 0 && hasJob(runId);
   const JobState state = known ? jobState(runId) : JobState::Failed;
   pause_->setEnabled(known && (state == JobState::Queued || state == JobState::Running));
-  resume_->setEnabled(known && state == JobState::Paused);
+  resume_->setEnabled((known && state == JobState::Paused) || targetIsStoppedRun());
   stop_->setEnabled(known && (state == JobState::Queued || state == JobState::Running || state == JobState::Paused));
 }
 

@@ -4,6 +4,8 @@
 // its buttons emit requests for the selected run (chosen in the job list or in
 // the run browser) and whoever runs the jobs reports states back with
 // setJobState(). Buttons are enabled only where the request makes sense.
+// Resume lets a paused job go on, or continues a stopped (interrupted or failed)
+// run from its last checkpoint.
 
 #include <QString>
 #include <QWidget>
@@ -44,8 +46,9 @@ class TrainingPanel : public QWidget {
   /// Whether any job is queued, running, paused or stopping.
   bool anyJobActive() const;
 
-  /// The run selected elsewhere (the run browser); the buttons act on it unless a job is selected here.
-  void setSelectedRun(int64_t runId);
+  /// The run selected elsewhere (the run browser); the buttons act on it unless a job is selected
+  /// here. `stopped`: the store has it as interrupted or failed, so Resume may continue it.
+  void setSelectedRun(int64_t runId, bool stopped = false);
   /// The run the buttons act on: the selected job, else the run selected elsewhere, else -1.
   int64_t targetRunId() const;
 
@@ -66,8 +69,10 @@ class TrainingPanel : public QWidget {
   void newRunRequested();
   /// Pause was pressed for run `runId`.
   void pauseRequested(int64_t runId);
-  /// Resume was pressed for run `runId`.
+  /// Resume was pressed for the paused job of run `runId`.
   void resumeRequested(int64_t runId);
+  /// Resume was pressed for the stopped (interrupted or failed) run `runId`: continue training it.
+  void continueRequested(int64_t runId);
   /// Stop was pressed for run `runId`.
   void stopRequested(int64_t runId);
 
@@ -81,6 +86,9 @@ class TrainingPanel : public QWidget {
   QPushButton* resume_;
   QPushButton* stop_;
   int64_t selectedElsewhere_ = -1;
+  bool selectedElsewhereStopped_ = false;
+  // Whether Resume would continue a stopped run (rather than unpause a job).
+  bool targetIsStoppedRun() const;
 };
 
 }  // namespace palaestra

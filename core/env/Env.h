@@ -65,6 +65,9 @@ class Env {
   virtual void describe(Scene& scene) const = 0;
   /// Metrics of the current episode so far.
   virtual EpisodeInfo episodeInfo() const = 0;
+  /// Why an episode whose final info was `recorded` cannot be re-simulated on this env (e.g. it
+  /// was recorded with another physics version), or empty when it can.
+  virtual std::string replayProblem(const EpisodeInfo& /*recorded*/) const { return {}; }
 };
 
 using EnvPtr = std::unique_ptr<Env>;

@@ -26,6 +26,10 @@ struct EnvInfo {
   std::string description;
   /// Builds an env from its config object; throws ConfigError on bad config.
   std::function<EnvPtr(const nlohmann::json& envConfig)> create;
+  /// The env config with every default written out, as a new run stores it, so that what a
+  /// stored run means never changes with later defaults (e.g. the walker's physics_version);
+  /// empty: stored as given.
+  std::function<nlohmann::json(const nlohmann::json& envConfig)> canonicalConfig;
   /// Named full training configs (see core/rl/TrainConfig.h); the first listed default.
   std::map<std::string, nlohmann::json> presets;
   std::string defaultPreset;

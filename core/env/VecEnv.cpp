@@ -1,6 +1,8 @@
 #include "env/VecEnv.h"
 
+#include <algorithm>
 #include <stdexcept>
+#include <string>
 
 #include "util/Rng.h"
 
@@ -47,6 +49,29 @@ void VecEnv::resetAll() {
       startEpisode(i);
     }
   });
+}
+
+std::vector<uint64_t> VecEnv::episodeIndices() const {
+  std::vector<uint64_t> indices;
+  for (const Slot& slot : slots_) indices.push_back(slot.episodeIndex);
+  return indices;
+}
+
+void VecEnv::restartEpisodes(const std::vector<uint64_t>& indices, uint64_t totalSteps) {
+  if (indices.size() != slots_.size())
+    throw std::invalid_argument("restartEpisodes: " + std::to_string(indices.size()) +
+                                " episode indices for " + std::to_string(slots_.size()) + " envs");
+  pool_.parallelFor(numEnvs(), [&](int begin, int end) {
+    for (int i = begin; i < end; ++i) {
+      slots_[i].episodeIndex = indices[static_cast<size_t>(i)];
+      finishedPerEnv_[i].clear();
+      startEpisode(i);
+    }
+  });
+  finished_.clear();
+  std::fill(terminated_.begin(), terminated_.end(), 0);
+  std::fill(truncated_.begin(), truncated_.end(), 0);
+  totalSteps_ = totalSteps;
 }
 
 void VecEnv::finishEpisode(int i, StepStatus status, std::vector<EpisodeRecord>& out) {

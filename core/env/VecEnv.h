@@ -44,6 +44,12 @@ class VecEnv {
 
   /// Starts episode 0 of every env.
   void resetAll();
+  /// Per env: the index of the episode in progress (what restartEpisodes takes back).
+  std::vector<uint64_t> episodeIndices() const;
+  /// Starts episode `indices[i]` of env i afresh (resuming a run: the episodes that were in
+  /// progress play again from their start, on the same seeds) and sets the step count; throws
+  /// std::invalid_argument if there is not one index per env.
+  void restartEpisodes(const std::vector<uint64_t>& indices, uint64_t totalSteps);
   /// Steps every env with numRows x actDim actions; restarts finished episodes.
   void step(const float* actions);
 

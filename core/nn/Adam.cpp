@@ -2,12 +2,23 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace palaestra {
 
 Adam::Adam(int numParams, double beta1, double beta2, double eps)
     : beta1_(beta1), beta2_(beta2), eps_(eps), m_(numParams, 0.0f), v_(numParams, 0.0f) {
   if (numParams < 0) throw std::invalid_argument("Adam needs a non-negative parameter count");
+}
+
+void Adam::setState(int64_t steps, std::vector<float> firstMoment,
+                    std::vector<float> secondMoment) {
+  if (firstMoment.size() != m_.size() || secondMoment.size() != v_.size() || steps < 0)
+    throw std::invalid_argument("Adam state for " + std::to_string(firstMoment.size()) +
+                                " parameters does not fit " + std::to_string(m_.size()));
+  steps_ = steps;
+  m_ = std::move(firstMoment);
+  v_ = std::move(secondMoment);
 }
 
 void Adam::step(float* params, const float* grad, double learningRate) {

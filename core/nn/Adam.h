@@ -20,6 +20,9 @@ class Adam {
   const std::vector<float>& firstMoment() const { return m_; }
   /// Second-moment estimates.
   const std::vector<float>& secondMoment() const { return v_; }
+  /// Replaces the moments and the update count (resuming a run); throws std::invalid_argument
+  /// if a moment's size differs from the parameter count.
+  void setState(int64_t steps, std::vector<float> firstMoment, std::vector<float> secondMoment);
 
  private:
   double beta1_, beta2_, eps_;

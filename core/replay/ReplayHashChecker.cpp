@@ -4,6 +4,11 @@
 
 namespace palaestra {
 
+ReplayHashChecker::ReplayHashChecker(const Env& env, const EpisodeRecord& record)
+    : ReplayHashChecker(env.spec(), record) {
+  if (problem_.empty()) problem_ = env.replayProblem(record.info);
+}
+
 ReplayHashChecker::ReplayHashChecker(const EnvSpec& spec, const EpisodeRecord& record)
     : record_(record),
       numAgents_(spec.numAgents),

@@ -22,8 +22,9 @@ class ReplayHashChecker {
     bool hashMatches = false;  // the state hash after the step equals the stored one
   };
 
-  /// Checks that `record` fits an env of `spec`; `record` must outlive the checker.
-  ReplayHashChecker(const EnvSpec& spec, const EpisodeRecord& record);
+  /// Checks that `record` fits `env` (its spec, and Env::replayProblem); `record` must outlive
+  /// the checker.
+  ReplayHashChecker(const Env& env, const EpisodeRecord& record);
 
   /// Empty when the record can be replayed on an env of this spec, otherwise why not.
   const std::string& problem() const { return problem_; }
@@ -41,6 +42,7 @@ class ReplayHashChecker {
   ReplayCheck result() const;
 
  private:
+  ReplayHashChecker(const EnvSpec& spec, const EpisodeRecord& record);
   void compare(int step, uint64_t actual);
 
   const EpisodeRecord& record_;

@@ -87,7 +87,7 @@ size_t heapBytes(const Scene& s) {
 }  // namespace
 
 ReplayTimeline::ReplayTimeline(Env& env, EpisodeRecord record)
-    : env_(env), record_(std::move(record)), checker_(env.spec(), record_) {
+    : env_(env), record_(std::move(record)), checker_(env, record_) {
   if (!checker_.problem().empty()) complete_ = true;
 }
 

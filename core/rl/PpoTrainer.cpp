@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "nn/GradientClipping.h"
 #include "rl/Gae.h"
 #include "util/Errors.h"
+#include "util/SnapshotBytes.h"
 
 namespace palaestra {
 
@@ -94,11 +96,104 @@ double PpoTrainer::currentLearningRate() const {
   return std::max(0.0, frac) * cfg_.learning_rate;
 }
 
-void PpoTrainer::readObservations() {
+void PpoTrainer::readObservations(bool updateStatistics) {
   const float* raw = envs_.observations();
   // gym's NormalizeObservation updates its statistics with each observation before normalising it.
-  if (cfg_.normalize_obs) policy_.observationStats().update(raw, rows_);
+  if (cfg_.normalize_obs && updateStatistics) policy_.observationStats().update(raw, rows_);
   policy_.normalizeObservations(raw, rows_, nextObs_.data());
+}
+
+namespace {
+constexpr uint32_t kStateMagic = 0x53505050;  // "PPPS": PPO trainer state
+constexpr uint32_t kStateVersion = 1;
+
+void putFloats(std::vector<uint8_t>& out, const std::vector<float>& values) {
+  snapshotPutBytes(out, values.data(), values.size() * sizeof(float));
+}
+std::vector<float> takeFloats(SnapshotReader& in) {
+  const auto bytes = in.takeBytes();
+  if (bytes.size() % sizeof(float)) throw std::invalid_argument("PPO trainer state is malformed");
+  std::vector<float> values(bytes.size() / sizeof(float));
+  if (!values.empty()) std::memcpy(values.data(), bytes.data(), bytes.size());
+  return values;
+}
+}  // namespace
+
+std::vector<uint8_t> PpoTrainer::saveState() const {
+  std::vector<uint8_t> out;
+  snapshotPut(out, kStateMagic);
+  snapshotPut(out, kStateVersion);
+  snapshotPut(out, static_cast<int64_t>(policy_.model().numParams()));
+  snapshotPut(out, static_cast<int64_t>(rows_));
+  snapshotPut(out, adam_.steps());
+  putFloats(out, adam_.firstMoment());
+  putFloats(out, adam_.secondMoment());
+  snapshotPut(out, returnStats_.mean()[0]);
+  snapshotPut(out, returnStats_.var()[0]);
+  snapshotPut(out, returnStats_.count());
+  snapshotPut(out, actionRng_.state());
+  snapshotPut(out, shuffleRng_.state());
+  snapshotPut(out, globalStep_);
+  snapshotPut(out, iterationsDone_);
+  snapshotPut(out, static_cast<uint8_t>(annealFraction_ ? 1 : 0));
+  snapshotPut(out, annealFraction_.value_or(0.0));
+  const std::vector<uint64_t> episodes = envs_.episodeIndices();
+  snapshotPutBytes(out, episodes.data(), episodes.size() * sizeof(uint64_t));
+  snapshotPut(out, envs_.totalSteps());
+  return out;
+}
+
+void PpoTrainer::restoreState(const Policy& policy, std::span<const uint8_t> state) {
+  SnapshotReader in(state, "PPO trainer state");
+  if (in.take<uint32_t>() != kStateMagic) throw std::invalid_argument("not a PPO trainer state");
+  if (const auto version = in.take<uint32_t>(); version != kStateVersion)
+    throw std::invalid_argument("PPO trainer state version " + std::to_string(version) +
+                                " is not supported (this build reads version " +
+                                std::to_string(kStateVersion) + ")");
+  const auto params = in.take<int64_t>();
+  const auto rows = in.take<int64_t>();
+  if (params != policy_.model().numParams() || rows != rows_)
+    throw std::invalid_argument(
+        "PPO trainer state is for " + std::to_string(params) + " parameters and " +
+        std::to_string(rows) + " env rows, this trainer has " +
+        std::to_string(policy_.model().numParams()) + " and " + std::to_string(rows_));
+  if (policy.model().numParams() != policy_.model().numParams() ||
+      policy.obsDim() != policy_.obsDim() || policy.actionDim() != policy_.actionDim() ||
+      policy.architecture().hiddenSizes != policy_.architecture().hiddenSizes)
+    throw std::invalid_argument("the checkpointed policy's shape differs from this trainer's");
+  const auto adamSteps = in.take<int64_t>();
+  std::vector<float> m = takeFloats(in), v = takeFloats(in);
+  const double returnMean = in.take<double>(), returnVar = in.take<double>();
+  const double returnCount = in.take<double>();
+  const auto actionRng = in.take<Rng::State>(), shuffleRng = in.take<Rng::State>();
+  const auto globalStep = in.take<uint64_t>();
+  const auto iterations = in.take<int64_t>();
+  const bool hasAnneal = in.take<uint8_t>() != 0;
+  const double anneal = in.take<double>();
+  const auto episodeBytes = in.takeBytes();
+  const auto totalSteps = in.take<uint64_t>();
+  if (!in.rest().empty()) throw std::invalid_argument("PPO trainer state has trailing bytes");
+  if (episodeBytes.size() != static_cast<size_t>(envs_.numEnvs()) * sizeof(uint64_t))
+    throw std::invalid_argument(
+        "PPO trainer state holds episode counters for another number of envs");
+  std::vector<uint64_t> episodes(static_cast<size_t>(envs_.numEnvs()));
+  std::memcpy(episodes.data(), episodeBytes.data(), episodeBytes.size());
+
+  adam_.setState(adamSteps, std::move(m), std::move(v));
+  policy_ = policy.copy();
+  returnStats_.setState({returnMean}, {returnVar}, returnCount);
+  actionRng_.setState(actionRng);
+  shuffleRng_.setState(shuffleRng);
+  globalStep_ = globalStep;
+  iterationsDone_ = iterations;
+  annealFraction_ = hasAnneal ? std::optional<double>(anneal) : std::nullopt;
+  // The envs' episodes in progress were not saved: they start again, with fresh reward returns.
+  std::fill(discountedReturns_.begin(), discountedReturns_.end(), 0.0);
+  std::fill(nextDones_.begin(), nextDones_.end(), 0.0f);
+  envs_.restartEpisodes(episodes, totalSteps);
+  // The checkpointed statistics already saw these envs' observations up to the checkpoint; the
+  // restarted episodes' first ones are read without counting them twice.
+  readObservations(false);
 }
 
 void PpoTrainer::forwardBatch(const float* obs, bool sampleActions, float* rawActions, float* logProbs,

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "env/VecEnv.h"
@@ -56,6 +57,18 @@ class PpoTrainer {
   /// instead of CleanRL's iteration count over total_timesteps.
   void setAnnealFraction(double fraction) { annealFraction_ = fraction; }
 
+  /// Everything the learner needs to continue besides the policy (which a checkpoint holds):
+  /// Adam's moments and step, the reward normaliser, both random streams, the step and iteration
+  /// counters, the annealing fraction and the envs' episode indices. Take it between iterations.
+  std::vector<uint8_t> saveState() const;
+  /// Continues from a checkpointed `policy` and a saveState() of a trainer with the same config
+  /// and envs: afterwards saveState() returns `state` again and the policy is `policy`, bit for
+  /// bit; the episodes that were in progress start again from their beginning. Throws
+  /// std::invalid_argument naming the mismatch if either does not fit this trainer.
+  void restoreState(const Policy& policy, std::span<const uint8_t> state);
+  /// Adam's state (for tests and diagnostics).
+  const Adam& optimizer() const { return adam_; }
+
  private:
   struct Shard {
     PpoLossScratch<float> scratch;
@@ -63,7 +76,7 @@ class PpoTrainer {
     PpoLossSums sums;
   };
 
-  void readObservations();
+  void readObservations(bool updateStatistics = true);
   void forwardBatch(const float* obs, bool sampleActions, float* rawActions, float* logProbs, float* values);
   bool collectRollout(const std::function<bool()>& shouldStop);
   void update(PpoIterationStats& stats, double learningRate);

@@ -65,6 +65,8 @@ struct RunUpdate {
   std::optional<int64_t> steps = std::nullopt;
   std::optional<double> startedAt = std::nullopt;
   std::optional<double> endedAt = std::nullopt;
+  bool clearEndedAt = false;  // unset ended_at (a resumed run is running again); wins over endedAt
+  std::optional<std::string> configJson = std::nullopt;  // replaces the stored config (valid JSON)
 };
 
 /// One point of a metric time series. A NaN value is stored as NULL and read back as NaN.
@@ -84,6 +86,14 @@ struct CheckpointInfo {
   std::string metaJson;        // small JSON, e.g. {"eval_return": 212.5}
   int64_t storedBytes = 0;     // compressed size in the store
   int64_t policyBytes = 0;     // size of the policy bytes once decompressed
+};
+
+/// The state a run resumes from: opaque training-state bytes saved with one of its checkpoints.
+struct ResumeState {
+  int64_t runId = 0;
+  int64_t checkpointId = 0;
+  double createdAt = 0.0;
+  std::vector<uint8_t> state;  // decompressed
 };
 
 /// A checkpoint with its decompressed policy bytes.

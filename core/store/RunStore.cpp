@@ -42,6 +42,22 @@ bool isLive(RunStatus status) {
   return status == RunStatus::Queued || status == RunStatus::Running;
 }
 
+// Decompresses a stored blob (a policy, a resume state) of `size` bytes; `what` names it in the
+// StoreError that a corrupt or wrongly sized blob raises.
+std::vector<uint8_t> decompressStored(std::span<const uint8_t> compressed, int64_t size,
+                                      const std::string& what) {
+  std::vector<uint8_t> bytes;
+  try {
+    bytes = decompressBytes(compressed);
+  } catch (const StoreError& e) {
+    throw StoreError(what + " is corrupt: " + e.what());
+  }
+  if (static_cast<int64_t>(bytes.size()) != size)
+    throw StoreError(what + " is corrupt: " + std::to_string(bytes.size()) + " bytes, expected " +
+                     std::to_string(size));
+  return bytes;
+}
+
 }  // namespace
 
 std::vector<std::string> normalizedTags(const std::vector<std::string>& tags) {
@@ -310,13 +326,16 @@ RunInfo RunStore::getRun(int64_t runId) const {
 void RunStore::updateRun(int64_t runId, const RunUpdate& update) {
   // No check of the writer's health here: a run whose data could not be
   // written (disk full) must still be marked failed.
+  if (update.configJson) requireJson(*update.configJson, "run config");
   const bool takesOwnership = update.status && isLive(*update.status);
   impl_->db.run("updating run " + std::to_string(runId), [&](SqliteConnection& c) {
     // COALESCE keeps a column when its parameter is NULL (field not set); the
     // owner columns change only when ?6 (the run becomes queued or running) is 1.
     SqliteStatement s(c,
                       "UPDATE runs SET status = COALESCE(?2, status), steps = COALESCE(?3, steps),"
-                      " started_at = COALESCE(?4, started_at), ended_at = COALESCE(?5, ended_at),"
+                      " started_at = COALESCE(?4, started_at),"
+                      " ended_at = CASE WHEN ?11 THEN NULL ELSE COALESCE(?5, ended_at) END,"
+                      " config_json = COALESCE(?12, config_json),"
                       " owner_host = IIF(?6, ?7, owner_host), owner_pid = IIF(?6, ?8, owner_pid),"
                       " owner_started = IIF(?6, ?9, owner_started),"
                       " heartbeat_at = IIF(?6, ?10, heartbeat_at) WHERE id = ?1");
@@ -334,6 +353,11 @@ void RunStore::updateRun(int64_t runId, const RunUpdate& update) {
     s.bind(8, self.pid);
     s.bind(9, self.started);
     s.bind(10, nowSeconds());
+    s.bind(11, int64_t{update.clearEndedAt ? 1 : 0});
+    if (update.configJson)
+      s.bind(12, *update.configJson);
+    else
+      s.bindNull(12);
     s.run();
     if (c.changes() == 0) throw NotFoundError(runNotFound(runId, impl_->path()));
   });
@@ -450,6 +474,8 @@ int64_t RunStore::addCheckpoint(int64_t runId, int64_t step, std::span<const uin
   const std::vector<int64_t> trainIds = impl_->writer.takeRowIds(episodes.train);
   const int level = impl_->db.options().compressionLevel;
   const std::vector<uint8_t> compressed = compressBytes(policy, level);
+  const std::vector<uint8_t> resumeState =
+      episodes.resumeState.empty() ? std::vector<uint8_t>{} : compressBytes(episodes.resumeState, level);
   const double now = nowSeconds();
   std::vector<EpisodeRow> evalRows;
   for (const EpisodeRecord& e : episodes.eval)
@@ -482,6 +508,17 @@ int64_t RunStore::addCheckpoint(int64_t runId, int64_t step, std::span<const uin
         link.run();
       }
     }
+    if (!episodes.resumeState.empty()) {
+      SqliteStatement save(c,
+                           "INSERT OR REPLACE INTO resume_states (run_id, checkpoint_id, created_at,"
+                           " state, state_size) VALUES (?1, ?2, ?3, ?4, ?5)");
+      save.bind(1, runId);
+      save.bind(2, checkpointId);
+      save.bind(3, now);
+      save.bind(4, std::span<const uint8_t>(resumeState));
+      save.bind(5, static_cast<int64_t>(episodes.resumeState.size()));
+      save.run();
+    }
     return checkpointId;
   });
   impl_->rememberCheckpoint(id);
@@ -498,6 +535,45 @@ std::vector<CheckpointInfo> RunStore::checkpoints(int64_t runId) const {
     while (s.step()) result.push_back(readCheckpoint(s));
     return result;
   });
+}
+
+void RunStore::updateCheckpointMeta(int64_t checkpointId, const std::string& metaJson) {
+  requireJson(metaJson, "checkpoint meta");
+  impl_->writer.throwIfFailed();
+  impl_->db.run("updating checkpoint " + std::to_string(checkpointId), [&](SqliteConnection& c) {
+    SqliteStatement s(c, "UPDATE checkpoints SET meta_json = ?2 WHERE id = ?1");
+    s.bind(1, checkpointId);
+    s.bind(2, metaJson);
+    s.run();
+    if (c.changes() == 0)
+      throw NotFoundError("no checkpoint with id " + std::to_string(checkpointId) + " in " +
+                          impl_->path());
+  });
+}
+
+std::optional<ResumeState> RunStore::resumeState(int64_t runId) const {
+  impl_->requireRun(runId);
+  ResumeState result;
+  std::vector<uint8_t> compressed;
+  int64_t size = 0;
+  const bool found = impl_->db.run(
+      "reading the resume state of run " + std::to_string(runId), [&](SqliteConnection& c) {
+        SqliteStatement s(c,
+                          "SELECT checkpoint_id, created_at, state, state_size FROM resume_states"
+                          " WHERE run_id = ?1");
+        s.bind(1, runId);
+        if (!s.step()) return false;
+        result.runId = runId;
+        result.checkpointId = s.columnInt(0);
+        result.createdAt = s.columnDouble(1);
+        compressed = s.columnBlob(2);
+        size = s.columnInt(3);
+        return true;
+      });
+  if (!found) return std::nullopt;
+  result.state = decompressStored(
+      compressed, size, "the resume state of run " + std::to_string(runId) + " in " + impl_->path());
+  return result;
 }
 
 std::optional<CheckpointInfo> RunStore::latestCheckpoint(int64_t runId) const {
@@ -528,19 +604,12 @@ Checkpoint RunStore::loadCheckpoint(int64_t checkpointId) const {
         return s.columnBlob(7);
       });
   // Decompressing happens outside the database lock.
-  try {
-    checkpoint.policy = decompressBytes(compressed);
-  } catch (const StoreError& e) {
-    throw StoreError("checkpoint " + std::to_string(checkpointId) + " in " + impl_->path() +
-                     " is corrupt: " + e.what());
-  }
-  if (static_cast<int64_t>(checkpoint.policy.size()) != checkpoint.info.policyBytes) {
-    throw StoreError("checkpoint " + std::to_string(checkpointId) + " in " + impl_->path() +
-                     " is corrupt: " + std::to_string(checkpoint.policy.size()) +
-                     " policy bytes, expected " + std::to_string(checkpoint.info.policyBytes));
-  }
+  checkpoint.policy =
+      decompressStored(compressed, checkpoint.info.policyBytes,
+                       "checkpoint " + std::to_string(checkpointId) + " in " + impl_->path());
   return checkpoint;
 }
+
 
 // ---- episodes ----
 

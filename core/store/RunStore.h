@@ -74,6 +74,8 @@ class RunStore {
   struct CheckpointEpisodes {
     std::vector<EpisodeRecord> eval;   // evaluation episodes played by the checkpoint
     std::vector<EpisodeTicket> train;  // kept training episodes of its interval, to link to it
+    std::vector<uint8_t> resumeState;  // the training state to continue from it (empty: none);
+                                       // replaces the run's earlier one
   };
 
   /// Highest schema version this code knows (PRAGMA user_version of a current store).
@@ -164,6 +166,15 @@ class RunStore {
   std::optional<CheckpointInfo> latestCheckpoint(int64_t runId) const;
   /// A checkpoint with decompressed policy bytes; throws NotFoundError for an unknown id.
   Checkpoint loadCheckpoint(int64_t checkpointId) const;
+  /// Replaces a checkpoint's meta JSON; throws ConfigError if it is not JSON, NotFoundError for
+  /// an unknown id.
+  void updateCheckpointMeta(int64_t checkpointId, const std::string& metaJson);
+
+  // ---- resume states (synchronous) ----
+
+  /// The run's resume point, or nullopt when it has none (runs stored before resume states);
+  /// throws NotFoundError for an unknown run, StoreError if the stored bytes are corrupt.
+  std::optional<ResumeState> resumeState(int64_t runId) const;
 
   // ---- episodes ----
 

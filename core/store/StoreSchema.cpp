@@ -173,6 +173,37 @@ void widenStatusForCrashed(SqliteConnection& db) {
   db.exec("PRAGMA schema_version = " + std::to_string(schemaVersion + 1));
 }
 
+// Version 5: walker physics versions. Every walker run stored before them was simulated
+// without hip reference angles (physics v1), while a walker config without "physics_version"
+// now means v2; so the version those runs were recorded with is written into their stored
+// config (env_config.physics_version = 1), and they keep replaying bit-exactly. A missing or
+// null env_config becomes {"physics_version": 1}; configs that are not valid JSON are left as
+// they are (reading them fails with its own error). Self-contained and idempotent: it touches
+// only walker runs without a version.
+constexpr const char* kWalkerPhysicsVersion = R"sql(
+UPDATE runs SET config_json = json_set(config_json, '$.env_config', json_object('physics_version', 1))
+  WHERE env = 'walker' AND json_valid(config_json) AND json_type(config_json) = 'object'
+    AND coalesce(json_type(config_json, '$.env_config'), 'null') = 'null';
+UPDATE runs SET config_json = json_set(config_json, '$.env_config.physics_version', 1)
+  WHERE env = 'walker' AND json_valid(config_json) AND json_type(config_json) = 'object'
+    AND json_type(config_json, '$.env_config') = 'object'
+    AND json_type(config_json, '$.env_config.physics_version') IS NULL;
+)sql";
+
+// Version 6: resume states. One row per run: the opaque training state (optimiser moments and
+// step, normaliser statistics, random streams, counters; zstd) saved with the run's latest
+// checkpoint, from which `train --resume` continues. Older checkpoints keep only their policy.
+constexpr const char* kResumeStates = R"sql(
+CREATE TABLE resume_states (
+  run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  checkpoint_id INTEGER NOT NULL REFERENCES checkpoints(id) ON DELETE CASCADE,
+  created_at REAL NOT NULL,
+  state BLOB NOT NULL,
+  state_size INTEGER NOT NULL
+);
+CREATE INDEX resume_states_by_checkpoint ON resume_states (checkpoint_id);
+)sql";
+
 }  // namespace
 
 const std::vector<StoreMigration>& storeMigrations() {
@@ -182,6 +213,10 @@ const std::vector<StoreMigration>& storeMigrations() {
       {3, "runs.status may be 'queued'; runs.tags_json", kQueuedStatusAndTags},
       {4, "runs.status may be 'crashed'; runs' owner process and heartbeat", kRunOwnerAndHeartbeat,
        widenStatusForCrashed},
+      {5, "walker runs stored before physics versions: env_config.physics_version = 1",
+       kWalkerPhysicsVersion},
+      {6, "resume_states: the training state saved with each run's latest checkpoint",
+       kResumeStates},
   };
   return migrations;
 }

@@ -42,6 +42,10 @@ class EpisodeKeeper {
   Changes takeChanges();
   /// Ends the interval: its last changes, after which the kept set is final; starts a new one.
   Changes endInterval();
+  /// The sampling stream's state (saved with a run's resume state, at an interval's start).
+  Rng::State samplingState() const { return rng_.state(); }
+  /// Continues the sampling stream of a saved state.
+  void setSamplingState(const Rng::State& state) { rng_.setState(state); }
 
  private:
   struct Held {

@@ -1,5 +1,6 @@
 #include "train/Evaluator.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "util/Rng.h"
@@ -72,19 +73,30 @@ EvalResult evaluatePolicy(const std::function<EnvPtr()>& makeEnv, const Policy& 
     }
     if (begin == 0) successReturn = env->spec().successReturn;
   });
-  if (episodes <= 0) return result;
+  summarizeEvaluation(result, successReturn);
+  return result;
+}
+
+void summarizeEvaluation(EvalResult& result, double successReturn) {
+  const size_t n = result.episodes.size();
+  if (n == 0) return;
   double sum = 0.0, sq = 0.0;
-  int successes = 0;
+  int successes = 0, falls = 0;
+  std::vector<double> returns;
+  returns.reserve(n);
   for (const auto& e : result.episodes) {
     sum += e.episodeReturn();
+    returns.push_back(e.episodeReturn());
     successes += isSuccess(e, successReturn);
+    falls += e.info.outcome == kFellOutcome;
   }
-  result.meanReturn = sum / episodes;
-  for (const auto& e : result.episodes)
-    sq += (e.episodeReturn() - result.meanReturn) * (e.episodeReturn() - result.meanReturn);
-  result.stdReturn = std::sqrt(sq / episodes);
-  result.successRate = static_cast<double>(successes) / episodes;
-  return result;
+  result.meanReturn = sum / static_cast<double>(n);
+  for (double r : returns) sq += (r - result.meanReturn) * (r - result.meanReturn);
+  result.stdReturn = std::sqrt(sq / static_cast<double>(n));
+  std::sort(returns.begin(), returns.end());
+  result.medianReturn = n % 2 ? returns[n / 2] : 0.5 * (returns[n / 2 - 1] + returns[n / 2]);
+  result.fallRate = static_cast<double>(falls) / static_cast<double>(n);
+  result.successRate = static_cast<double>(successes) / static_cast<double>(n);
 }
 
 }  // namespace palaestra

@@ -17,9 +17,17 @@ namespace palaestra {
 struct EvalResult {
   std::vector<EpisodeRecord> episodes;  // in episode order
   double meanReturn = 0.0;
-  double stdReturn = 0.0;
+  double stdReturn = 0.0;     // population standard deviation of the returns
+  double medianReturn = 0.0;  // middle return (mean of the two middle ones for an even count)
+  double fallRate = 0.0;      // share of episodes whose outcome is "fell" (the walker's falls)
   double successRate = 0.0;  // share of episodes with EpisodeInfo "success" > 0.5, or else return > EnvSpec::successReturn
 };
+
+/// Outcome name of an episode that ended by falling (EpisodeInfo::outcome), counted by fallRate.
+inline constexpr const char* kFellOutcome = "fell";
+
+/// Mean, std, median, fall and success rates of `result.episodes` (as evaluatePolicy fills them).
+void summarizeEvaluation(EvalResult& result, double successReturn);
 
 /// Seed of evaluation episode k of a run with seed `runSeed` (disjoint from training seeds).
 uint64_t evalEpisodeSeed(uint64_t runSeed, int episode);

@@ -1,5 +1,6 @@
 #include "train/TrainConfig.h"
 
+#include "env/EnvRegistry.h"
 #include "util/Errors.h"
 #include "util/JsonReader.h"
 
@@ -15,6 +16,12 @@ nlohmann::json mergeConfig(nlohmann::json base, const nlohmann::json& overrides)
       base[key] = value;
   }
   return base;
+}
+
+TrainConfig configForNewRun(TrainConfig config) {
+  const EnvInfo& info = EnvRegistry::instance().get(config.env);
+  if (info.canonicalConfig) config.envConfig = info.canonicalConfig(config.envConfig);
+  return config;
 }
 
 TrainConfig TrainConfig::fromJson(const nlohmann::json& json) {
@@ -44,6 +51,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& json) {
   c.eval.everySteps = static_cast<int>(eval.integer("every_steps", 1, 1'000'000'000, 250000));
   c.eval.episodes = static_cast<int>(eval.integer("episodes", 1, 1000, 10));
   c.eval.finalEpisodes = static_cast<int>(eval.integer("final_episodes", 1, 1000, 20));
+  c.eval.bestCandidates = static_cast<int>(eval.integer("best_candidates", 0, 100, 3));
   eval.finish();
 
   JsonReader keep(top.object("keep_episodes"), "keep_episodes");
@@ -70,7 +78,8 @@ nlohmann::json TrainConfig::toJson() const {
   j["threads"] = threads;
   j["eval"] = {{"every_steps", eval.everySteps},
                {"episodes", eval.episodes},
-               {"final_episodes", eval.finalEpisodes}};
+               {"final_episodes", eval.finalEpisodes},
+               {"best_candidates", eval.bestCandidates}};
   j["keep_episodes"] = {
       {"eval", keep.eval}, {"best_and_last", keep.bestAndLast}, {"sample_rate", keep.sampleRate}};
   return j;

@@ -17,7 +17,10 @@ namespace palaestra {
 struct EvalConfig {
   int everySteps = 250000;  // evaluate (and checkpoint) every this many env steps
   int episodes = 10;        // deterministic episodes per evaluation during training
-  int finalEpisodes = 20;   // deterministic episodes of the final evaluation
+  int finalEpisodes = 20;   // deterministic episodes of the final evaluation (and of the
+                            // best-checkpoint selection's evaluations)
+  int bestCandidates = 3;   // checkpoints with the best periodic evaluations that the selection
+                            // re-evaluates with finalEpisodes episodes (0: only the final one)
 };
 
 struct EpisodeKeepConfig {
@@ -43,6 +46,10 @@ struct TrainConfig {
   /// The config as JSON (what the store keeps; fromJson(toJson()) gives the same config).
   nlohmann::json toJson() const;
 };
+
+/// `config` as a new run stores it: its env config with the env's defaults written out
+/// (EnvInfo::canonicalConfig); throws ConfigError for an unknown env or a bad env config.
+TrainConfig configForNewRun(TrainConfig config);
 
 /// Merges `overrides` into `base` recursively (objects merge, everything else replaces).
 nlohmann::json mergeConfig(nlohmann::json base, const nlohmann::json& overrides);

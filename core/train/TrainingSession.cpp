@@ -3,13 +3,17 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <iomanip>
+#include <sstream>
 
 #include "env/VecEnv.h"
 #include "rl/PpoTrainer.h"
-#include "train/CheckpointMeta.h"
+#include "train/BestCheckpointSelection.h"
 #include "train/EpisodeKeeper.h"
 #include "train/KeptEpisodeWriter.h"
+#include "train/StoredRunConfig.h"
 #include "util/Errors.h"
+#include "util/SnapshotBytes.h"
 #include "util/WallClock.h"
 
 namespace palaestra {
@@ -28,15 +32,133 @@ nlohmann::json presetConfig(const std::string& env, const std::string& preset) {
   return config;
 }
 
+namespace {
+constexpr uint32_t kResumeMagic = 0x53524c50;  // "PLRS"
+constexpr uint32_t kResumeVersion = 1;
+}  // namespace
+
+std::vector<uint8_t> ResumePoint::encode() const {
+  std::vector<uint8_t> out;
+  snapshotPut(out, kResumeMagic);
+  snapshotPut(out, kResumeVersion);
+  snapshotPut(out, step);
+  snapshotPut(out, trainedSeconds);
+  snapshotPut(out, nextEval);
+  snapshotPut(out, episodes);
+  snapshotPut(out, keeper);
+  snapshotPutBytes(out, trainer.data(), trainer.size());
+  return out;
+}
+
+ResumePoint ResumePoint::decode(std::span<const uint8_t> bytes, int64_t runId) {
+  const std::string what = "the resume state of run " + std::to_string(runId);
+  try {
+    SnapshotReader in(bytes, what);
+    if (in.take<uint32_t>() != kResumeMagic) throw std::invalid_argument(what + " is not one");
+    if (const auto version = in.take<uint32_t>(); version != kResumeVersion)
+      throw std::invalid_argument(what + " has version " + std::to_string(version) +
+                                  "; this build reads version " + std::to_string(kResumeVersion));
+    ResumePoint p;
+    p.step = in.take<uint64_t>();
+    p.trainedSeconds = in.take<double>();
+    p.nextEval = in.take<uint64_t>();
+    p.episodes = in.take<int64_t>();
+    p.keeper = in.take<Rng::State>();
+    const auto trainer = in.takeBytes();
+    p.trainer.assign(trainer.begin(), trainer.end());
+    if (!in.rest().empty()) throw std::invalid_argument(what + " has trailing bytes");
+    return p;
+  } catch (const std::invalid_argument& e) {
+    throw StoreError(e.what());
+  }
+}
+
+namespace {
+
+std::string fixedText(double value) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(1) << value;
+  return out.str();
+}
+
+// Share of the budget spent after `steps` steps and `seconds` of training (the nearer limit).
+double budgetFractionOf(const TrainConfig& config, uint64_t steps, double seconds) {
+  double f = 0.0;
+  if (config.maxSteps) f = std::max(f, double(steps) / double(*config.maxSteps));
+  if (config.maxMinutes) f = std::max(f, seconds / (*config.maxMinutes * 60.0));
+  return f;
+}
+
+std::string describeBudget(const TrainConfig& config) {
+  if (config.maxSteps && config.maxMinutes)
+    return std::to_string(*config.maxSteps) + " steps or " + fixedText(*config.maxMinutes) +
+           " minutes";
+  if (config.maxSteps) return std::to_string(*config.maxSteps) + " steps";
+  return fixedText(*config.maxMinutes) + " minutes";
+}
+
+}  // namespace
+
 struct TrainingSession::State {
   std::unique_ptr<ThreadPool> pool;
   std::unique_ptr<VecEnv> envs;
   std::unique_ptr<PpoTrainer> trainer;
+  std::unique_ptr<EpisodeKeeper> keeper;
   TaskValues task;
+  // Carried over from the resume state (zero for a new run).
+  ResumePoint resumed;
+  int64_t resumedCheckpointId = 0;
 };
 
+bool isStoppedRunStatus(RunStatus status) {
+  return status == RunStatus::Interrupted || status == RunStatus::Failed ||
+         status == RunStatus::Crashed;
+}
+
+TrainConfig resumableConfig(const RunStore& store, int64_t runId, const ResumeRequest& request) {
+  const RunInfo run = store.getRun(runId);
+  const std::string name = "run " + std::to_string(runId);
+  switch (run.status) {
+    case RunStatus::Running:
+      throw ConfigError(name +
+                        " is running: only a stopped run (interrupted, crashed or failed) can be resumed");
+    case RunStatus::Queued:
+      throw ConfigError(name +
+                        " is queued and has not trained yet: it starts by itself, there is "
+                        "nothing to resume");
+    default:
+      break;
+  }
+  TrainConfig config = readStoredRunConfig(run).config;
+  if (request.steps || request.minutes) {
+    config.maxSteps = request.steps;
+    config.maxMinutes = request.minutes;
+  }
+  if (request.threads) config.threads = *request.threads;
+  const auto resume = store.resumeState(runId);
+  if (!resume)
+    throw ConfigError(name +
+                      " has no resume state: it stopped before its first checkpoint, or "
+                      "was trained before checkpoints kept the optimiser state, so it "
+                      "cannot be resumed (its checkpoints still evaluate and replay)");
+  const ResumePoint state = ResumePoint::decode(resume->state, runId);
+  if (budgetFractionOf(config, state.step, state.trainedSeconds) >= 1.0) {
+    const std::string done = std::to_string(state.step) + " steps in " +
+                             fixedText(state.trainedSeconds / 60.0) + " minutes";
+    if (request.steps || request.minutes)
+      throw ConfigError(name + " has already trained " + done + ": the new budget (" +
+                        describeBudget(config) + ") must be larger");
+    throw ConfigError(name + (run.status == RunStatus::Finished ? " finished" : " used") +
+                      " its budget (" + describeBudget(config) + ", " + done +
+                      "): give a larger --steps or --minutes to train it further");
+  }
+  return config;
+}
+
 TrainingSession::TrainingSession(TrainConfig config, RunStore* store, const std::string& runName)
-    : config_(std::move(config)), store_(store), state_(std::make_unique<State>()) {
+    : config_(configForNewRun(std::move(config))),
+      store_(store),
+      state_(std::make_unique<State>()) {
   prepare();
   if (store_) {
     NewRun run;
@@ -61,6 +183,31 @@ TrainingSession::TrainingSession(TrainConfig config, RunStore& store, int64_t qu
   prepare();
 }
 
+TrainingSession::TrainingSession(RunStore& store, int64_t runId, const ResumeRequest& request)
+    : config_(resumableConfig(store, runId, request)),
+      store_(&store),
+      runId_(runId),
+      resumesRun_(true),
+      configChanged_(request.steps || request.minutes),
+      state_(std::make_unique<State>()) {
+  prepare();
+  State& s = *state_;
+  const ResumeState resume = *store.resumeState(runId);
+  s.resumed = ResumePoint::decode(resume.state, runId);
+  s.resumedCheckpointId = resume.checkpointId;
+  const Policy policy = Policy::deserialize(store.loadCheckpoint(resume.checkpointId).policy);
+  try {
+    s.trainer->restoreState(policy, s.resumed.trainer);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError("run " + std::to_string(runId) + " cannot be resumed: " + e.what());
+  }
+  s.keeper->setSamplingState(s.resumed.keeper);
+}
+
+uint64_t TrainingSession::resumedFromStep() const {
+  return resumesRun_ ? state_->resumed.step : 0;
+}
+
 // Builds the pool, the envs and the learner (throws ConfigError for a task that does not fit).
 void TrainingSession::prepare() {
   envInfo_ = &EnvRegistry::instance().get(config_.env);
@@ -80,6 +227,7 @@ void TrainingSession::prepare() {
   const TaskValues task = s.task;
   s.envs->setTaskSource([task](int, uint64_t) { return task; });
   s.trainer = std::make_unique<PpoTrainer>(*s.envs, config_.ppo, config_.seed, *s.pool);
+  s.keeper = std::make_unique<EpisodeKeeper>(config_.keep, config_.seed);
 }
 
 TrainingSession::~TrainingSession() = default;
@@ -92,48 +240,72 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
     store_->updateRun(runId_, RunUpdate{.status = RunStatus::Running, .startedAt = nowSeconds()});
     startsQueuedRun_ = false;
   }
+  if (resumesRun_ && store_) {
+    RunUpdate update{.status = RunStatus::Running, .clearEndedAt = true};
+    if (configChanged_) update.configJson = config_.toJson().dump();
+    store_->updateRun(runId_, update);
+  }
   PpoTrainer& trainer = *s.trainer;
+  EpisodeKeeper& keeper = *s.keeper;
   const auto start = Clock::now();
   // Time spent paused is left out of the clock, so a paused run neither eats its minutes budget
-  // nor stretches its ETA.
+  // nor stretches its ETA. A resumed run starts with the time its earlier sessions trained.
   double pausedSeconds = 0.0;
+  const double secondsBefore = s.resumed.trainedSeconds;
   auto elapsed = [&] {
-    return std::chrono::duration<double>(Clock::now() - start).count() - pausedSeconds;
+    return secondsBefore + std::chrono::duration<double>(Clock::now() - start).count() -
+           pausedSeconds;
   };
-  auto budgetFraction = [&] {
-    double f = 0.0;
-    if (config_.maxSteps) f = std::max(f, double(trainer.globalStep()) / double(*config_.maxSteps));
-    if (config_.maxMinutes) f = std::max(f, elapsed() / (*config_.maxMinutes * 60.0));
-    return f;
-  };
+  auto budgetFraction = [&] { return budgetFractionOf(config_, trainer.globalStep(), elapsed()); };
   auto makeEnv = [this] { return envInfo_->create(config_.envConfig); };
 
-  EpisodeKeeper keeper(config_.keep, config_.seed);
   KeptEpisodeWriter kept(store_, runId_);
   TrainingProgress progress;
+  progress.episodes = s.resumed.episodes;
   TrainingResult result;
   result.runId = runId_;
+  result.resumedFromStep = resumedFromStep();
   std::deque<double> recent;
-  uint64_t nextEval = static_cast<uint64_t>(config_.eval.everySteps);
+  uint64_t nextEval =
+      resumesRun_ ? s.resumed.nextEval : static_cast<uint64_t>(config_.eval.everySteps);
+  if (resumesRun_ && store_) {
+    const RunCheckpointSummary summary = summarizeCheckpoints(store_->checkpoints(runId_));
+    progress.bestEvalReturn = summary.best ? evalMeanReturnOf(summary.best->metaJson)
+                                           : std::numeric_limits<double>::quiet_NaN();
+    progress.lastEvalReturn = summary.lastEvalReturn;
+  }
 
   auto metric = [&](const std::string& name, double value) {
     if (store_) store_->logMetric(runId_, static_cast<int64_t>(trainer.globalStep()), name, value);
   };
   // Saves a checkpoint, evaluates it, and links the interval's kept episodes to it: the
-  // checkpoint, its evaluation episodes and those links commit in one transaction.
-  auto checkpointAndEvaluate = [&](int episodes) {
+  // checkpoint, its evaluation episodes, those links and the run's resume state commit in one
+  // transaction. Returns the checkpoint id (0 without a store).
+  auto checkpointAndEvaluate = [&](int episodes, EvalResult& eval) -> int64_t {
     const Policy policy = trainer.policy().copy();
-    EvalResult eval = evaluatePolicy(makeEnv, policy, s.task, episodes, config_.seed, *s.pool);
+    int64_t checkpointId = 0;
+    eval = evaluatePolicy(makeEnv, policy, s.task, episodes, config_.seed, *s.pool);
     const uint64_t step = trainer.globalStep();
     RunStore::CheckpointEpisodes stored;
     stored.train = kept.finishInterval(keeper);
     if (store_) {
       const nlohmann::json meta = checkpointMeta(eval, episodes);
       if (config_.keep.eval) stored.eval = eval.episodes;
-      store_->addCheckpoint(runId_, static_cast<int64_t>(step), policy.serialize(), meta.dump(),
-                            stored);
+      // The keeper's sampling stream is saved at the start of the next interval.
+      ResumePoint state;
+      state.step = step;
+      state.trainedSeconds = elapsed();
+      state.nextEval = nextEval;
+      state.episodes = progress.episodes;
+      state.keeper = keeper.samplingState();
+      state.trainer = trainer.saveState();
+      stored.resumeState = state.encode();
+      checkpointId = store_->addCheckpoint(runId_, static_cast<int64_t>(step), policy.serialize(),
+                                           meta.dump(), stored);
       metric("eval/mean_return", eval.meanReturn);
       metric("eval/std_return", eval.stdReturn);
+      metric("eval/median_return", eval.medianReturn);
+      metric("eval/fall_rate", eval.fallRate);
       metric("eval/success_rate", eval.successRate);
       store_->updateRun(runId_, RunUpdate{.steps = static_cast<int64_t>(step)});
     }
@@ -141,7 +313,7 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
     if (std::isnan(progress.bestEvalReturn) || eval.meanReturn > progress.bestEvalReturn)
       progress.bestEvalReturn = eval.meanReturn;
     if (listener) listener->onEvaluation(step, eval);
-    return eval;
+    return checkpointId;
   };
 
   RunStatus status = RunStatus::Finished;
@@ -197,28 +369,57 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
       metric("train/steps_per_second", progress.stepsPerSecond);
       if (!recent.empty()) metric("train/recent_return", progress.recentReturn);
       progress.fractionDone = std::min(1.0, budgetFraction());
-      progress.etaSeconds = progress.fractionDone > 0
-                                ? progress.wallSeconds * (1.0 - progress.fractionDone) /
-                                      progress.fractionDone
+      const double sessionFraction =
+          progress.fractionDone - budgetFractionOf(config_, result.resumedFromStep, secondsBefore);
+      const double sessionSeconds = progress.wallSeconds - secondsBefore;
+      progress.etaSeconds = sessionFraction > 0
+                                ? sessionSeconds * (1.0 - progress.fractionDone) / sessionFraction
                                 : std::numeric_limits<double>::quiet_NaN();
       if (trainer.globalStep() >= nextEval && budgetFraction() < 1.0) {
-        checkpointAndEvaluate(config_.eval.episodes);
         nextEval += static_cast<uint64_t>(config_.eval.everySteps);
+        EvalResult eval;
+        checkpointAndEvaluate(config_.eval.episodes, eval);
       }
       if (listener) listener->onProgress(progress);
     }
     result.wallSeconds = elapsed();
     result.steps = trainer.globalStep();
-    result.trainStepsPerSecond = result.wallSeconds > 0 ? result.steps / result.wallSeconds : 0;
-    // The final policy is always checkpointed and evaluated, also after Ctrl-C.
-    const EvalResult final = checkpointAndEvaluate(config_.eval.finalEpisodes);
+    const double sessionSeconds = result.wallSeconds - secondsBefore;
+    result.trainStepsPerSecond =
+        sessionSeconds > 0 ? (result.steps - result.resumedFromStep) / sessionSeconds : 0;
+    // The last policy is always checkpointed and evaluated, also after Ctrl-C; a stopped run is
+    // evaluated as briefly as during training, so stopping stays quick, and its result is chosen
+    // when it is resumed and finishes.
+    const auto finalStart = Clock::now();
+    const int finalEpisodes =
+        status == RunStatus::Finished ? config_.eval.finalEpisodes : config_.eval.episodes;
+    EvalResult final;
+    result.finalCheckpointId = checkpointAndEvaluate(finalEpisodes, final);
+    result.finalEpisodes = finalEpisodes;
     result.evalMeanReturn = final.meanReturn;
     result.evalStdReturn = final.stdReturn;
+    result.evalMedianReturn = final.medianReturn;
+    result.evalFallRate = final.fallRate;
     result.evalSuccessRate = final.successRate;
+    result.bestEval = EvalFigures{final.meanReturn, final.stdReturn,   final.medianReturn,
+                                  final.fallRate,   final.successRate, finalEpisodes};
+    result.bestCheckpointId = result.finalCheckpointId;
+    result.bestStep = static_cast<int64_t>(result.steps);
     if (store_) {
       metric("eval/final_mean_return", final.meanReturn);
+      if (status == RunStatus::Finished) {
+        const BestCheckpointChoice best = selectBestCheckpoint(
+            *store_, runId_, makeEnv, s.task, config_.seed, finalEpisodes,
+            config_.eval.bestCandidates, *s.pool, result.finalCheckpointId, final);
+        result.bestCheckpointId = best.checkpointId;
+        result.bestStep = best.step;
+        result.bestEval = best.eval;
+        metric("eval/best_mean_return", best.eval.meanReturn);
+        metric("eval/best_checkpoint_step", static_cast<double>(best.step));
+      }
       store_->flush();
     }
+    result.selectionSeconds = std::chrono::duration<double>(Clock::now() - finalStart).count();
   } catch (...) {
     // Keep what is stored and mark the run failed (if the store still answers).
     if (store_) {

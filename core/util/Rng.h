@@ -28,7 +28,25 @@ inline uint64_t deriveSeed(uint64_t runSeed, uint64_t envIndex, uint64_t episode
 
 class Rng {
  public:
+  /// The whole state of a stream (no padding, so equal states are equal bytes).
+  struct State {
+    uint64_t words[4];
+    double spareNormal;
+    uint64_t hasSpareNormal;
+  };
+
   explicit Rng(uint64_t seed = 0) { reseed(seed); }
+
+  /// The stream's state: an Rng given it by setState continues exactly where this one is.
+  State state() const {
+    return {{s_[0], s_[1], s_[2], s_[3]}, spareNormal_, hasSpareNormal_ ? 1u : 0u};
+  }
+  /// Continues the stream a state() was taken from.
+  void setState(const State& state) {
+    for (int i = 0; i < 4; ++i) s_[i] = state.words[i];
+    spareNormal_ = state.spareNormal;
+    hasSpareNormal_ = state.hasSpareNormal != 0;
+  }
 
   /// Restarts the stream from a seed.
   void reseed(uint64_t seed) {

@@ -16,12 +16,16 @@ WalkerConfig WalkerConfig::fromJson(const nlohmann::json& envConfig) {
   config.terrain = static_cast<walker::TerrainKind>(
       std::find(terrains.begin(), terrains.end(), terrain) - terrains.begin());
   config.embodiment = reader.string("embodiment", walker::embodimentNames(), "classic_bipedal");
+  config.physicsVersion = static_cast<int>(reader.integer(
+      "physics_version", kOldestPhysicsVersion, kCurrentPhysicsVersion, kCurrentPhysicsVersion));
   reader.finish();
   return config;
 }
 
 nlohmann::json WalkerConfig::toJson() const {
-  return {{"terrain", walker::terrainName(terrain)}, {"embodiment", embodiment}};
+  return {{"terrain", walker::terrainName(terrain)},
+          {"embodiment", embodiment},
+          {"physics_version", physicsVersion}};
 }
 
 }  // namespace palaestra

@@ -48,7 +48,7 @@ const LidarDirections& lidarDirections() {
 
 Rgba rgb255(int r, int g, int b) { return {r / 255.0f, g / 255.0f, b / 255.0f, 1.0f}; }
 
-constexpr uint32_t kSnapshotMagic = 0x314b5757;  // "WWK1"
+constexpr uint32_t kSnapshotMagic = 0x324b5757;  // "WWK2": v1 had no physics version byte
 
 }  // namespace
 
@@ -273,6 +273,11 @@ void WalkerEnv::buildWorld(Rng& rng) {
       hip.motorSpeed = static_cast<float>(side);
       hip.lowerAngle = static_cast<float>(kHipLowerAngle);
       hip.upperAngle = static_cast<float>(kHipUpperAngle);
+      // Physics v2: the reference angle is the bodies' angle difference at creation, as pybox2d's
+      // revoluteJointDef sets it when not given (Gymnasium, TeachMyAgent) and EnvPool sets it
+      // explicitly, so the hip angle and its limits are measured from the spawn pose. v1 left it
+      // 0, which shifted the classic walker's hips by its +-0.05 rad leg tilt.
+      if (config_.physicsVersion >= 2) hip.referenceAngle = thigh->GetAngle() - ph.hull->GetAngle();
       ph.joints.push_back(static_cast<b2RevoluteJoint*>(ph.world->CreateJoint(&hip)));
       ph.jointSpeeds.push_back(static_cast<float>(kSpeedHip));
 
@@ -297,6 +302,8 @@ void WalkerEnv::buildWorld(Rng& rng) {
       knee.motorSpeed = 1.0f;
       knee.lowerAngle = static_cast<float>(kKneeLowerAngle);
       knee.upperAngle = static_cast<float>(kKneeUpperAngle);
+      // Thigh and shin spawn with the same tilt, so this is 0 in every embodiment, as in Gymnasium.
+      if (config_.physicsVersion >= 2) knee.referenceAngle = shin->GetAngle() - thigh->GetAngle();
       ph.joints.push_back(static_cast<b2RevoluteJoint*>(ph.world->CreateJoint(&knee)));
       ph.jointSpeeds.push_back(static_cast<float>(kSpeedKnee));
 
@@ -456,6 +463,12 @@ uint64_t WalkerEnv::stateHash() const {
     h.add(j->GetMotorSpeed());
     h.add(j->GetMaxMotorTorque());
   }
+  // v2 hashes also cover the joints' reference angles and the version, so a replay on the other
+  // physics differs at once; v1 hashes stay exactly what v1 stored.
+  if (config_.physicsVersion >= 2) {
+    for (const b2RevoluteJoint* j : ph.joints) h.add(j->GetReferenceAngle());
+    h.add(static_cast<int32_t>(config_.physicsVersion));
+  }
   for (uint8_t c : ph.shinContact) h.add(c);
   h.add(static_cast<uint8_t>(ph.gameOver));
   h.add(static_cast<int32_t>(steps_));
@@ -472,6 +485,7 @@ std::vector<uint8_t> WalkerEnv::snapshot() const {
   const auto embodimentIndex =
       std::find(names.begin(), names.end(), config_.embodiment) - names.begin();
   snapshotPut(out, static_cast<uint8_t>(embodimentIndex));
+  snapshotPut(out, static_cast<uint8_t>(config_.physicsVersion));
   snapshotPut(out, seed_);
   snapshotPut(out, static_cast<uint32_t>(task_.size()));
   for (double v : task_) snapshotPut(out, v);
@@ -486,11 +500,14 @@ void WalkerEnv::restore(std::span<const uint8_t> data) {
     throw std::invalid_argument("not a walker snapshot");
   const auto terrain = in.take<uint8_t>();
   const auto embodimentIndex = in.take<uint8_t>();
+  const auto physicsVersion = in.take<uint8_t>();
   const auto& names = embodimentNames();
   if (terrain != static_cast<uint8_t>(config_.terrain) || embodimentIndex >= names.size() ||
-      names[embodimentIndex] != config_.embodiment)
-    throw std::invalid_argument("walker snapshot was taken with another terrain or embodiment (" +
-                                config_.toJson().dump() + " expected)");
+      names[embodimentIndex] != config_.embodiment ||
+      physicsVersion != static_cast<uint8_t>(config_.physicsVersion))
+    throw std::invalid_argument(
+        "walker snapshot was taken with another terrain, embodiment or physics version (" +
+        config_.toJson().dump() + " expected)");
   const auto seed = in.take<uint64_t>();
   const auto taskSize = in.take<uint32_t>();
   if (taskSize > 64) throw std::invalid_argument("walker snapshot is malformed (task size)");
@@ -632,8 +649,22 @@ EpisodeInfo WalkerEnv::episodeInfo() const {
   info.values = {{"distance", distance},
                  {"return", return_},
                  {"success", return_ > spec_.successReturn ? 1.0 : 0.0},
-                 {"steps", static_cast<double>(steps_)}};
+                 {"steps", static_cast<double>(steps_)},
+                 {kPhysicsVersionInfo, static_cast<double>(config_.physicsVersion)}};
   return info;
+}
+
+std::string WalkerEnv::replayProblem(const EpisodeInfo& recorded) const {
+  // A record without any info says nothing (its hashes still decide). Walker episodes stored
+  // before physics versions existed have info (distance, return, ...) but no version: v1.
+  if (recorded.values.empty()) return {};
+  int version = 1;
+  for (const auto& [name, value] : recorded.values)
+    if (name == kPhysicsVersionInfo) version = static_cast<int>(value);
+  if (version == config_.physicsVersion) return {};
+  return "episode recorded with walker physics v" + std::to_string(version) +
+         ", but this env runs walker physics v" + std::to_string(config_.physicsVersion) +
+         " (set env_config.physics_version to " + std::to_string(version) + " to replay it)";
 }
 
 EnvInfo walkerEnvInfo() {
@@ -644,6 +675,9 @@ EnvInfo walkerEnvInfo() {
       "embodiments classic_bipedal, small_bipedal, big_quadruped";
   info.create = [](const nlohmann::json& envConfig) -> EnvPtr {
     return std::make_unique<WalkerEnv>(WalkerConfig::fromJson(envConfig));
+  };
+  info.canonicalConfig = [](const nlohmann::json& envConfig) {
+    return WalkerConfig::fromJson(envConfig).toJson();
   };
   info.presets = walkerPresets();
   info.defaultPreset = "default";

@@ -12,11 +12,12 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "env/Env.h"
-#include "env/PhysicsOnlyStepping.h"
 #include "env/EnvRegistry.h"
+#include "env/PhysicsOnlyStepping.h"
 #include "walker/WalkerConfig.h"
 #include "walker/WalkerEmbodiment.h"
 #include "walker/WalkerTerrain.h"
@@ -52,8 +53,14 @@ class WalkerEnv final : public Env, public PhysicsOnlyStepping {
   uint64_t stateHash() const override;
   /// Terrain, walker, joints, lidar rays and contact points; the camera follows the hull.
   void describe(Scene& scene) const override;
-  /// Outcome ("running", "fell", "finished", "timeout") and distance, return, success, steps.
+  /// Outcome ("running", "fell", "finished", "timeout") and distance, return, success, steps,
+  /// physics_version.
   EpisodeInfo episodeInfo() const override;
+  /// Names the physics version an episode was recorded with when it is not this env's.
+  std::string replayProblem(const EpisodeInfo& recorded) const override;
+
+  /// Name of the EpisodeInfo value holding the physics version (absent in v1-era episodes).
+  static constexpr const char* kPhysicsVersionInfo = "physics_version";
 
   /// The same motor commands and world step as step(), without sensing, reward or termination
   /// (the baseline of the env-overhead benchmark; also counted and logged like step()).

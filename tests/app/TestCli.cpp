@@ -71,6 +71,12 @@ class TestCli : public QObject {
     QCOMPARE(j["run_id"].get<int>(), 1);
     QVERIFY(j["steps"].get<int>() >= 3000);
     QVERIFY(j.contains("wall_s") && j.contains("eval_mean_return"));
+    for (const char* key : {"eval_median_return", "eval_fall_rate", "eval_episodes",
+                            "best_checkpoint_id", "best_step", "best_mean_return",
+                            "best_std_return", "best_median_return", "best_fall_rate"})
+      QVERIFY2(j.contains(key), key);
+    QVERIFY(j["best_checkpoint_id"].is_number_integer());
+    QVERIFY2(r.out.contains("best checkpoint"), qPrintable(r.out));
   }
 
   void helpForEveryCommand() {
@@ -103,7 +109,19 @@ class TestCli : public QObject {
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const auto j = r.json();
     QCOMPARE(j["episodes"].get<int>(), 3);
-    for (const char* key : {"mean_return", "std_return", "success_rate"}) QVERIFY(j.contains(key));
+    for (const char* key : {"mean_return", "std_return", "median_return", "fall_rate",
+                            "success_rate", "checkpoint_step"})
+      QVERIFY2(j.contains(key), key);
+    // The default checkpoint is the run's result, the best one train named.
+    const CliResult runs = runCli({"runs", "--db", db_, "--json"});
+    QCOMPARE(j["checkpoint_id"], runs.json()["runs"][0]["best_checkpoint_id"]);
+    QVERIFY(j["checkpoint_is_best"].get<bool>());
+    const CliResult latest =
+        runCli({"eval", "1", "--checkpoint", "latest", "--episodes", "1", "--db", db_, "--json"});
+    QVERIFY2(latest.exitCode == 0, qPrintable(latest.err));
+    QVERIFY(latest.json()["checkpoint_step"].get<int64_t>() >= j["checkpoint_step"].get<int64_t>());
+    QVERIFY_ONE_LINE_ERROR(runCli({"eval", "1", "--checkpoint", "newest", "--db", db_}), 2,
+                           "--checkpoint must be best, latest or a checkpoint id, got 'newest'");
     // Deterministic: the same evaluation twice gives the same mean.
     const CliResult again = runCli({"eval", "1", "--episodes", "3", "--db", db_, "--json"});
     QCOMPARE(again.json()["mean_return"].get<double>(), j["mean_return"].get<double>());
@@ -384,6 +402,27 @@ class TestCli : public QObject {
     const CliResult replay = runCli({"replay", "--run", "1", "--verify", "--db", db, "--json"});
     QCOMPARE(replay.exitCode, 0);
     QVERIFY(replay.json()["verified"].get<int>() > 0);
+    const int64_t stoppedAt = runs.json()["runs"][0]["steps"].get<int64_t>();
+
+    // The interrupted run resumes in the same run id, from where it stopped, to a new budget.
+    const CliResult resumed = runCli({"train", "--resume", "1", "--steps",
+                                      QString::number(stoppedAt + 2000), "--db", db, "--json"});
+    QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+    QVERIFY2(resumed.err.contains("resuming at step " + QString::number(stoppedAt)),
+             qPrintable(resumed.err));
+    QCOMPARE(resumed.json()["run_id"].get<int>(), 1);
+    QCOMPARE(resumed.json()["resumed_from_step"].get<int64_t>(), stoppedAt);
+    QVERIFY(resumed.json()["steps"].get<int64_t>() >= stoppedAt + 2000);
+    const CliResult after = runCli({"runs", "--db", db, "--json"});
+    QCOMPARE(after.json()["runs"].size(), size_t(1));
+    QCOMPARE(after.json()["runs"][0]["status"].get<std::string>(), std::string("finished"));
+    // Finished within its budget, it is refused; so are bad combinations.
+    QVERIFY_ONE_LINE_ERROR(runCli({"train", "--resume", "1", "--db", db}), 2,
+                           "run 1 finished its budget");
+    QVERIFY_ONE_LINE_ERROR(runCli({"train", "--resume", "1", "--seed", "3", "--db", db}), 2,
+                           "--resume excludes --seed");
+    QVERIFY_ONE_LINE_ERROR(runCli({"train", "--db", db}), 2, "train needs an env");
+    QVERIFY_ONE_LINE_ERROR(runCli({"train", "--resume", "7", "--db", db}), 1, "no run with id 7");
   }
 };
 

@@ -57,7 +57,12 @@ struct Trainer {
     }
     return err.contains("steps ");
   }
-  void signal(int number) { ::kill(static_cast<pid_t>(process.processId()), number); }
+  // A process that already ended has no id (0), and kill(0, ...) would signal this test's group.
+  void signal(int number) {
+    const auto pid = static_cast<pid_t>(process.processId());
+    QVERIFY2(pid > 0, "the training process has already ended");
+    ::kill(pid, number);
+  }
   // The exit code, or -1 if the process was killed by a signal (or did not end in time).
   int finish(int timeoutMs = 60000) {
     const bool ended = process.waitForFinished(timeoutMs);
@@ -271,10 +276,12 @@ class TestCrashConsistency : public QObject {
 
   void secondCtrlCExitsAtOnceAndTheRunIsFoundCrashed() {
     const QString db = path("twice.sqlite");
-    // A long final evaluation, so the second Ctrl-C arrives while the first is being honoured.
+    // A long evaluation at the stop (a stopped run evaluates eval.episodes), so the second
+    // Ctrl-C arrives while the first is being honoured; the first periodic one comes later.
     const QString slowStop = path("slow-stop.json");
     nlohmann::json config = nlohmann::json::parse(kSmallWalker);
-    config["eval"]["final_episodes"] = 200;
+    config["eval"]["episodes"] = 200;
+    config["eval"]["every_steps"] = 10000000;
     writeFile(slowStop, QByteArray::fromStdString(config.dump()));
     Trainer trainer;
     trainer.start(db, slowStop, "impatient");

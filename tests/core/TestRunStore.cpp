@@ -1162,7 +1162,7 @@ class TestRunStore : public QObject {
     // A checkpoint links the kept ones and stores its eval episodes.
     const int64_t checkpoint =
         store.addCheckpoint(run, 100, std::vector<uint8_t>{1, 2, 3}, "{}",
-                            RunStore::CheckpointEpisodes{{eval}, {keptTicket}});
+                            RunStore::CheckpointEpisodes{{eval}, {keptTicket}, {}});
     const auto all = store.episodes(run);
     QCOMPARE(all.size(), size_t{2});
     for (const EpisodeSummary& e : all)
@@ -1173,7 +1173,7 @@ class TestRunStore : public QObject {
         throwsWith<std::invalid_argument>([&] { store.retractEpisode(keptTicket); }, {"ticket"}));
     QVERIFY(throwsWith<std::invalid_argument>(
         [&] {
-          store.addCheckpoint(run, 200, std::vector<uint8_t>{1}, "{}", {{}, {keptTicket}});
+          store.addCheckpoint(run, 200, std::vector<uint8_t>{1}, "{}", {{}, {keptTicket}, {}});
         },
         {"ticket"}));
   }
@@ -1192,7 +1192,7 @@ class TestRunStore : public QObject {
     QVERIFY(throwsWith<StoreError>(
         [&] {
           store.addCheckpoint(run, 5, std::vector<uint8_t>{1}, "{}",
-                              {{randomEpisode(rng, 12, 2), randomEpisode(rng, 13, 2)}, {ticket}});
+                              {{randomEpisode(rng, 12, 2), randomEpisode(rng, 13, 2)}, {ticket}, {}});
         },
         {"locked by another writer", "writing a checkpoint"}));
     other.exec("ROLLBACK");

@@ -183,6 +183,17 @@ class TestMainWindow : public QObject {
     for (int i = 0; i < inspector->configTree()->topLevelItemCount(); ++i)
       topKeys << inspector->configTree()->topLevelItem(i)->text(InspectorPanel::KeyColumn);
     QVERIFY2(topKeys.contains("ppo") && topKeys.contains("env"), qPrintable(topKeys.join(",")));
+    // ... and the run's result: its chosen best checkpoint with that evaluation.
+    QVERIFY2(inspector->resultText().startsWith("Result: best checkpoint") &&
+                 inspector->resultText().contains("episodes"),
+             qPrintable(inspector->resultText()));
+    // The run table's best column is that result, named in its tooltip; a finished run cannot
+    // be resumed from the run browser's menu.
+    QVERIFY(runs->index(0, RunTableModel::BestReturn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains("best checkpoint"));
+    QVERIFY(!window.runBrowser()->resumeAction()->isEnabled());
     // The episode list of the selected run sits in the Episodes dock.
     QCOMPARE(window.dock("episodesDock")->widget(), static_cast<QWidget*>(window.episodeList()));
     QVERIFY(window.episodeList()->view()->model()->rowCount() > 0);
@@ -497,6 +508,26 @@ class TestMainWindow : public QObject {
     QCOMPARE(panel.jobList()->topLevelItem(0)->text(TrainingPanel::StateColumn), QString("interrupted"));
     panel.removeJob(7);
     QCOMPARE(panel.jobCount(), 1);
+    // Resume continues a stopped run: an interrupted job of this session, or a stopped run
+    // selected in the run browser.
+    QSignalSpy continued(&panel, &TrainingPanel::continueRequested);
+    panel.setJobState(9, "walker c", TrainingPanel::JobState::Interrupted);
+    panel.jobList()->clearSelection();
+    panel.jobList()->topLevelItem(1)->setSelected(true);
+    QCOMPARE(panel.targetRunId(), int64_t(9));
+    QVERIFY(panel.resumeButton()->isEnabled());
+    QTest::mouseClick(panel.resumeButton(), Qt::LeftButton);
+    QCOMPARE(continued.count(), 1);
+    QCOMPARE(continued[0][0].value<int64_t>(), int64_t(9));
+    QCOMPARE(resume.count(), 1);  // not an unpause
+    panel.jobList()->clearSelection();
+    panel.setSelectedRun(12, false);
+    QVERIFY(!panel.resumeButton()->isEnabled());
+    panel.setSelectedRun(12, true);
+    QVERIFY(panel.resumeButton()->isEnabled());
+    QTest::mouseClick(panel.resumeButton(), Qt::LeftButton);
+    QCOMPARE(continued.count(), 2);
+    QCOMPARE(continued[1][0].value<int64_t>(), int64_t(12));
   }
 
   void closingDuringTrainingAsksThenStops() {

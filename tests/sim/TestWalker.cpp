@@ -24,13 +24,13 @@ std::unique_ptr<WalkerEnv> makeWalker(const std::string& terrain,
 }
 
 // An open-loop gait (hips in antiphase, knees lagging) that walks the classic
-// bipedal forward on seed 1's normal terrain and topples it on seed 2's.
+// bipedal (physics v2) forward on seed 1's normal terrain and topples it on seed 2's.
 void gaitAction(int t, float* a) {
-  const double phase = 2 * M_PI * t / 30.0;
-  const double hip = std::sin(phase), knee = std::sin(phase + 4.5);
-  a[0] = static_cast<float>(std::clamp(0.3 + hip, -1.0, 1.0));
+  const double phase = 2 * M_PI * t / 24.0;
+  const double hip = std::sin(phase), knee = std::sin(phase + 5.0);
+  a[0] = static_cast<float>(std::clamp(0.4 + hip, -1.0, 1.0));
   a[1] = static_cast<float>(knee);
-  a[2] = static_cast<float>(std::clamp(0.3 - hip, -1.0, 1.0));
+  a[2] = static_cast<float>(std::clamp(0.4 - hip, -1.0, 1.0));
   a[3] = static_cast<float>(-knee);
 }
 
@@ -180,6 +180,118 @@ class TestWalker : public QObject {
     QVERIFY(sawLidarHit);  // the downward rays see the ground
   }
 
+  // The first observation of a reset, against Gymnasium's formulas (bipedal_walker.py: reset()
+  // ends with step(zeros); the state list in step()). Each value is the formula applied to the
+  // simulated bodies, read independently of the env's sensing from the drawn polygons: hull angle,
+  // 2 w / FPS, 0.3 v (VIEWPORT / SCALE) / FPS, hip angle = thigh angle - hull angle - reference
+  // angle (the thighs' spawn tilt -0.05 / +0.05), knee angle + 1 = shin - thigh + 1, and lidar
+  // fraction = height over the flat start pad / (range cos(1.5 i / 10)). Tolerance 2e-5: float
+  // rounding of the polygon vertices. The absolute values are pinned too, with looser tolerances
+  // stated below: the hull spawns level at TERRAIN_HEIGHT + 2 LEG_H with a +-5 N push, and in that
+  // first step the hip joints pull the thighs 16 px down onto the hip anchors (Gymnasium's
+  // LEG_DOWN quirk, kept), which presses the feet into the ground: contact 1, hull lifted 8 cm.
+  void firstObservationMatchesGymnasiumFormulas_data() {
+    QTest::addColumn<int>("seed");
+    for (int seed : {1, 2, 3}) QTest::newRow(qPrintable(QString("seed %1").arg(seed))) << seed;
+  }
+  void firstObservationMatchesGymnasiumFormulas() {
+    QFETCH(int, seed);
+    auto env = makeWalker("normal");
+    QCOMPARE(env->config().physicsVersion, 2);
+    env->reset(static_cast<uint64_t>(seed), {});
+    std::vector<float> obs(24);
+    env->observe(obs.data());
+
+    constexpr double kScale = 30.0, kFps = 50.0, kLegH = 34 / kScale;
+    constexpr double kLidarRange = 160 / kScale;
+    auto near = [&](int i, double expected, double tolerance, const char* what) {
+      QVERIFY2(std::fabs(obs[i] - expected) <= tolerance,
+               qPrintable(QString("obs[%1] (%2) = %3, Gymnasium's formula gives %4 +- %5")
+                              .arg(i)
+                              .arg(what)
+                              .arg(obs[i], 0, 'g', 7)
+                              .arg(expected, 0, 'g', 7)
+                              .arg(tolerance)));
+    };
+    // Body angles from the scene: the last five polygons are leg 1 (thigh, shin), leg 0 (thigh,
+    // shin), hull; a box's first edge runs along its local x axis.
+    Scene scene;
+    env->describe(scene);
+    const size_t n = scene.polygons.size();
+    auto angleOf = [&](size_t fromEnd) {
+      const auto& p = scene.polygons[n - fromEnd].points;
+      return std::atan2(static_cast<double>(p[1].y - p[0].y), static_cast<double>(p[1].x - p[0].x));
+    };
+    const double hull = env->hullAngle();
+    const double thigh[2] = {angleOf(3), angleOf(5)}, shin[2] = {angleOf(2), angleOf(4)};
+    const double reference[2] = {-0.05, +0.05};
+    near(0, hull, 0.0, "hull angle");
+    for (int leg : {0, 1}) {
+      near(4 + 5 * leg, thigh[leg] - hull - reference[leg], 2e-5, "hip angle");
+      near(6 + 5 * leg, shin[leg] - thigh[leg] + 1.0, 2e-5, "knee angle + 1");
+    }
+    const double height = env->hullPosition().y - walker::kTerrainHeight;
+    for (int i = 0; i < 10; ++i)
+      near(14 + i, std::min(1.0, height / (kLidarRange * std::cos(1.5 * i / 10.0))), 2e-5, "lidar");
+
+    // Absolute values from the spawn pose.
+    const double hullMass = (64.0 * 17.0 - 28.0 * 8.0 / 2.0) / (kScale * kScale) * 5.0;
+    near(0, 0.0, 0.005, "hull angle, spawned level");
+    near(1, 0.0, 0.001, "2 w / FPS, from rest");
+    near(2, 0.0, 0.3 * (5.0 / kFps / hullMass) * (600 / kScale) / kFps, "vx from the 5 N push");
+    near(3, 0.3 * (-10.0 / kFps) * (400 / kScale) / kFps, 2e-4, "vy, one step of gravity");
+    for (int leg : {0, 1}) {
+      const int o = 4 + 5 * leg;
+      near(o + 0, 0.0, 0.1, "hip angle, ~0 from the reference");
+      near(o + 1, 0.0, 0.01, "hip speed / SPEED_HIP");
+      near(o + 2, 1.0, 0.15, "knee angle + 1 (the limit -0.1 pulls it in from 0)");
+      near(o + 3, 0.0, 0.01, "knee speed / SPEED_KNEE");
+      near(o + 4, 1.0, 0.0, "ground contact");
+    }
+    QVERIFY2(std::fabs(height - 2 * kLegH) < 0.1, qPrintable(QString("hull %1 m up").arg(height)));
+    for (int i = 0; i < 10; ++i)
+      near(14 + i, std::min(1.0, 2 * kLegH / (kLidarRange * std::cos(1.5 * i / 10.0))), 0.035,
+           "lidar from the start height 2 LEG_H");
+  }
+
+  // Physics v1 (runs recorded before issue 9) leaves the hips' reference angle at 0: the same
+  // first step, but the hip observations are shifted by the thighs' spawn tilt, -0.05 and +0.05.
+  void physicsV1ShiftsTheHipsByTheLegTilt() {
+    auto v1 = std::make_unique<WalkerEnv>(WalkerConfig::fromJson({{"physics_version", 1}}));
+    auto v2 = std::make_unique<WalkerEnv>(WalkerConfig::fromJson({{"physics_version", 2}}));
+    v1->reset(7, {});
+    v2->reset(7, {});
+    std::vector<float> o1(24), o2(24);
+    v1->observe(o1.data());
+    v2->observe(o2.data());
+    for (int i = 0; i < 24; ++i) {
+      if (i == 4 || i == 9) continue;
+      QCOMPARE(o1[i], o2[i]);  // the limits are far: the first step is the same in both
+    }
+    QVERIFY(std::fabs((o1[4] - o2[4]) - (-0.05f)) < 1e-6f);
+    QVERIFY(std::fabs((o1[9] - o2[9]) - (+0.05f)) < 1e-6f);
+    QVERIFY(v1->stateHash() != v2->stateHash());  // v2 hashes cover the reference angles
+    // The TeachMyAgent bodies spawn their legs upright: both versions agree on them.
+    for (const char* body : {"small_bipedal", "big_quadruped"}) {
+      auto a = std::make_unique<WalkerEnv>(
+          WalkerConfig::fromJson({{"embodiment", body}, {"physics_version", 1}}));
+      auto b = std::make_unique<WalkerEnv>(
+          WalkerConfig::fromJson({{"embodiment", body}, {"physics_version", 2}}));
+      a->reset(7, {});
+      b->reset(7, {});
+      std::vector<float> oa(a->spec().observationSpace.size()), ob(oa.size());
+      a->observe(oa.data());
+      b->observe(ob.data());
+      QVERIFY(oa == ob);
+    }
+    QCOMPARE(configError({{"physics_version", 3}}),
+             std::string("env.physics_version must be an integer in [1, 2], got 3"));
+    QCOMPARE(WalkerConfig::fromJson(nullptr).physicsVersion, 2);
+    QCOMPARE(WalkerConfig::fromJson(WalkerConfig::fromJson({{"physics_version", 1}}).toJson())
+                 .physicsVersion,
+             1);
+  }
+
   void quadrupedHasEightMotorsAndHalvedTorqueCost() {
     auto env = makeWalker("normal", "big_quadruped");
     QCOMPARE(env->spec().actionSpace.size(), 8);
@@ -218,8 +330,9 @@ class TestWalker : public QObject {
       for (float v : a) cost += std::min(std::fabs(static_cast<double>(v)), 1.0);
       const double expected = shaping() - previous - 0.00035 / pairs * 80.0 * cost;
       previous = shaping();
-      QVERIFY2(std::fabs(reward - expected) < 1e-4,
-               qPrintable(QString("step %1: reward %2, expected %3").arg(t).arg(reward).arg(expected)));
+      QVERIFY2(
+          std::fabs(reward - expected) < 1e-4,
+          qPrintable(QString("step %1: reward %2, expected %3").arg(t).arg(reward).arg(expected)));
     }
   }
 
@@ -322,8 +435,9 @@ class TestWalker : public QObject {
   }
 
   void configErrorsNameTheField() {
-    QCOMPARE(configError({{"terrain", "lava"}}),
-             std::string("env.terrain must be one of normal, hardcore, stump_tracks, got \"lava\""));
+    QCOMPARE(
+        configError({{"terrain", "lava"}}),
+        std::string("env.terrain must be one of normal, hardcore, stump_tracks, got \"lava\""));
     QCOMPARE(configError({{"embodiment", 3}}),
              std::string("env.embodiment must be one of classic_bipedal, small_bipedal, "
                          "big_quadruped, got 3"));

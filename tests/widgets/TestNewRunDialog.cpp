@@ -154,7 +154,7 @@ class TestNewRunDialog : public QObject {
     QVERIFY(dialog.selectEnvironment("walker"));
     QVERIFY(dialog.selectPreset("default"));
     retype(formEdit(dialog, "ppo.learning_rate"), "abc");
-    QCOMPARE(dialog.config()["budget"]["minutes"].get<double>(), 15.0);
+    QCOMPARE(dialog.config()["budget"]["minutes"].get<double>(), 10.0);
     QVERIFY(dialog.selectPreset("quick"));
     QCOMPARE(dialog.config()["budget"]["minutes"].get<double>(), 3.0);
     QCOMPARE(formEdit(dialog, "eval.every_steps")->text(), QString("100000"));

@@ -370,6 +370,17 @@ class TestRunBrowser : public QObject {
     QCOMPARE(selection.count(), announced + 1);
     QCOMPARE(selection.last().at(0).value<QList<int64_t>>(), (QList<int64_t>{alpha_}));
 
+    // Resume training is offered for a stopped run only (gamma failed; alpha finished).
+    QSignalSpy resumes(&browser, &RunBrowser::resumeRequested);
+    QVERIFY(!browser.resumeAction()->isEnabled());
+    QVERIFY(browser.selectRun(gamma_));
+    QVERIFY(browser.resumeAction()->isEnabled());
+    browser.resumeAction()->trigger();
+    QCOMPARE(resumes.count(), 1);
+    QCOMPARE(resumes.first().at(0).value<int64_t>(), gamma_);
+    QVERIFY(browser.selectRun(alpha_));
+    QVERIFY(!browser.resumeAction()->isEnabled());
+
     // Delete through the browser: cancel keeps the run, confirm removes it.
     bool answer = false;
     browser.setDeleteConfirmation([&](const QStringList&) { return answer; });

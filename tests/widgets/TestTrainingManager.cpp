@@ -153,6 +153,37 @@ class TestTrainingManager : public QObject {
     QVERIFY(!store->episodes(id, EpisodeKind::Train).empty());
   }
 
+  // An interrupted run is resumed in the same run id and trains to the end of its budget; a run
+  // that cannot be resumed is refused with the reason and keeps its status.
+  void interruptedRunResumesToItsBudget() {
+    auto store = freshStore();
+    TrainingManager manager(store);
+    const int64_t id = manager.start(tinyConfig(), "resumed");
+    QTRY_VERIFY_WITH_TIMEOUT(manager.lastProgress(id).steps >= 256, 10000);
+    QVERIFY(manager.stop(id));
+    QVERIFY(manager.waitForAll(20000));
+    QCOMPARE(store->getRun(id).status, RunStatus::Interrupted);
+    const int64_t stoppedAt = store->getRun(id).steps;
+    QVERIFY(stoppedAt < 2048);
+    QSignalSpy states(&manager, &TrainingManager::jobStateChanged);
+    manager.resumeRun(id);
+    QVERIFY(manager.waitForAll(60000));
+    QCOMPARE(manager.state(id), JobState::Finished);
+    const RunInfo run = store->getRun(id);
+    QCOMPARE(run.status, RunStatus::Finished);
+    QVERIFY(run.steps >= 2048);
+    QCOMPARE(store->listRuns().size(), size_t(1));
+    QVERIFY(states.count() >= 3);  // queued, running, finished
+    // Finished within its budget: refused, saying why, and the run stays finished.
+    try {
+      manager.resumeRun(id);
+      QFAIL("a finished run was resumed");
+    } catch (const ConfigError& e) {
+      QVERIFY2(std::string(e.what()).find("finished its budget") != std::string::npos, e.what());
+    }
+    QCOMPARE(store->getRun(id).status, RunStatus::Finished);
+  }
+
   void stoppingAPausedRunEndsIt() {
     auto store = freshStore();
     TrainingManager manager(store);

@@ -1,0 +1,22 @@
+#include "conformance/TinyTraining.h"
+
+#include "train/TrainingSession.h"
+
+namespace palaestra::testing {
+
+nlohmann::json tinyTrainingConfig(const std::string& env, const std::string& preset, int64_t steps,
+                                  int evalEvery, int evalEpisodes, int finalEpisodes) {
+  nlohmann::json c = presetConfig(env, preset);
+  c["ppo"]["num_envs"] = 2;
+  c["ppo"]["num_steps"] = 64;
+  c["ppo"]["num_minibatches"] = 2;
+  c["ppo"]["update_epochs"] = 1;
+  c["budget"] = {{"steps", steps}};
+  c["eval"] = {{"every_steps", evalEvery},
+               {"episodes", evalEpisodes},
+               {"final_episodes", finalEpisodes},
+               {"best_candidates", 2}};
+  return c;
+}
+
+}  // namespace palaestra::testing
