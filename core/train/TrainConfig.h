@@ -42,6 +42,8 @@ struct TrainConfig {
   static TrainConfig fromJson(const nlohmann::json& json);
   /// The config as JSON (what the store keeps; fromJson(toJson()) gives the same config).
   nlohmann::json toJson() const;
+  /// The fixed task as values of `tasks` (defaults where unset); throws ConfigError ("task: ...").
+  TaskValues taskValues(const TaskSpace& tasks) const;
 };
 
 /// Merges `overrides` into `base` recursively (objects merge, everything else replaces).
