@@ -286,7 +286,11 @@ Policy Policy::deserialize(std::span<const uint8_t> bytes) {
   a.activation = static_cast<Activation>(activation);
   a.actionBounding = static_cast<ActionBounding>(bounding);
   a.initLogStd = r.get<double>("init log std");
-  a.normalizeObservations = r.get<uint8_t>("normalize flag") != 0;
+  // Only 0 and 1: one policy has one encoding (a byte of 3 read as true would reserialize as 1).
+  const auto normalize = r.get<uint8_t>("normalize flag");
+  if (normalize > 1)
+    throw StoreError("policy data is corrupt: normalize flag is " + std::to_string(normalize));
+  a.normalizeObservations = normalize == 1;
   a.observationClip = r.get<double>("observation clip");
   auto mean = r.getArray<double>("observation mean");
   auto var = r.getArray<double>("observation variance");
