@@ -7,10 +7,10 @@
 //
 // How the area is grabbed: QWidget::grab() of the panes' parent for the
 // captions and the gap, then each pane's SimView::grabFramebuffer() painted
-// over its view's place. The second step is needed: under Xvfb (xcb, Mesa)
-// QWidget::grab() does include the GL scene of a QOpenGLWidget, but without
-// the text overlay SimView paints with QPainter in paintGL (step, return,
-// replay check), about 11000 of 165000 pixels differ; grabFramebuffer() has it.
+// over its view's place. The second step is needed: a SimView draws into a
+// native child window, which QWidget::grab() does not see at all;
+// grabFramebuffer() renders the view's frame with its overlay (step, return,
+// replay check).
 // Without OpenGL the panes paint the "no OpenGL" message and QWidget::grab()
 // gives it all.
 //

@@ -1,9 +1,9 @@
 #pragma once
 // One side of the comparison view: a caption over a simulation view. Where no
 // OpenGL 3.3 context can be created (SimView::openGlProblem() is non-empty) the
-// pane never creates a QOpenGLWidget (Qt aborts when one is shown there) and
-// paints SimView's "no OpenGL" message in its place; it still keeps the scene
-// it was given, so the comparison logic works and is testable without GL.
+// pane never creates a SimView and paints SimView's "no OpenGL" message in its
+// place; it still keeps the scene it was given, so the comparison logic works
+// and is testable without GL.
 
 #include <QString>
 #include <QStringList>

@@ -23,7 +23,7 @@
 #include "play/PolicyRunner.h"
 #include "rl/Policy.h"
 #include "store/RunStore.h"
-#include "train/TrainConfig.h"
+#include "train/StoredRunConfig.h"
 #include "util/Errors.h"
 #include "widgets/ComparePane.h"
 #include "widgets/ConfigDiffModel.h"
@@ -170,7 +170,7 @@ CompareView::PreparedSide CompareView::prepareEpisode(RunStore& store, int64_t e
   PreparedSide prepared;
   auto episode = std::make_shared<StoredEpisode>(store.loadEpisode(episodeId));
   const RunInfo run = store.getRun(episode->runId);
-  const TrainConfig config = TrainConfig::fromJson(nlohmann::json::parse(run.configJson));
+  const TrainConfig config = readStoredRunConfig(run).config;
   prepared.env = EnvRegistry::instance().get(config.env).create(config.envConfig);
   const EnvSpec& spec = prepared.env->spec();
   const int expectedActionSize = spec.numAgents * spec.actionSpace.size();
@@ -329,7 +329,7 @@ bool CompareView::compareCheckpointOnTasks(std::shared_ptr<RunStore> store, int6
     const Checkpoint checkpoint = store->loadCheckpoint(checkpointId);
     auto policy = std::make_shared<const Policy>(Policy::deserialize(checkpoint.policy));
     const RunInfo run = store->getRun(checkpoint.info.runId);
-    const TrainConfig config = TrainConfig::fromJson(nlohmann::json::parse(run.configJson));
+    const TrainConfig config = readStoredRunConfig(run).config;
     const EnvInfo& envInfo = EnvRegistry::instance().get(config.env);
     for (size_t side = 0; side < 2; ++side) {
       const TaskValues& task = side == 0 ? taskA : taskB;

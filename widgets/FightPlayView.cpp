@@ -20,6 +20,7 @@
 #include "fight/FightScene.h"
 #include "rl/Policy.h"
 #include "store/RunStore.h"
+#include "train/StoredRunConfig.h"
 #include "train/TrainConfig.h"
 #include "util/Rng.h"
 #include "widgets/SimView.h"
@@ -131,7 +132,7 @@ bool FightPlayView::start(const FightPlaySetup& setup, std::shared_ptr<RunStore>
               QStringLiteral("Checkpoint %1 belongs to run \"%2\" of env \"%3\", not a fight run.")
                   .arg(setup.agentCheckpointId)
                   .arg(QString::fromStdString(run.name), QString::fromStdString(run.env)));
-        const TrainConfig trained = TrainConfig::fromJson(nlohmann::json::parse(run.configJson));
+        const TrainConfig trained = readStoredRunConfig(run).config;
         const fight::FightConfig fightConfig = fight::FightConfig::fromJson(trained.envConfig);
         if (fightConfig.control != fight::FightControl::Actions)
           return fail(

@@ -6,10 +6,9 @@
 // SimView::grabFramebuffer().
 //
 // Does grabFramebuffer() include the QPainter text overlay and labels? Yes:
-// QOpenGLWidget::grabFramebuffer() makes the widget's context current, calls
-// paintGL() into the widget's framebuffer object and reads that object back,
-// and SimView::paintGL() paints its labels and overlay with a QPainter on the
-// same framebuffer object after the GL scene. TestGlViewExport checks it: a view
+// SimView::grabFramebuffer() makes the view's context current, draws the frame
+// as the view shows it (GL scene, then labels and overlay with a QPainter) into
+// a framebuffer object and reads that object back. TestGlViewExport checks it: a view
 // with overlay lines grabs different pixels in the overlay box than one without,
 // and the same pixels elsewhere. (Hide the FPS readout with
 // SimView::setFrameTimesVisible(false) when frames must not depend on timing.)

@@ -39,7 +39,7 @@ LiveViewer::LiveViewer(QWidget* parent) : QWidget(parent) {
     simView_ = new SimView(this);
     view = simView_;
   } else {
-    // Qt aborts when a QOpenGLWidget is shown without OpenGL, so none is ever made here.
+    // No GL view where OpenGL is unavailable (see SimView::openGlProblem): the message instead.
     unavailable_ = new QWidget(this);
     unavailable_->installEventFilter(this);
     view = unavailable_;

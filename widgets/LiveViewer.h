@@ -10,7 +10,7 @@
 // threads. At "max" it steps for about 8 ms per tick, leaving the rest of the
 // frame to the UI.
 //
-// Without OpenGL (SimView::openGlProblem() non-empty) no QOpenGLWidget is ever
+// Without OpenGL (SimView::openGlProblem() non-empty) no SimView is ever
 // created: a plain widget paints SimView::paintUnavailableMessage instead, and
 // the runner and per-step values still work.
 

@@ -16,7 +16,7 @@
 #include "replay/ReplayHashChecker.h"
 #include "replay/ReplayTimeline.h"
 #include "store/RunStore.h"
-#include "train/TrainConfig.h"
+#include "train/StoredRunConfig.h"
 #include "util/Errors.h"
 #include "widgets/PlaybackBar.h"
 #include "widgets/ReplayBuildJob.h"
@@ -110,15 +110,8 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
   double secondsPerStep = 0.0;
   try {
     episode = store->loadEpisode(episodeId);
-    const RunInfo run = store->getRun(episode.runId);
-    TrainConfig config;
-    try {
-      config = TrainConfig::fromJson(nlohmann::json::parse(run.configJson));
-    } catch (const std::exception& e) {
-      throw ConfigError("the config of run " + std::to_string(run.id) + " is not valid (" +
-                        e.what() + ")");
-    }
     registerBuiltinSimulations();
+    const TrainConfig config = readStoredRunConfig(store->getRun(episode.runId)).config;
     env = EnvRegistry::instance().get(config.env).create(config.envConfig);
     const ReplayHashChecker fits(env->spec(), episode.record);
     if (!fits.problem().empty()) throw ConfigError(fits.problem());

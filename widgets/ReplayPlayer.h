@@ -8,7 +8,7 @@
 // stored state hashes or where it diverged.
 //
 // The view is a SimView, or where OpenGL is unavailable (SimView::openGlProblem()
-// non-empty) a SimViewStandIn: no QOpenGLWidget is ever created then.
+// non-empty) a SimViewStandIn: no SimView is ever created then.
 
 #include <QElapsedTimer>
 #include <QList>

@@ -5,10 +5,14 @@
 #include <QMouseEvent>
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
-#include <QPainter>
+#include <QOpenGLFramebufferObject>
 #include <QOpenGLFunctions>
+#include <QOpenGLPaintDevice>
+#include <QPainter>
 #include <QSurfaceFormat>
 #include <QWheelEvent>
+
+#include "widgets/SimViewSurface.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,47 +23,6 @@ namespace {
 constexpr double kMinZoom = 1e-3;
 constexpr double kMaxZoom = 1e3;
 constexpr float kDefaultViewWidth = 20.0f;
-
-// Triangles: world positions with per-vertex colour.
-const char* const kTriangleVertexShader = R"(#version 330 core
-layout(location = 0) in vec2 position;
-layout(location = 1) in vec4 color;
-uniform vec2 center;  // world point at the middle of the view
-uniform vec2 scale;   // normalised device units per world unit
-out vec4 vColor;
-void main() {
-  vColor = color;
-  gl_Position = vec4((position - center) * scale, 0.0, 1.0);
-}
-)";
-
-// Particles: one heading triangle per instance, rotated and scaled on the GPU.
-const char* const kParticleVertexShader = R"(#version 330 core
-layout(location = 0) in vec2 corner;  // unit triangle pointing along +x
-layout(location = 1) in vec4 pose;    // x, y, heading, size
-layout(location = 2) in vec4 color;
-uniform vec2 center;
-uniform vec2 scale;
-out vec4 vColor;
-void main() {
-  float c = cos(pose.z);
-  float s = sin(pose.z);
-  vec2 world = pose.xy + pose.w * vec2(c * corner.x - s * corner.y, s * corner.x + c * corner.y);
-  vColor = color;
-  gl_Position = vec4((world - center) * scale, 0.0, 1.0);
-}
-)";
-
-const char* const kColorFragmentShader = R"(#version 330 core
-in vec4 vColor;
-out vec4 fragColor;
-void main() {
-  fragColor = vColor;
-}
-)";
-
-// A particle of `size` is that long from tail to nose, 0.6 of it wide.
-const float kParticleShape[] = {0.5f, 0.0f, -0.5f, 0.3f, -0.5f, -0.3f};
 
 // Multisampling per pixel: 4 on a GPU; none on a software rasteriser (Mesa llvmpipe), where 4x
 // MSAA roughly doubled the frame time of a 1000x700 view (23 -> ~12 ms measured under Xvfb) and
@@ -89,8 +52,9 @@ void chooseSamples(QOpenGLContext& ctx) {
   }
   const auto* renderer = reinterpret_cast<const char*>(ctx.functions()->glGetString(GL_RENDERER));
   const QString name = QString::fromLatin1(renderer ? renderer : "").toLower();
-  const bool software = name.contains(QLatin1String("llvmpipe")) || name.contains(QLatin1String("softpipe")) ||
-                        name.contains(QLatin1String("swiftshader")) || name.contains(QLatin1String("software"));
+  const bool software =
+      name.contains(QLatin1String("llvmpipe")) || name.contains(QLatin1String("softpipe")) ||
+      name.contains(QLatin1String("swiftshader")) || name.contains(QLatin1String("software"));
   msaaSamples() = software ? 0 : 4;
 }
 
@@ -111,21 +75,48 @@ QColor toQColor(Rgba c) {
 
 }  // namespace
 
-SimView::SimView(QWidget* parent) : QOpenGLWidget(parent) {
-  setFormat(requestedFormat());
+// QPainter on the framebuffer being drawn: the window's own (`fbo` null) or a grab's object.
+// Qt's GL paint engine asks its device to rebind the target after drawing into buffers of its
+// own (the glyph cache), so the device must know which one it is.
+class SimView::PainterTarget : public QOpenGLPaintDevice {
+ public:
+  void setFramebuffer(QOpenGLFramebufferObject* fbo) { fbo_ = fbo; }
+  void ensureActiveTarget() override {
+    if (fbo_)
+      fbo_->bind();
+    else
+      QOpenGLFramebufferObject::bindDefault();
+  }
+
+ private:
+  QOpenGLFramebufferObject* fbo_ = nullptr;
+};
+
+SimView::SimView(QWidget* parent) : QWidget(parent) {
   setMinimumSize(160, 120);
   clock_.start();
-  connect(this, &QOpenGLWidget::frameSwapped, this, &SimView::recordSwappedFrame);
+  surface_ = new SimViewSurface(this);
+  surface_->setFormat(requestedFormat());
+  container_ = QWidget::createWindowContainer(surface_, this);
+  container_->setFocusPolicy(Qt::NoFocus);
+  // Widget-level mouse events (synthesised ones) reach the view itself, as the surface's do.
+  container_->setAttribute(Qt::WA_TransparentForMouseEvents);
+  container_->setGeometry(rect());
+  connect(surface_, &SimViewSurface::frameNeeded, this, &SimView::drawToSurface);
 }
 
 SimView::~SimView() {
-  if (context()) {
-    // Our members die before the base class destroys the context: no callback then.
-    disconnect(context(), nullptr, this, nullptr);
-    makeCurrent();
-    releaseGl();
-    doneCurrent();
+  if (surface_) {
+    surface_->detachInputTarget();
+    disconnect(surface_, nullptr, this, nullptr);
   }
+  if (context_) {
+    if (makeCurrent()) renderer_.release();
+    painterTarget_.reset();
+    grabFbo_.reset();
+    context_->doneCurrent();
+  }
+  delete container_;  // the native window goes while the view is still whole
 }
 
 void SimView::setScene(const Scene& scene) {
@@ -160,7 +151,7 @@ void SimView::setFrameTimesVisible(bool visible) {
 
 double SimView::viewWidthInWorld() const {
   const float width = std::isfinite(scene_.viewWidth) && scene_.viewWidth > 0 ? scene_.viewWidth
-                                                                               : kDefaultViewWidth;
+                                                                              : kDefaultViewWidth;
   return width / zoom_;
 }
 
@@ -251,7 +242,7 @@ void SimView::mousePressEvent(QMouseEvent* event) {
     event->accept();
     return;
   }
-  QOpenGLWidget::mousePressEvent(event);
+  QWidget::mousePressEvent(event);
 }
 
 void SimView::mouseMoveEvent(QMouseEvent* event) {
@@ -262,12 +253,12 @@ void SimView::mouseMoveEvent(QMouseEvent* event) {
     event->accept();
     return;
   }
-  QOpenGLWidget::mouseMoveEvent(event);
+  QWidget::mouseMoveEvent(event);
 }
 
 void SimView::mouseReleaseEvent(QMouseEvent* event) {
   if (event->button() == Qt::LeftButton) dragging_ = false;
-  QOpenGLWidget::mouseReleaseEvent(event);
+  QWidget::mouseReleaseEvent(event);
 }
 
 void SimView::mouseDoubleClickEvent(QMouseEvent* event) {
@@ -277,7 +268,7 @@ void SimView::mouseDoubleClickEvent(QMouseEvent* event) {
     event->accept();
     return;
   }
-  QOpenGLWidget::mouseDoubleClickEvent(event);
+  QWidget::mouseDoubleClickEvent(event);
 }
 
 // ---- frame timing ----------------------------------------------------------
@@ -289,25 +280,43 @@ void SimView::requestFrame() {
     frameDue_ = true;
     dueNs_ = clock_.nsecsElapsed();
   }
-  update();
+  if (!surface_) {
+    update();
+    return;
+  }
+  // Drawn at the next turn of the event loop, as a widget's update is: QWindow::requestUpdate
+  // would wait 5 ms more on xcb (Qt's idle time for window updates), a third of a 60 Hz frame.
+  if (drawPosted_) return;
+  drawPosted_ = true;
+  QMetaObject::invokeMethod(
+      this,
+      [this] {
+        drawPosted_ = false;
+        drawToSurface();
+      },
+      Qt::QueuedConnection);
 }
 
 void SimView::showEvent(QShowEvent* event) {
-  QOpenGLWidget::showEvent(event);
+  QWidget::showEvent(event);
   frameDue_ = true;
   dueNs_ = clock_.nsecsElapsed();
   lastSwapNs_ = -1;  // frames before it was hidden say nothing about this one
 }
 
-void SimView::recordSwappedFrame() {
+void SimView::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  if (container_) container_->setGeometry(rect());
+  requestFrame();
+}
+
+void SimView::recordShownFrame(qint64 dueNs, qint64 paintStartNs, qint64 paintEndNs) {
   const qint64 now = clock_.nsecsElapsed();
-  if (swapPending_) {
-    // A frame is due from the later of the previous swap and the first request
-    // after it: idle time is not a slow frame, a blocked event loop is.
-    const qint64 due = std::max(pendingDueNs_, lastSwapNs_ < 0 ? pendingDueNs_ : lastSwapNs_);
-    frameTimes_.recordFrame(static_cast<double>(now - due) / 1e6, pendingPaintMs_);
-    swapPending_ = false;
-  }
+  // A frame is due from the later of the previous swap and the first request
+  // after it: idle time is not a slow frame, a blocked event loop is.
+  const qint64 due = std::max(dueNs, lastSwapNs_ < 0 ? dueNs : lastSwapNs_);
+  frameTimes_.recordFrame(static_cast<double>(now - due) / 1e6,
+                          static_cast<double>(paintEndNs - paintStartNs) / 1e6);
   lastSwapNs_ = now;
   ++fpsWindowFrames_;
   const qint64 window = now - fpsWindowStartNs_;
@@ -320,196 +329,151 @@ void SimView::recordSwappedFrame() {
 
 // ---- GL --------------------------------------------------------------------
 
-void SimView::initializeGL() {
-  glReady_ = false;
-  glError_.clear();
+QWindow* SimView::surfaceWindow() const {
+  return surface_;
+}
+
+bool SimView::makeCurrent() {
+  if (!context_) return false;
+  if (surface_ && surface_->handle()) return context_->makeCurrent(surface_);
+  // Not created yet (never shown) or already gone: an offscreen surface serves grabs and clean-up.
+  if (!offscreen_) {
+    offscreen_ = std::make_unique<QOffscreenSurface>();
+    offscreen_->setFormat(context_->format());
+    offscreen_->create();
+  }
+  return offscreen_->isValid() && context_->makeCurrent(offscreen_.get());
+}
+
+bool SimView::ensureGl() {
+  if (glReady_) return true;
+  if (!glError_.isEmpty()) return false;  // failed before: the message stays
   if (qEnvironmentVariableIsSet("PALAESTRA_FORCE_NO_GL")) {
     glError_ = QStringLiteral(
         "OpenGL is switched off by the PALAESTRA_FORCE_NO_GL environment variable "
         "(a diagnostics switch).");
-    return;
+    return false;
   }
-  QOpenGLContext* ctx = context();
-  if (!ctx || !ctx->isValid()) {
+  context_ = std::make_unique<QOpenGLContext>();
+  // The window's format, so the context can be made current on it (same visual).
+  context_->setFormat(surface_ ? surface_->requestedFormat() : requestedFormat());
+  if (!context_->create()) {
     glError_ = QStringLiteral("No OpenGL context could be created on this display.");
-    return;
+  } else if (glError_ = versionProblem(*context_); glError_.isEmpty()) {
+    if (!makeCurrent())
+      glError_ = QStringLiteral("An OpenGL context was created but cannot be made current.");
+    else
+      glError_ = renderer_.initialize();
   }
-  if (glError_ = versionProblem(*ctx); !glError_.isEmpty()) return;
-  connect(ctx, &QOpenGLContext::aboutToBeDestroyed, this, &SimView::releaseGlOfDyingContext,
-          Qt::UniqueConnection);
-  initializeOpenGLFunctions();
-  glError_ = setUpGl();
-  glReady_ = glError_.isEmpty();
-  if (!glReady_) releaseGl();
+  if (!glError_.isEmpty()) {
+    if (QOpenGLContext::currentContext() == context_.get()) context_->doneCurrent();
+    context_.reset();
+    return false;
+  }
+  painterTarget_ = std::make_unique<PainterTarget>();
+  glReady_ = true;
+  return true;
 }
 
-QString SimView::setUpGl() {
-  auto build = [](QOpenGLShaderProgram& program, const char* vertex, const char* what) -> QString {
-    if (!program.addShaderFromSourceCode(QOpenGLShader::Vertex, vertex) ||
-        !program.addShaderFromSourceCode(QOpenGLShader::Fragment, kColorFragmentShader) ||
-        !program.link())
-      return QStringLiteral("The %1 shader failed to build: %2").arg(what, program.log().trimmed());
-    return {};
-  };
-  triangleProgram_ = std::make_unique<QOpenGLShaderProgram>();
-  particleProgram_ = std::make_unique<QOpenGLShaderProgram>();
-  if (QString e = build(*triangleProgram_, kTriangleVertexShader, "triangle"); !e.isEmpty())
-    return e;
-  if (QString e = build(*particleProgram_, kParticleVertexShader, "particle"); !e.isEmpty())
-    return e;
-
-  if (!triangleVao_.create() || !particleVao_.create() || !triangleVbo_.create() ||
-      !particleShapeVbo_.create() || !particleInstanceVbo_.create())
-    return QStringLiteral("OpenGL vertex arrays or buffers could not be created.");
-  for (QOpenGLBuffer* buffer : {&triangleVbo_, &particleInstanceVbo_})
-    buffer->setUsagePattern(QOpenGLBuffer::StreamDraw);
-
-  triangleVao_.bind();
-  triangleVbo_.bind();
-  glEnableVertexAttribArray(0);
-  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(ColoredVertex),
-                        reinterpret_cast<void*>(offsetof(ColoredVertex, x)));
-  glEnableVertexAttribArray(1);
-  glVertexAttribPointer(1, 4, GL_FLOAT, GL_FALSE, sizeof(ColoredVertex),
-                        reinterpret_cast<void*>(offsetof(ColoredVertex, r)));
-  triangleVao_.release();
-
-  particleVao_.bind();
-  particleShapeVbo_.bind();
-  particleShapeVbo_.allocate(kParticleShape, sizeof(kParticleShape));
-  glEnableVertexAttribArray(0);
-  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), nullptr);
-  particleInstanceVbo_.bind();
-  glEnableVertexAttribArray(1);
-  glVertexAttribPointer(1, 4, GL_FLOAT, GL_FALSE, sizeof(ParticleInstance),
-                        reinterpret_cast<void*>(offsetof(ParticleInstance, x)));
-  glVertexAttribDivisor(1, 1);
-  glEnableVertexAttribArray(2);
-  glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, sizeof(ParticleInstance),
-                        reinterpret_cast<void*>(offsetof(ParticleInstance, r)));
-  glVertexAttribDivisor(2, 1);
-  particleVao_.release();
-  particleInstanceVbo_.release();
-
-  if (const GLenum error = glGetError(); error != GL_NO_ERROR)
-    return QStringLiteral("OpenGL reported error 0x%1 while setting up the view.")
-        .arg(error, 0, 16);
-  return {};
-}
-
-void SimView::releaseGl() {
-  triangleProgram_.reset();
-  particleProgram_.reset();
-  triangleVao_.destroy();
-  particleVao_.destroy();
-  triangleVbo_.destroy();
-  particleShapeVbo_.destroy();
-  particleInstanceVbo_.destroy();
-  triangleCapacity_ = 0;
-  particleCapacity_ = 0;
+void SimView::fallBackToMessage() {
+  if (context_) {
+    if (makeCurrent()) renderer_.release();
+    painterTarget_.reset();
+    grabFbo_.reset();
+    context_->doneCurrent();
+    context_.reset();
+  }
   glReady_ = false;
-}
-
-void SimView::releaseGlOfDyingContext() {
-  makeCurrent();
-  releaseGl();
-  doneCurrent();
-}
-
-void SimView::upload(QOpenGLBuffer& buffer, int& capacityBytes, const void* data, size_t bytes) {
-  buffer.bind();
-  if (bytes > static_cast<size_t>(capacityBytes)) {
-    // Grow geometrically so a growing scene reallocates rarely.
-    const size_t grown = std::max<size_t>({bytes, static_cast<size_t>(capacityBytes) * 2, 64 * 1024});
-    capacityBytes = static_cast<int>(std::min<size_t>(grown, 0x7fffffff));
+  if (glError_.isEmpty()) glError_ = QStringLiteral("OpenGL stopped working in this view.");
+  if (surface_) {
+    surface_->detachInputTarget();
+    disconnect(surface_, nullptr, this, nullptr);
+    surface_ = nullptr;
+    // Often called from the surface's own event handler: it goes once that has returned.
+    container_->deleteLater();
+    container_ = nullptr;
   }
-  // Re-specifying the same size orphans the old storage: the driver can keep
-  // drawing the previous frame from it while we fill a fresh block.
-  buffer.allocate(capacityBytes);
-  buffer.write(0, data, static_cast<int>(std::min<size_t>(bytes, 0x7fffffff)));
+  update();
 }
 
-void SimView::paintGL() {
+SceneCamera SimView::camera(QSize deviceSize) const {
+  return {cameraCenter(), worldUnitsPerPixel(), size(), deviceSize};
+}
+
+void SimView::render(QOpenGLFramebufferObject* fbo, QSize deviceSize) {
+  if (fbo)
+    fbo->bind();
+  else
+    QOpenGLFramebufferObject::bindDefault();
+  renderer_.draw(scene_, layers_, camera(deviceSize));
+  painterTarget_->setFramebuffer(fbo);
+  painterTarget_->setSize(deviceSize);
+  painterTarget_->setDevicePixelRatio(devicePixelRatioF());
+  // Text the size it has in widgets: the painter measures fonts by the device's resolution.
+  painterTarget_->setDotsPerMeterX(logicalDpiX() / 0.0254);
+  painterTarget_->setDotsPerMeterY(logicalDpiY() / 0.0254);
+  QPainter painter(painterTarget_.get());
+  painter.setFont(font());
+  drawOverlay(painter);
+}
+
+void SimView::drawToSurface() {
+  // A hidden view draws nothing, even while its window still counts as exposed (the window
+  // system reports the unmapping later); it draws again when shown and exposed.
+  if (!surface_ || !isVisible() || !surface_->isExposed()) return;
   const qint64 paintStart = clock_.nsecsElapsed();
   const qint64 due = frameDue_ ? dueNs_ : paintStart;
   frameDue_ = false;
-
-  if (glReady_) {
-    drawScene();
-    QPainter painter(this);
-    drawOverlay(painter);
-  } else {
-    QPainter painter(this);
-    paintUnavailableMessage(painter, rect(), glError_.isEmpty()
-                                                 ? QStringLiteral("OpenGL was not initialised.")
-                                                 : glError_);
+  if (!ensureGl()) {
+    fallBackToMessage();
+    return;
   }
+  if (!context_->makeCurrent(surface_)) {
+    glError_ = QStringLiteral("The OpenGL context cannot be made current on the view's window.");
+    fallBackToMessage();
+    return;
+  }
+  const qreal ratio = surface_->devicePixelRatio();
+  render(nullptr, QSize(static_cast<int>(std::lround(surface_->width() * ratio)),
+                        static_cast<int>(std::lround(surface_->height() * ratio))));
+  const qint64 paintEnd = clock_.nsecsElapsed();
+  context_->swapBuffers(surface_);
   ++framesPainted_;
-  pendingDueNs_ = due;
-  pendingPaintMs_ = static_cast<double>(clock_.nsecsElapsed() - paintStart) / 1e6;
-  swapPending_ = true;
+  recordShownFrame(due, paintStart, paintEnd);
 }
 
-void SimView::drawScene() {
+void SimView::paintEvent(QPaintEvent*) {
+  if (surface_) return;  // the native surface covers the view
+  QPainter painter(this);
+  paintUnavailableMessage(
+      painter, rect(),
+      glError_.isEmpty() ? QStringLiteral("OpenGL was not initialised.") : glError_);
+  ++framesPainted_;
+}
+
+QImage SimView::grabFramebuffer() {
   const qreal ratio = devicePixelRatioF();
-  glViewport(0, 0, static_cast<GLsizei>(std::lround(width() * ratio)),
-             static_cast<GLsizei>(std::lround(height() * ratio)));
-  const Rgba bg = scene_.background;
-  glClearColor(bg.r, bg.g, bg.b, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  glDisable(GL_DEPTH_TEST);
-  glDisable(GL_CULL_FACE);
-  glEnable(GL_BLEND);
-  // Keep destination alpha opaque so the widget never shows through when composed.
-  glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
-
-  const double perPixel = worldUnitsPerPixel();
-  SceneTessellator::tessellate(scene_, layers_, static_cast<float>(perPixel), tessellated_);
-
-  const Vec2f center = cameraCenter();
-  const QVector2D centerUniform(center.x, center.y);
-  const QVector2D scaleUniform(static_cast<float>(2.0 / (perPixel * std::max(1, width()))),
-                               static_cast<float>(2.0 / (perPixel * std::max(1, height()))));
-
-  const auto& triangles = tessellated_.triangles;
-  if (!triangles.empty()) {
-    upload(triangleVbo_, triangleCapacity_, triangles.data(),
-           triangles.size() * sizeof(ColoredVertex));
-    triangleVbo_.release();
+  const QSize deviceSize(std::max(1, static_cast<int>(std::lround(width() * ratio))),
+                         std::max(1, static_cast<int>(std::lround(height() * ratio))));
+  if (!ensureGl() || !makeCurrent()) {
+    if (surface_) fallBackToMessage();
+    QImage image(deviceSize, QImage::Format_RGB32);
+    image.setDevicePixelRatio(ratio);
+    QPainter painter(&image);
+    paintUnavailableMessage(painter, rect(), glError_);
+    return image;
   }
-  const auto& particles = tessellated_.particles;
-  if (!particles.empty()) {
-    upload(particleInstanceVbo_, particleCapacity_, particles.data(),
-           particles.size() * sizeof(ParticleInstance));
-    particleInstanceVbo_.release();
+  if (!grabFbo_ || grabFbo_->size() != deviceSize) {
+    QOpenGLFramebufferObjectFormat format;
+    format.setSamples(std::max(0, context_->format().samples()));  // as the window draws
+    grabFbo_ = std::make_unique<QOpenGLFramebufferObject>(deviceSize, format);
   }
-
-  const GLsizei baseCount = static_cast<GLsizei>(tessellated_.overlayFirstVertex);
-  const GLsizei overlayCount = static_cast<GLsizei>(triangles.size()) - baseCount;
-  triangleProgram_->bind();
-  triangleProgram_->setUniformValue("center", centerUniform);
-  triangleProgram_->setUniformValue("scale", scaleUniform);
-  triangleVao_.bind();
-  if (baseCount > 0) glDrawArrays(GL_TRIANGLES, 0, baseCount);
-  triangleVao_.release();
-
-  if (!particles.empty()) {
-    particleProgram_->bind();
-    particleProgram_->setUniformValue("center", centerUniform);
-    particleProgram_->setUniformValue("scale", scaleUniform);
-    particleVao_.bind();
-    glDrawArraysInstanced(GL_TRIANGLES, 0, 3, static_cast<GLsizei>(particles.size()));
-    particleVao_.release();
-    triangleProgram_->bind();
-  }
-
-  if (overlayCount > 0) {
-    triangleVao_.bind();
-    glDrawArrays(GL_TRIANGLES, baseCount, overlayCount);
-    triangleVao_.release();
-  }
-  triangleProgram_->release();
-  glDisable(GL_BLEND);
+  if (!grabFbo_->isValid()) return {};
+  render(grabFbo_.get(), deviceSize);
+  QImage image = grabFbo_->toImage().convertToFormat(QImage::Format_RGB32);
+  QOpenGLFramebufferObject::bindDefault();
+  image.setDevicePixelRatio(ratio);
+  return image;
 }
 
 void SimView::drawOverlay(QPainter& painter) {
@@ -518,9 +482,8 @@ void SimView::drawOverlay(QPainter& painter) {
     if (label.text.empty() || !std::isfinite(label.position.x) || !std::isfinite(label.position.y))
       continue;
     if (!layerVisible(label.layer)) continue;
-    const QPointF at = label.screenSpace
-                           ? QPointF(label.position.x, label.position.y)
-                           : worldToPixel(label.position);
+    const QPointF at = label.screenSpace ? QPointF(label.position.x, label.position.y)
+                                         : worldToPixel(label.position);
     painter.setPen(toQColor(label.color));
     painter.drawText(at, QString::fromStdString(label.text));
   }
@@ -534,7 +497,8 @@ void SimView::drawOverlay(QPainter& painter) {
   if (lines.isEmpty()) return;
   const QFontMetrics metrics(painter.font());
   int textWidth = 0;
-  for (const QString& line : lines) textWidth = std::max(textWidth, metrics.horizontalAdvance(line));
+  for (const QString& line : lines)
+    textWidth = std::max(textWidth, metrics.horizontalAdvance(line));
   const int pad = 6;
   const QRect box(pad, pad, textWidth + 2 * pad,
                   static_cast<int>(lines.size()) * metrics.lineSpacing() + 2 * pad);
@@ -548,8 +512,9 @@ void SimView::drawOverlay(QPainter& painter) {
 }
 
 QString SimView::openGlProblem() {
-  // The offscreen platform creates GL contexts when a display is around (under xvfb-run), but
-  // QOpenGLWidget cannot render there and crashes on show.
+  // The offscreen platform shows no window on a display, so views there would draw for no one
+  // (a SimView made there anyway does not crash: it draws its grabs where a context can be made
+  // and paints its message where none can).
   if (QGuiApplication::platformName() == QLatin1String("offscreen"))
     return QStringLiteral("OpenGL widgets cannot be shown on the \"offscreen\" display platform.");
   QOpenGLContext ctx;

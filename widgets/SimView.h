@@ -1,33 +1,43 @@
 #pragma once
 // The simulation view: draws a palaestra::Scene with OpenGL 3.3 core shaders
-// (triangles tessellated on the CPU, particles instanced), labels and a text
-// overlay with QPainter on top. A camera follows Scene::focus; wheel zooms about
-// the cursor, dragging pans (and stops following), double-click follows again.
-// Where OpenGL 3.3 is not available the view paints a message instead.
+// (SceneRenderer: triangles tessellated on the CPU, particles instanced), labels
+// and a text overlay with QPainter on top. A camera follows Scene::focus; wheel
+// zooms about the cursor, dragging pans (and stops following), double-click
+// follows again. Where OpenGL 3.3 is not available the view paints a message.
+//
+// The view is a plain widget holding a native child window (SimViewSurface in a
+// window container) that it draws into with its own context: a frame swaps that
+// window alone, and the rest of the top-level window is neither repainted nor
+// recomposed (with a QOpenGLWidget Qt composed the whole window with OpenGL for
+// every frame, which cost most of the frame on a software rasteriser).
+// grabFramebuffer() renders the same frame into a framebuffer object.
 //
 // Diagnostics switch: with the environment variable PALAESTRA_FORCE_NO_GL set,
 // the view behaves as if OpenGL were unavailable (to check the fallback).
 
 #include <QElapsedTimer>
-#include <QOpenGLBuffer>
-#include <QOpenGLExtraFunctions>
-#include <QOpenGLShaderProgram>
-#include <QOpenGLVertexArrayObject>
-#include <QOpenGLWidget>
+#include <QImage>
 #include <QPointF>
 #include <QStringList>
+#include <QWidget>
 
 #include <memory>
 
 #include "env/Scene.h"
 #include "widgets/FrameTimeMeter.h"
+#include "widgets/SceneRenderer.h"
 #include "widgets/SceneTessellator.h"
 
+class QOffscreenSurface;
+class QOpenGLContext;
+class QOpenGLFramebufferObject;
 class QPainter;
 
 namespace palaestra {
 
-class SimView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
+class SimViewSurface;
+
+class SimView : public QWidget {
   Q_OBJECT
 
  public:
@@ -75,20 +85,26 @@ class SimView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   /// The world point under a widget (logical pixel) position.
   Vec2f pixelToWorld(QPointF pixel) const;
 
+  /// Renders the current frame (scene, labels and overlay) off screen and returns its pixels,
+  /// device-pixel sized; the "no OpenGL" message where GL is unavailable. Works hidden too.
+  QImage grabFramebuffer();
+  /// The native window the view draws into; null where OpenGL is unavailable (for tests).
+  QWindow* surfaceWindow() const;
+
   /// Frame times and paint durations of the recent frames.
   const FrameTimeMeter& frameTimes() const { return frameTimes_; }
-  /// Frames painted since construction (successful GL frames and message frames).
+  /// Frames shown since construction (GL frames swapped and message frames; not grabs).
   quint64 framesPainted() const { return framesPainted_; }
-  /// Whether OpenGL 3.3 was set up; false before the first show and after a failure.
+  /// Whether OpenGL 3.3 was set up; false before the first frame or grab and after a failure.
   bool glAvailable() const { return glReady_; }
   /// Why OpenGL is unavailable; empty when it works (or was not tried yet).
   QString glError() const { return glError_; }
 
   /// Why a SimView could not draw here (no OpenGL 3.3 context on this display), or
-  /// empty when it can. Check before creating a SimView: Qt itself aborts when a
-  /// QOpenGLWidget is shown on a platform without OpenGL (e.g. "offscreen"), so the
-  /// caller shows paintUnavailableMessage in a plain widget instead. Also picks the views'
-  /// multisampling: none on a software rasteriser such as llvmpipe, 4x otherwise.
+  /// empty when it can. Check before creating a SimView, and show paintUnavailableMessage in
+  /// a plain widget instead where it is non-empty (e.g. on the "offscreen" platform, which
+  /// shows no native GL windows). Also picks the views' multisampling: none on a software
+  /// rasteriser such as llvmpipe, 4x otherwise.
   static QString openGlProblem();
   /// Paints the "no OpenGL" message with `reason` into `area` (used by the view; public for tests).
   static void paintUnavailableMessage(QPainter& painter, const QRect& area, const QString& reason);
@@ -98,8 +114,8 @@ class SimView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   void cameraChanged();
 
  protected:
-  void initializeGL() override;
-  void paintGL() override;
+  void paintEvent(QPaintEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
   void wheelEvent(QWheelEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
   void mouseMoveEvent(QMouseEvent* event) override;
@@ -110,21 +126,22 @@ class SimView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
  private:
   // Schedules a repaint, remembering when the first pending request came (frame due time).
   void requestFrame();
-  // Builds shaders, buffers and vertex layouts; returns an error text or empty.
-  QString setUpGl();
-  // Frees GL objects while their context is current.
-  void releaseGl();
-  // The context goes away (reparenting, window close): free its objects first.
-  void releaseGlOfDyingContext();
-  // Writes `bytes` to `buffer`, growing it geometrically and orphaning otherwise.
-  void upload(QOpenGLBuffer& buffer, int& capacityBytes, const void* data, size_t bytes);
-  void drawScene();
+  // Creates the context and the renderer on first use; false (glError_ set) where GL fails.
+  bool ensureGl();
+  // Makes the context current on the surface when it has a native window, else off screen.
+  bool makeCurrent();
+  // GL failed: the surface goes and the widget paints the message from now on.
+  void fallBackToMessage();
+  // Draws a frame into the surface and swaps it (the surface asked: it is exposed).
+  void drawToSurface();
+  // Draws scene, labels and overlay into the bound framebuffer (`fbo`, or the default one).
+  void render(QOpenGLFramebufferObject* fbo, QSize deviceSize);
   void drawOverlay(QPainter& painter);
-  void recordSwappedFrame();
+  void recordShownFrame(qint64 dueNs, qint64 paintStartNs, qint64 paintEndNs);
+  SceneCamera camera(QSize deviceSize) const;
   double viewWidthInWorld() const;
 
   Scene scene_;
-  TessellatedScene tessellated_;
   SceneLayerMask layers_ = sceneLayerBit(SceneLayer::Joints);
   QStringList overlayLines_;
   bool showFrameTimes_ = true;
@@ -138,25 +155,22 @@ class SimView : public QOpenGLWidget, protected QOpenGLExtraFunctions {
 
   bool glReady_ = false;
   QString glError_;
-  std::unique_ptr<QOpenGLShaderProgram> triangleProgram_;
-  std::unique_ptr<QOpenGLShaderProgram> particleProgram_;
-  QOpenGLVertexArrayObject triangleVao_;
-  QOpenGLVertexArrayObject particleVao_;
-  QOpenGLBuffer triangleVbo_{QOpenGLBuffer::VertexBuffer};
-  QOpenGLBuffer particleShapeVbo_{QOpenGLBuffer::VertexBuffer};
-  QOpenGLBuffer particleInstanceVbo_{QOpenGLBuffer::VertexBuffer};
-  int triangleCapacity_ = 0;
-  int particleCapacity_ = 0;
+  SimViewSurface* surface_ = nullptr;  // owned by container_; null once GL failed
+  QWidget* container_ = nullptr;       // the window container (a child widget)
+  std::unique_ptr<QOpenGLContext> context_;
+  std::unique_ptr<QOffscreenSurface> offscreen_;  // for grabs and clean-up without a window
+  SceneRenderer renderer_;
+  class PainterTarget;
+  std::unique_ptr<PainterTarget> painterTarget_;  // QPainter on the framebuffer being drawn
+  std::unique_ptr<QOpenGLFramebufferObject> grabFbo_;
 
   QElapsedTimer clock_;
   FrameTimeMeter frameTimes_;
   quint64 framesPainted_ = 0;
-  bool frameDue_ = false;       // a repaint was requested and not yet painted
-  qint64 dueNs_ = 0;            // when the first pending request came
-  qint64 lastSwapNs_ = -1;      // when the previous frame reached the screen
-  bool swapPending_ = false;    // a painted frame waits for frameSwapped
-  qint64 pendingDueNs_ = 0;
-  double pendingPaintMs_ = 0;
+  bool frameDue_ = false;    // a repaint was requested and not yet painted
+  bool drawPosted_ = false;  // a draw of the surface waits in the event queue
+  qint64 dueNs_ = 0;         // when the first pending request came
+  qint64 lastSwapNs_ = -1;   // when the previous frame reached the screen
   qint64 fpsWindowStartNs_ = 0;
   int fpsWindowFrames_ = 0;
   double framesPerSecond_ = 0;

@@ -18,6 +18,7 @@
 #include "fight/FightMatch.h"
 #include "fight/RandomPads.h"
 #include "replay/ReplayTimeline.h"
+#include "train/StoredRunConfig.h"
 #include "train/TrainingSession.h"
 #include "util/Errors.h"
 #include "util/Rng.h"
@@ -254,8 +255,7 @@ int benchFightEngine(const CommonOptions& common, const BenchOptions& options) {
 int benchReplaySeek(const CommonOptions& common, const BenchOptions& options) {
   auto store = openExistingStore(common);
   const StoredEpisode stored = store->loadEpisode(*options.seekEpisodeId);
-  const RunInfo run = store->getRun(stored.runId);
-  const TrainConfig config = TrainConfig::fromJson(nlohmann::json::parse(run.configJson));
+  const TrainConfig config = readStoredRunConfig(store->getRun(stored.runId)).config;
   if (config.env != options.env)
     throw ConfigError("episode " + std::to_string(stored.id) + " is a " + config.env +
                       " episode, not " + options.env);

@@ -7,6 +7,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "util/WallClock.h"
+
 namespace palaestra::cli {
 
 std::string storePath(const CommonOptions& common) {
@@ -14,11 +16,21 @@ std::string storePath(const CommonOptions& common) {
 }
 
 std::unique_ptr<RunStore> openExistingStore(const CommonOptions& common) {
-  return std::make_unique<RunStore>(storePath(common), RunStore::OpenMode::OpenExisting);
+  auto store = std::make_unique<RunStore>(storePath(common), RunStore::OpenMode::OpenExisting);
+  reportCrashedRuns(*store);
+  return store;
 }
 
 std::unique_ptr<RunStore> openStoreForWriting(const CommonOptions& common) {
-  return std::make_unique<RunStore>(storePath(common), RunStore::OpenMode::CreateOrOpen);
+  auto store = std::make_unique<RunStore>(storePath(common), RunStore::OpenMode::CreateOrOpen);
+  reportCrashedRuns(*store);
+  return store;
+}
+
+void reportCrashedRuns(const RunStore& store) {
+  const double now = nowSeconds();
+  for (const CrashedRun& run : store.crashedRunsFound())
+    std::cerr << "palaestra-cli: warning: " << describeCrashedRun(run, now) << "\n";
 }
 
 void printTable(const std::vector<std::string>& header,

@@ -14,10 +14,12 @@ namespace palaestra::cli {
 
 /// The store path the user chose, or the default one.
 std::string storePath(const CommonOptions& common);
-/// Opens the store for reading; a missing file is an error.
+/// Opens the store for reading; a missing file is an error. Reports crashed runs (see below).
 std::unique_ptr<RunStore> openExistingStore(const CommonOptions& common);
-/// Opens the store for writing, creating it if needed.
+/// Opens the store for writing, creating it if needed. Reports crashed runs (see below).
 std::unique_ptr<RunStore> openStoreForWriting(const CommonOptions& common);
+/// Prints one warning line on stderr per run the opening of `store` found crashed.
+void reportCrashedRuns(const RunStore& store);
 /// Prints rows as an aligned text table with a header.
 void printTable(const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows);

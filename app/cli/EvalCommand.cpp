@@ -8,7 +8,7 @@
 #include "Simulations.h"
 #include "env/EnvRegistry.h"
 #include "train/Evaluator.h"
-#include "train/TrainConfig.h"
+#include "train/StoredRunConfig.h"
 #include "util/Errors.h"
 
 namespace palaestra::cli {
@@ -17,7 +17,8 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
   registerBuiltinSimulations();
   auto store = openExistingStore(common);
   const RunInfo run = store->getRun(options.runId);
-  const TrainConfig config = TrainConfig::fromJson(nlohmann::json::parse(run.configJson));
+  const StoredRunConfig stored = readStoredRunConfig(run);
+  const TrainConfig& config = stored.config;
   const EnvInfo& info = EnvRegistry::instance().get(config.env);
 
   CheckpointInfo checkpoint;
@@ -36,11 +37,8 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
 
   auto makeEnv = [&] { return info.create(config.envConfig); };
   const EnvPtr probe = makeEnv();
-  TaskValues task;
+  TaskValues task = stored.task;
   try {
-    std::map<std::string, double> runTask;
-    for (const auto& [k, v] : config.task.items()) runTask[k] = v.get<double>();
-    task = probe->spec().tasks.fromMap(runTask);
     // --task entries override the run's own task.
     if (!options.task.empty()) task = probe->spec().tasks.parse(options.task, task);
   } catch (const std::invalid_argument& e) {

@@ -7,7 +7,7 @@
 #include "Simulations.h"
 #include "env/EnvRegistry.h"
 #include "replay/ReplayVerifier.h"
-#include "train/TrainConfig.h"
+#include "train/StoredRunConfig.h"
 #include "util/Errors.h"
 
 namespace palaestra::cli {
@@ -33,8 +33,7 @@ int replay(const CommonOptions& common, const ReplayOptions& options) {
     const StoredEpisode stored = store->loadEpisode(id);
     EnvPtr& env = envOfRun[stored.runId];
     if (!env) {
-      const RunInfo run = store->getRun(stored.runId);
-      const TrainConfig config = TrainConfig::fromJson(nlohmann::json::parse(run.configJson));
+      const TrainConfig config = readStoredRunConfig(store->getRun(stored.runId)).config;
       env = EnvRegistry::instance().get(config.env).create(config.envConfig);
     }
     const ReplayCheck check = verifyReplay(*env, stored.record);

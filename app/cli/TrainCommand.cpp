@@ -15,10 +15,22 @@ namespace palaestra::cli {
 
 namespace {
 std::atomic<bool> stopRequested{false};
+std::atomic<int> stopSignal{0};  // the signal that asked to stop (0: none)
 
-extern "C" void onInterrupt(int) {
-  // First Ctrl-C: stop cleanly after the current step; a second one kills at once.
-  if (stopRequested.exchange(true)) std::_Exit(130);
+// The signals that stop a training run cleanly: Ctrl-C, kill's default, a closed terminal.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+extern "C" void onStopSignal(int signal) {
+  // The first one stops cleanly after the current step (checkpoint, final evaluation, run
+  // marked interrupted); a second one exits at once, and the next open of the store finds the
+  // run crashed. Only lock-free atomics and _Exit here: both are async-signal-safe.
+  int none = 0;
+  if (!stopSignal.compare_exchange_strong(none, signal)) std::_Exit(128 + signal);
+  stopRequested = true;
+}
+
+void handleStopSignals(void (*handler)(int)) {
+  for (int signal : kStopSignals) std::signal(signal, handler);
 }
 
 }  // namespace
@@ -47,24 +59,24 @@ int train(const CommonOptions& common, const TrainOptions& options) {
   if (name.empty())
     name = options.env + "-" + (options.preset.empty() ? "default" : options.preset) + "-s" +
            std::to_string(config.seed);
+  // Before the run exists: a stop signal from then on ends it cleanly as interrupted.
+  stopRequested = false;
+  stopSignal = 0;
+  handleStopSignals(onStopSignal);
   TrainingSession session(config, store.get(), name);
   std::cerr << "run " << session.runId() << " '" << name << "' in " << store->path() << "\n";
 
-  stopRequested = false;
-  std::signal(SIGINT, onInterrupt);
-  std::signal(SIGTERM, onInterrupt);
   ProgressPrinter printer(isatty(STDERR_FILENO));
   TrainingResult result;
   try {
     result = session.run(stopRequested, &printer);
   } catch (...) {
     printer.finish();
-    std::signal(SIGINT, SIG_DFL);
+    handleStopSignals(SIG_DFL);
     throw;
   }
   printer.finish();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  handleStopSignals(SIG_DFL);
 
   std::cout << "run " << result.runId << " " << runStatusName(result.status) << ": "
             << result.steps << " steps in " << formatDuration(result.wallSeconds) << " ("
@@ -79,7 +91,9 @@ int train(const CommonOptions& common, const TrainOptions& options) {
                    {"eval_std_return", result.evalStdReturn},
                    {"eval_success_rate", result.evalSuccessRate},
                    {"status", runStatusName(result.status)}});
-  return result.status == RunStatus::Interrupted ? 130 : 0;
+  // 128 + the signal, as a shell reports a process it ended: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP.
+  if (result.status != RunStatus::Interrupted) return 0;
+  return 128 + (stopSignal.load() != 0 ? stopSignal.load() : SIGINT);
 }
 
 }  // namespace palaestra::cli

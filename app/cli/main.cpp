@@ -1,6 +1,7 @@
 // palaestra-cli: headless training, evaluation, replay checks and benchmarks.
 // Every error ends as one line on stderr and a non-zero exit code:
-// 2 for bad usage or config, 1 for everything else (store, missing ids, replay mismatch).
+// 2 for bad usage or config, 1 for everything else (store, missing ids, replay mismatch);
+// train stopped by a signal exits 128 + the signal (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
 #include <CLI/CLI.hpp>
 
 #include <iostream>

@@ -33,7 +33,7 @@
 #include "rl/Policy.h"
 #include "store/RunStore.h"
 #include "train/CheckpointMeta.h"
-#include "train/TrainConfig.h"
+#include "train/StoredRunConfig.h"
 #include "util/Errors.h"
 #include "widgets/CompareFrameSource.h"
 #include "widgets/CompareView.h"
@@ -59,20 +59,9 @@ bool isActive(TrainingManager::JobState state) {
          state == TrainingManager::JobState::Paused || state == TrainingManager::JobState::Stopping;
 }
 
-// The env, its config and the fixed task of a stored run (throws ConfigError / NotFoundError).
-struct RunEnv {
-  TrainConfig config;
-  TaskValues task;
-};
-
-RunEnv runEnvOf(const RunStore& store, int64_t runId) {
-  const RunInfo run = store.getRun(runId);
-  RunEnv out{TrainConfig::fromJson(nlohmann::json::parse(run.configJson)), {}};
-  const EnvPtr env = EnvRegistry::instance().get(out.config.env).create(out.config.envConfig);
-  std::map<std::string, double> task;
-  for (const auto& [name, value] : out.config.task.items()) task[name] = value.get<double>();
-  out.task = env->spec().tasks.fromMap(task);
-  return out;
+// The config and fixed task of a stored run (throws StoreError / NotFoundError).
+StoredRunConfig runEnvOf(const RunStore& store, int64_t runId) {
+  return readStoredRunConfig(store.getRun(runId));
 }
 
 }  // namespace
@@ -318,7 +307,7 @@ int64_t AppController::startRun(const nlohmann::json& config, const QString& nam
 bool AppController::watchRun(int64_t runId) {
   const std::shared_ptr<RunStore> s = store();
   if (!s) return fail(QStringLiteral("Watch run"), QStringLiteral("No run store is open."));
-  RunEnv runEnv;
+  StoredRunConfig runEnv;
   try {
     runEnv = runEnvOf(*s, runId);
   } catch (const std::exception& e) {
@@ -353,7 +342,7 @@ bool AppController::watchCheckpoint(int64_t checkpointId, const TaskValues& task
   if (!s) return fail(QStringLiteral("Watch checkpoint"), QStringLiteral("No run store is open."));
   try {
     const Checkpoint checkpoint = s->loadCheckpoint(checkpointId);
-    const RunEnv runEnv = runEnvOf(*s, checkpoint.info.runId);
+    const StoredRunConfig runEnv = runEnvOf(*s, checkpoint.info.runId);
     auto policy = std::make_shared<const Policy>(Policy::deserialize(checkpoint.policy));
     live_->setPolicySource({});
     live_->setPolicy(policy);
@@ -434,7 +423,7 @@ void AppController::chooseCheckpointToWatch() {
   }
   const int64_t runId = runs.front();
   std::vector<CheckpointInfo> checkpoints;
-  RunEnv runEnv;
+  StoredRunConfig runEnv;
   TaskSpace tasks;
   try {
     checkpoints = s->checkpoints(runId);

@@ -10,6 +10,7 @@
 
 #include "gui/AppSettings.h"
 #include "gui/MessagePresenter.h"
+#include "util/WallClock.h"
 
 namespace palaestra {
 
@@ -47,7 +48,26 @@ bool StoreSession::open(const QString& path, RunStore::OpenMode mode) {
   fileCheck_->start();
   emit storeOpened(absolute);
   previous.reset();
+  reportCrashedRuns();
   return true;
+}
+
+void StoreSession::reportCrashedRuns() {
+  const std::vector<CrashedRun>& crashed = store_->crashedRunsFound();
+  if (crashed.empty()) return;
+  // Each open reports what it found; runs it marked are crashed from then on, so they are
+  // reported once.
+  QString text =
+      crashed.size() == 1
+          ? QStringLiteral("A run in %1 was found crashed: the process training it died.\n")
+                .arg(path_)
+          : QStringLiteral("%1 runs in %2 were found crashed: the processes training them died.\n")
+                .arg(crashed.size())
+                .arg(path_);
+  const double now = nowSeconds();
+  for (const CrashedRun& run : crashed)
+    text += QStringLiteral("\n") + QString::fromStdString(describeCrashedRun(run, now));
+  messages_->show(MessagePresenter::Severity::Warning, QStringLiteral("Crashed runs"), text);
 }
 
 bool StoreSession::openStartupStore() {

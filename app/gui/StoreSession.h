@@ -6,7 +6,8 @@
 // open and untouched (RunStore itself writes nothing to a file it refuses).
 // While a store is open, a timer checks once a second that its file is still
 // there and is the same file (device and inode); if it was deleted or moved
-// the session warns once and keeps the (still readable) store open.
+// the session warns once and keeps the (still readable) store open. Runs the
+// open found crashed (their process died) are reported through the messages.
 
 #include <QObject>
 #include <QString>
@@ -72,6 +73,8 @@ class StoreSession : public QObject {
     bool operator==(const FileIdentity&) const = default;
   };
   static std::optional<FileIdentity> identityOf(const QString& path);
+  /// Tells the user about runs the opening of the current store found crashed.
+  void reportCrashedRuns();
   void rememberRecent(const QString& path);
   void writeRecent(const QStringList& paths);
 

@@ -1,5 +1,9 @@
 #include "store/RunRecords.h"
 
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
 #include "util/Errors.h"
 
 namespace palaestra {
@@ -11,6 +15,7 @@ std::string runStatusName(RunStatus status) {
     case RunStatus::Finished: return "finished";
     case RunStatus::Interrupted: return "interrupted";
     case RunStatus::Failed: return "failed";
+    case RunStatus::Crashed: return "crashed";
   }
   return "running";  // unreachable: every enumerator is handled above
 }
@@ -21,8 +26,9 @@ RunStatus runStatusFromName(const std::string& name) {
   if (name == "finished") return RunStatus::Finished;
   if (name == "interrupted") return RunStatus::Interrupted;
   if (name == "failed") return RunStatus::Failed;
+  if (name == "crashed") return RunStatus::Crashed;
   throw ConfigError("unknown run status '" + name +
-                    "' (expected queued, running, finished, interrupted or failed)");
+                    "' (expected queued, running, finished, interrupted, failed or crashed)");
 }
 
 std::string episodeKindName(EpisodeKind kind) {
@@ -33,6 +39,25 @@ EpisodeKind episodeKindFromName(const std::string& name) {
   if (name == "train") return EpisodeKind::Train;
   if (name == "eval") return EpisodeKind::Eval;
   throw ConfigError("unknown episode kind '" + name + "' (expected train or eval)");
+}
+
+std::string describeCrashedRun(const CrashedRun& run, double now) {
+  std::string line = "run " + std::to_string(run.runId) + " '" + run.name + "' crashed";
+  if (run.previousStatus == RunStatus::Queued) line += " while queued";
+  line += ": " + run.why;
+  if (run.lastHeartbeat) {
+    const std::time_t t = static_cast<std::time_t>(*run.lastHeartbeat);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    const long ago = std::lround(std::max(0.0, now - *run.lastHeartbeat));
+    line += "; last heartbeat " + std::string(when) + " (" + std::to_string(ago) + " s ago)";
+  } else {
+    line += "; no heartbeat recorded";
+  }
+  line += run.marked ? "; marked crashed" : "; not marked (" + run.notMarkedBecause + ")";
+  return line;
 }
 
 }  // namespace palaestra

@@ -13,12 +13,13 @@
 
 namespace palaestra {
 
-/// Lifecycle of a training run. Queued: created, waiting for free cores to start.
-enum class RunStatus { Queued, Running, Finished, Interrupted, Failed };
+/// Lifecycle of a training run. Queued: created, waiting for free cores to start. Crashed: its
+/// process died while it was queued or running (found by a later open of the store).
+enum class RunStatus { Queued, Running, Finished, Interrupted, Failed, Crashed };
 
-/// "queued", "running", "finished", "interrupted" or "failed".
+/// "queued", "running", "finished", "interrupted", "failed" or "crashed".
 std::string runStatusName(RunStatus status);
-/// Parses a status name; throws ConfigError naming the text if it is none of the five.
+/// Parses a status name; throws ConfigError naming the text if it is none of the six.
 RunStatus runStatusFromName(const std::string& name);
 
 /// Why an episode was recorded: during training or by an evaluation.
@@ -109,6 +110,22 @@ struct EpisodeSummary {
   bool truncated = false;
   double createdAt = 0.0;
 };
+
+/// A run that an open of the store found dead: queued or running, but its owning process is
+/// gone (same host) or its heartbeat is stale (another host, or a run from before heartbeats).
+struct CrashedRun {
+  int64_t runId = 0;
+  std::string name;
+  RunStatus previousStatus = RunStatus::Running;  // queued or running
+  std::optional<double> lastHeartbeat;            // wall time the owner last showed life
+  std::string why;                                // e.g. "process 4242 on this host is gone"
+  bool marked = false;           // status set to crashed; false when the file could not be written
+  std::string notMarkedBecause;  // why it was not marked (e.g. the file is read-only)
+};
+
+/// One line for people: "run 7 'walker-quick-s1' crashed: process 4242 on this host is gone;
+/// last heartbeat 2024-05-01 12:00:03 (35 s before now); marked crashed".
+std::string describeCrashedRun(const CrashedRun& run, double now);
 
 /// A full episode: where it is stored and everything needed to replay it.
 struct StoredEpisode {

@@ -15,6 +15,15 @@
 // Reads see what is committed: call flush() first to read your own queued
 // writes. All methods are thread-safe.
 //
+// Crash consistency: a store records itself (host, pid, process start) as the
+// owner of every run it creates or sets queued/running, and a heartbeat thread
+// refreshes those runs' heartbeat_at every heartbeatIntervalMs until they end.
+// Every open looks for queued or running runs whose owner is dead (same host:
+// the process is gone or its pid was reused; another host: the heartbeat is
+// older than foreignHeartbeatTimeoutSeconds) and marks them crashed;
+// crashedRunsFound() tells the caller, which says so. A file that cannot be
+// written (read-only) is reported on, not written.
+//
 // Errors: StoreError for the file (missing, not a database, corrupt, foreign,
 // newer schema, locked, disk full), NotFoundError for unknown ids, ConfigError
 // for invalid arguments (e.g. config that is not JSON).
@@ -44,13 +53,27 @@ class RunStore {
 
   /// Tunables; the defaults suit training. Tests shorten the timeouts.
   struct Options {
-    int busyTimeoutMs = 5000;       // how long to wait for another writer before "locked"
-    int batchIntervalMs = 100;      // the writer commits at least this often while items are queued
-    int batchMaxItems = 2000;       // ... or as soon as this many items are queued
-    int maxQueuedItems = 200000;    // enqueueing blocks beyond this (the disk cannot keep up)
-    int64_t maxSizeBytes = 0;       // quota on the main file (0 = none); writes beyond fail as "disk full"
-                                    // (PRAGMA max_page_count; tests use it to simulate a full disk)
-    int compressionLevel = 3;       // zstd level for policies and episode logs
+    int busyTimeoutMs = 5000;     // how long to wait for another writer before "locked"
+    int batchIntervalMs = 100;    // the writer commits at least this often while items are queued
+    int batchMaxItems = 2000;     // ... or as soon as this many items are queued
+    int maxQueuedItems = 200000;  // enqueueing blocks beyond this (the disk cannot keep up)
+    int64_t maxSizeBytes =
+        0;  // quota on the main file (0 = none); writes beyond fail as "disk full"
+            // (PRAGMA max_page_count; tests use it to simulate a full disk)
+    int compressionLevel = 3;        // zstd level for policies and episode logs
+    int heartbeatIntervalMs = 5000;  // how often the owner of a run refreshes its heartbeat
+    double foreignHeartbeatTimeoutSeconds =
+        600;  // a run owned on another host (or by an old
+              // Palaestra) is crashed once its heartbeat is this old
+  };
+
+  /// Names an episode added with addTrainingEpisode until addCheckpoint links it.
+  using EpisodeTicket = uint64_t;
+
+  /// What addCheckpoint stores with the checkpoint, in the same transaction.
+  struct CheckpointEpisodes {
+    std::vector<EpisodeRecord> eval;   // evaluation episodes played by the checkpoint
+    std::vector<EpisodeTicket> train;  // kept training episodes of its interval, to link to it
   };
 
   /// Highest schema version this code knows (PRAGMA user_version of a current store).
@@ -62,7 +85,8 @@ class RunStore {
   explicit RunStore(const std::string& path, OpenMode mode = OpenMode::CreateOrOpen);
   /// As above, with explicit options.
   RunStore(const std::string& path, OpenMode mode, const Options& options);
-  /// Flushes queued writes (errors are swallowed: call flush() to see them), joins the writer, closes.
+  /// Flushes queued writes (errors are swallowed: call flush() to see them), joins the writer,
+  /// closes.
   ~RunStore();
   RunStore(const RunStore&) = delete;
   RunStore& operator=(const RunStore&) = delete;
@@ -79,16 +103,21 @@ class RunStore {
   /// True if the file this store was opened from was deleted or renamed since (SQLite keeps
   /// using the open file, so nothing written goes to `path()` any more); throws StoreError.
   bool fileMoved() const;
+  /// Runs this open found dead (see above), marked crashed unless the file is not writable.
+  const std::vector<CrashedRun>& crashedRunsFound() const;
 
   // ---- runs (synchronous) ----
 
   /// Creates a run with `run.status`, created now and started now unless queued; returns its id.
+  /// A queued or running run is owned (and heartbeated) by this store's process.
   int64_t createRun(const NewRun& run);
   /// All runs, oldest first.
   std::vector<RunInfo> listRuns() const;
   /// One run; throws NotFoundError "no run with id N in PATH".
   RunInfo getRun(int64_t runId) const;
-  /// Changes the set fields of `update`; throws NotFoundError for an unknown run.
+  /// Changes the set fields of `update`; throws NotFoundError for an unknown run. Setting the
+  /// status queued or running makes this process the run's owner; any other status ends its
+  /// heartbeat. Works after the writer failed, so a run can still be marked failed.
   void updateRun(int64_t runId, const RunUpdate& update);
   /// Renames a run; throws NotFoundError for an unknown run.
   void renameRun(int64_t runId, const std::string& name);
@@ -123,6 +152,11 @@ class RunStore {
   /// Stores policy bytes (zstd-compressed) with small JSON meta; returns the checkpoint id.
   int64_t addCheckpoint(int64_t runId, int64_t step, std::span<const uint8_t> policy,
                         const std::string& metaJson = "{}");
+  /// As above, and in the same transaction (after flushing the queue) stores its evaluation
+  /// episodes and links the kept training episodes to it: a crash leaves all of it or none.
+  /// Throws std::invalid_argument for a ticket not issued, already linked or retracted.
+  int64_t addCheckpoint(int64_t runId, int64_t step, std::span<const uint8_t> policy,
+                        const std::string& metaJson, const CheckpointEpisodes& episodes);
   /// A run's checkpoints, by step; throws NotFoundError for an unknown run.
   std::vector<CheckpointInfo> checkpoints(int64_t runId) const;
   /// The checkpoint with the highest step (latest id on ties), or nullopt if the run has none;
@@ -136,6 +170,13 @@ class RunStore {
   /// Enqueues an episode (compressed on the writer thread); returns at once.
   void addEpisode(int64_t runId, std::optional<int64_t> checkpointId, EpisodeKind kind,
                   const EpisodeRecord& record);
+  /// Enqueues a kept training episode without a checkpoint yet and returns its ticket, which
+  /// retractEpisode or addCheckpoint take. Lets a run's kept episodes reach the file as they form.
+  EpisodeTicket addTrainingEpisode(int64_t runId, const EpisodeRecord& record);
+  /// Enqueues the removal of an episode added with addTrainingEpisode that is no longer kept
+  /// (a provisional best or last superseded); one still queued is never written. Throws
+  /// std::invalid_argument for a ticket not issued, already linked or retracted.
+  void retractEpisode(EpisodeTicket ticket);
   /// Writes an episode now (after flushing the queue) and returns its id, e.g. for `eval` to print.
   int64_t addEpisodeNow(int64_t runId, std::optional<int64_t> checkpointId, EpisodeKind kind,
                         const EpisodeRecord& record);

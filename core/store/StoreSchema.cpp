@@ -1,8 +1,31 @@
 #include "store/StoreSchema.h"
 
+#include "store/Sqlite.h"
+#include "util/Errors.h"
+
 namespace palaestra {
 
 namespace {
+
+// Runs one statement when it goes out of scope, however the scope is left: a
+// pragma switched back after a migration step.
+class ExecOnExit {
+ public:
+  ExecOnExit(SqliteConnection& db, const char* sql) : db_(db), sql_(sql) {}
+  ~ExecOnExit() {
+    try {
+      db_.exec(sql_);
+    } catch (...) {
+      // Only reachable if the connection is unusable; opening then fails anyway.
+    }
+  }
+  ExecOnExit(const ExecOnExit&) = delete;
+  ExecOnExit& operator=(const ExecOnExit&) = delete;
+
+ private:
+  SqliteConnection& db_;
+  const char* sql_;
+};
 
 // Version 1: the initial schema. Times are wall-clock seconds since the Unix
 // epoch (REAL). 64-bit unsigned values (seeds, episode indexes) are stored as
@@ -74,8 +97,8 @@ CREATE INDEX episodes_by_checkpoint ON episodes (checkpoint_id);
 // Version 3: the status 'queued' (a run waiting for free cores) and tags on
 // runs (a JSON array of strings). SQLite cannot alter a CHECK constraint, so
 // the runs table is rebuilt under a new name and renamed back, keeping every
-// id and row. The migration runs with foreign keys off (see RunStore's
-// migrate): with them on, dropping runs would cascade-delete every metric,
+// id and row. The migration runs with foreign keys off (see
+// migrateStoreSchema): with them on, dropping runs would cascade-delete every metric,
 // checkpoint and episode.
 constexpr const char* kQueuedStatusAndTags = R"sql(
 CREATE TABLE runs_v3 (
@@ -102,6 +125,54 @@ DROP TABLE runs;
 ALTER TABLE runs_v3 RENAME TO runs;
 )sql";
 
+// Version 4: crash consistency. Each queued or running run records its owning
+// process (host, pid, start token; see util/ProcessIdentity) and a heartbeat
+// the owner refreshes, so a later open can tell a live run from one whose
+// process died and mark it 'crashed' (widenStatusForCrashed adds the status).
+// Runs an older Palaestra left queued or running have no owner: their last
+// sign of life is their latest metric, and a stale heartbeat marks them crashed.
+constexpr const char* kRunOwnerAndHeartbeat = R"sql(
+ALTER TABLE runs ADD COLUMN owner_host TEXT;
+ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+ALTER TABLE runs ADD COLUMN owner_started TEXT;
+ALTER TABLE runs ADD COLUMN heartbeat_at REAL;
+UPDATE runs SET heartbeat_at = COALESCE(
+    (SELECT max(wall_time) FROM metrics WHERE metrics.run_id = runs.id), started_at, created_at)
+  WHERE status IN ('queued', 'running');
+)sql";
+
+// Adds 'crashed' to the runs.status CHECK. SQLite cannot alter a CHECK; instead
+// of rebuilding the table (which would have to list every column, and drop any
+// a later migration adds), the table's definition is edited in place, the
+// procedure SQLite documents for loosening constraints (lang_altertable.html,
+// "Making Other Kinds Of Table Schema Changes"): no stored row changes meaning.
+// The schema version is bumped so every connection, this one included,
+// re-reads the definition before anything else alters the table.
+void widenStatusForCrashed(SqliteConnection& db) {
+  std::string sql;
+  {
+    SqliteStatement read(db,
+                         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'runs'");
+    if (read.step()) sql = read.columnText(0);
+  }
+  if (sql.find("'crashed'") != std::string::npos) return;
+  const std::string last = "'failed')";
+  const size_t at = sql.find(last);
+  if (at == std::string::npos || sql.find(last, at + 1) != std::string::npos) {
+    throw StoreError("cannot migrate the run store: unexpected definition of table runs (" +
+                     sql.substr(0, 120) + ")");
+  }
+  sql.replace(at, last.size(), "'failed', 'crashed')");
+  const int64_t schemaVersion = db.queryInt("PRAGMA schema_version");
+  db.exec("PRAGMA writable_schema = ON");
+  const ExecOnExit writableSchemaOff(db, "PRAGMA writable_schema = OFF");
+  SqliteStatement write(db,
+                        "UPDATE sqlite_master SET sql = ?1 WHERE type = 'table' AND name = 'runs'");
+  write.bind(1, sql);
+  write.run();
+  db.exec("PRAGMA schema_version = " + std::to_string(schemaVersion + 1));
+}
+
 }  // namespace
 
 const std::vector<StoreMigration>& storeMigrations() {
@@ -109,8 +180,110 @@ const std::vector<StoreMigration>& storeMigrations() {
       {1, "initial schema: runs, metrics, checkpoints, episodes", kInitialSchema},
       {2, "runs.notes; index episodes by checkpoint", kNotesAndCheckpointIndex},
       {3, "runs.status may be 'queued'; runs.tags_json", kQueuedStatusAndTags},
+      {4, "runs.status may be 'crashed'; runs' owner process and heartbeat", kRunOwnerAndHeartbeat,
+       widenStatusForCrashed},
   };
   return migrations;
+}
+
+int currentStoreSchemaVersion() {
+  return storeMigrations().back().version;
+}
+
+namespace {
+
+std::string newerSchemaMessage(const std::string& path, int64_t version) {
+  return "run store " + path + ": store schema version " + std::to_string(version) +
+         " is newer than this Palaestra (" + std::to_string(currentStoreSchemaVersion()) +
+         "); upgrade Palaestra";
+}
+
+// First problem PRAGMA quick_check reports, as one line; "" if the file is sound.
+std::string firstIntegrityProblem(SqliteConnection& db) {
+  SqliteStatement check(db, "PRAGMA quick_check");
+  std::string first;
+  int problems = 0;
+  while (check.step()) {
+    const std::string row = check.columnText(0);
+    if (row == "ok") return {};
+    // Rows may span lines and start with a "*** in database main ***" banner.
+    size_t begin = 0;
+    while (begin < row.size()) {
+      size_t end = row.find('\n', begin);
+      if (end == std::string::npos) end = row.size();
+      const std::string line = row.substr(begin, end - begin);
+      begin = end + 1;
+      if (line.empty() || line.rfind("***", 0) == 0) continue;
+      if (first.empty()) first = line;
+      ++problems;
+    }
+  }
+  if (first.empty()) return "quick_check gave no result";
+  if (problems > 1) first += "; " + std::to_string(problems - 1) + " more problems";
+  return first;
+}
+
+}  // namespace
+
+StoreFileCheck checkStoreFile(SqliteConnection& db, const std::string& path, bool mayBeEmpty) {
+  // Reading the schema reads page 1: "file is not a database" surfaces here.
+  const int64_t objects = db.queryInt("SELECT count(*) FROM sqlite_master");
+  const int64_t applicationId = db.queryInt("PRAGMA application_id");
+  StoreFileCheck result;
+  result.version = db.queryInt("PRAGMA user_version");
+  result.empty = objects == 0 && applicationId == 0 && result.version == 0;
+  if (result.empty && !mayBeEmpty) {
+    throw StoreError("no run store at " + path + " (the file is an empty database)");
+  }
+  if (!result.empty && applicationId != kRunStoreApplicationId) {
+    std::string tables;
+    SqliteStatement list(db,
+                         "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                         " LIMIT 6");
+    int count = 0;
+    while (list.step()) {
+      if (count++ == 5) {
+        tables += ", ...";
+        break;
+      }
+      tables += (tables.empty() ? "" : ", ") + list.columnText(0);
+    }
+    throw StoreError("cannot open run store " + path +
+                     ": it is an SQLite database of another program (tables: " +
+                     (tables.empty() ? std::string("none") : tables) +
+                     "), not a Palaestra run store");
+  }
+  if (result.version > currentStoreSchemaVersion()) {
+    throw StoreError(newerSchemaMessage(path, result.version));
+  }
+  if (!result.empty) {
+    const std::string problem = firstIntegrityProblem(db);
+    if (!problem.empty()) {
+      throw StoreError("cannot open run store " + path + ": the database is corrupt (" + problem +
+                       ")");
+    }
+  }
+  return result;
+}
+
+void migrateStoreSchema(SqliteConnection& db, const std::string& path) {
+  // Rebuilding a table (migration 3) drops it; with foreign keys on, that
+  // would cascade-delete every row referring to it. The pragma is a no-op
+  // inside a transaction, so it is switched off around it.
+  db.exec("PRAGMA foreign_keys = OFF");
+  const ExecOnExit foreignKeysBackOn(db, "PRAGMA foreign_keys = ON");
+  SqliteTransaction transaction(db, "BEGIN IMMEDIATE");
+  // Read again under the lock: another process may have migrated meanwhile.
+  const int64_t version = db.queryInt("PRAGMA user_version");
+  if (version > currentStoreSchemaVersion()) throw StoreError(newerSchemaMessage(path, version));
+  for (const StoreMigration& step : storeMigrations()) {
+    if (step.version <= version) continue;
+    db.exec(step.sql);
+    if (step.apply) step.apply(db);
+    db.exec("PRAGMA user_version = " + std::to_string(step.version));
+  }
+  db.exec("PRAGMA application_id = " + std::to_string(kRunStoreApplicationId));
+  transaction.commit();
 }
 
 }  // namespace palaestra

@@ -1,18 +1,26 @@
 #include "train/EpisodeKeeper.h"
 
+#include <utility>
+
 namespace palaestra {
 
 EpisodeKeeper::EpisodeKeeper(const EpisodeKeepConfig& config, uint64_t seed)
     : config_(config), rng_(seed ^ 0x6b65657065ULL) {}
 
 void EpisodeKeeper::release(std::optional<Held>& held) {
-  if (held && held->sampled) sampled_.push_back(std::move(held->episode));
+  if (!held) return;
+  if (held->sampled) {
+    if (!held->added) pending_.added.push_back({held->serial, std::move(held->episode)});
+  } else if (held->added) {
+    pending_.dropped.push_back(held->serial);
+  }
   held.reset();
 }
 
 void EpisodeKeeper::offer(EpisodeRecord&& episode) {
   // Draw for every episode so the sample does not depend on which were best or last.
-  Held incoming{std::move(episode), rng_.uniform() < config_.sampleRate};
+  const bool sampled = rng_.uniform() < config_.sampleRate;
+  Held incoming{nextSerial_++, std::move(episode), sampled};
   if (!config_.bestAndLast) {
     std::optional<Held> only(std::move(incoming));
     release(only);
@@ -31,18 +39,25 @@ void EpisodeKeeper::offer(EpisodeRecord&& episode) {
   last_ = std::move(incoming);
 }
 
-std::vector<EpisodeRecord> EpisodeKeeper::takeInterval() {
-  std::vector<EpisodeRecord> out;
+EpisodeKeeper::Changes EpisodeKeeper::takeChanges() {
+  // Best before last, as the store lists the interval's episodes.
+  for (std::optional<Held>* held : {&best_, &last_}) {
+    if (*held && !(*held)->added) {
+      pending_.added.push_back({(*held)->serial, (*held)->episode});
+      (*held)->added = true;
+    }
+  }
+  return std::exchange(pending_, Changes{});
+}
+
+EpisodeKeeper::Changes EpisodeKeeper::endInterval() {
   // The last episode of the interval may also be its best.
   if (last_ && best_ && last_->episode.episodeReturn() > best_->episode.episodeReturn())
     release(best_);
-  if (best_) out.push_back(std::move(best_->episode));
-  for (auto& e : sampled_) out.push_back(std::move(e));
-  if (last_) out.push_back(std::move(last_->episode));
+  Changes changes = takeChanges();
   best_.reset();
   last_.reset();
-  sampled_.clear();
-  return out;
+  return changes;
 }
 
 }  // namespace palaestra

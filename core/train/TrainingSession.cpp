@@ -8,6 +8,7 @@
 #include "rl/PpoTrainer.h"
 #include "train/CheckpointMeta.h"
 #include "train/EpisodeKeeper.h"
+#include "train/KeptEpisodeWriter.h"
 #include "train/TrainingMemory.h"
 #include "util/Errors.h"
 #include "util/WallClock.h"
@@ -123,6 +124,7 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
   auto makeEnv = [this] { return envInfo_->create(config_.envConfig); };
 
   EpisodeKeeper keeper(config_.keep, config_.seed);
+  KeptEpisodeWriter kept(store_, runId_);
   TrainingProgress progress;
   TrainingResult result;
   result.runId = runId_;
@@ -132,21 +134,19 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
   auto metric = [&](const std::string& name, double value) {
     if (store_) store_->logMetric(runId_, static_cast<int64_t>(trainer.globalStep()), name, value);
   };
-  // Saves a checkpoint, evaluates it, and stores the interval's kept episodes against it.
+  // Saves a checkpoint, evaluates it, and links the interval's kept episodes to it: the
+  // checkpoint, its evaluation episodes and those links commit in one transaction.
   auto checkpointAndEvaluate = [&](int episodes) {
     const Policy policy = trainer.policy().copy();
-    std::optional<int64_t> checkpointId;
     EvalResult eval = evaluatePolicy(makeEnv, policy, s.task, episodes, config_.seed, *s.pool);
     const uint64_t step = trainer.globalStep();
+    RunStore::CheckpointEpisodes stored;
+    stored.train = kept.finishInterval(keeper);
     if (store_) {
       const nlohmann::json meta = checkpointMeta(eval, episodes);
-      checkpointId = store_->addCheckpoint(runId_, static_cast<int64_t>(step), policy.serialize(),
-                                           meta.dump());
-      if (config_.keep.eval)
-        for (const auto& e : eval.episodes)
-          store_->addEpisode(runId_, checkpointId, EpisodeKind::Eval, e);
-      for (const auto& e : keeper.takeInterval())
-        store_->addEpisode(runId_, checkpointId, EpisodeKind::Train, e);
+      if (config_.keep.eval) stored.eval = eval.episodes;
+      store_->addCheckpoint(runId_, static_cast<int64_t>(step), policy.serialize(), meta.dump(),
+                            stored);
       metric("eval/mean_return", eval.meanReturn);
       metric("eval/std_return", eval.stdReturn);
       metric("eval/success_rate", eval.successRate);
@@ -179,14 +179,20 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
       const auto iterStart = Clock::now();
       const uint64_t stepsBefore = trainer.globalStep();
       PpoIterationStats stats = trainer.iterate([&] { return stop.load(); });
+      std::vector<std::pair<double, int>> finished;  // return and length of each episode
       for (EpisodeRecord& e : s.envs->takeFinishedEpisodes()) {
-        const double ret = e.episodeReturn();
+        finished.emplace_back(e.episodeReturn(), e.length);
+        keeper.offer(std::move(e));
+      }
+      // The kept episodes are queued before the metrics reporting them, so the store never
+      // holds an episode's metrics without the kept episodes finished by then.
+      kept.update(keeper);
+      for (const auto& [ret, length] : finished) {
         recent.push_back(ret);
         if (recent.size() > 20) recent.pop_front();
         progress.episodes++;
         metric("train/episode_return", ret);
-        metric("train/episode_length", e.length);
-        keeper.offer(std::move(e));
+        metric("train/episode_length", length);
       }
       if (stats.interrupted) {
         status = RunStatus::Interrupted;

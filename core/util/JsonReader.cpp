@@ -136,4 +136,12 @@ void JsonReader::finish() const {
     }
 }
 
+std::string jsonErrorText(const nlohmann::json::exception& error) {
+  const std::string text = error.what();
+  const size_t bracket = text.find("] ");
+  if (text.rfind("[json.exception", 0) == 0 && bracket != std::string::npos)
+    return text.substr(bracket + 2);
+  return text;
+}
+
 }  // namespace palaestra

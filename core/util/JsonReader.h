@@ -14,6 +14,9 @@
 
 namespace palaestra {
 
+/// nlohmann's message for people: without its "[json.exception.parse_error.101] " prefix.
+std::string jsonErrorText(const nlohmann::json::exception& error);
+
 class JsonReader {
  public:
   /// Reads `object` found at `path` ("" for the top level); throws ConfigError if it is not an object.

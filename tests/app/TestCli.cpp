@@ -315,6 +315,47 @@ class TestCli : public QObject {
     QVERIFY_ONE_LINE_ERROR(runCli({"eval", "1", "--checkpoint", "999", "--db", db_}), 1, "999");
   }
 
+  // A stored config that does not parse or validate is a problem of the store (exit 1), not of
+  // the command line (exit 2), for every command that reads it.
+  void corruptStoredConfigIsAStoreError_data() {
+    QTest::addColumn<QString>("update");
+    QTest::addColumn<QString>("problem");
+    QTest::newRow("not JSON") << "'{\"env\": \"walker\", '"
+                              << "not JSON";
+    QTest::newRow("bad field") << "json_set(config_json, '$.ppo.gamma', 7)"
+                               << "ppo.gamma";
+    QTest::newRow("unknown env") << "json_set(config_json, '$.env', 'lava')"
+                                 << "unknown environment 'lava'";
+    QTest::newRow("bad env config") << "json_set(config_json, '$.env_config.terrain', 'lava')"
+                                    << "terrain";
+    QTest::newRow("bad task") << "json_set(config_json, '$.task.no_such_parameter', 1)"
+                              << "no_such_parameter";
+  }
+  void corruptStoredConfigIsAStoreError() {
+    QFETCH(QString, update);
+    QFETCH(QString, problem);
+    const QString copy = path("bad-config.sqlite");
+    QFile::remove(copy);
+    QVERIFY(QFile::copy(db_, copy));
+    sqlite3* db = nullptr;
+    QCOMPARE(sqlite3_open(copy.toUtf8().constData(), &db), SQLITE_OK);
+    const QByteArray sql = ("UPDATE runs SET config_json = " + update + " WHERE id = 1").toUtf8();
+    QCOMPARE(sqlite3_exec(db, sql.constData(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    const QString firstEpisode = QString::number(runCli({"episodes", "1", "--db", copy, "--json"})
+                                                     .json()["episodes"][0]["id"]
+                                                     .get<qint64>());
+    const QString expected = "run 1's stored config is not valid: ";
+    for (const QStringList& args :
+         {QStringList{"eval", "1", "--episodes", "1"},
+          QStringList{"replay", firstEpisode, "--verify"}, QStringList{"replay", "--run", "1"},
+          QStringList{"bench", "walker", "--seek-episode", firstEpisode}}) {
+      const CliResult r = runCli(args + QStringList{"--db", copy});
+      QVERIFY_ONE_LINE_ERROR(r, 1, expected);
+      QVERIFY2(r.lastErrorLine().contains(problem), qPrintable(args.join(' ') + ": " + r.err));
+    }
+  }
+
   void ctrlCStopsCleanlyAndKeepsTheRun() {
     const QString db = path("interrupted.sqlite");
     QProcess p;

@@ -14,12 +14,15 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
+#include <tuple>
 
+#include "conformance/RunOwners.h"
 #include "store/RunStore.h"
 #include "store/Sqlite.h"
 #include "store/StoreSchema.h"
 #include "util/Compression.h"
 #include "util/Errors.h"
+#include "util/WallClock.h"
 
 using namespace palaestra;
 
@@ -135,6 +138,17 @@ int64_t countRows(const std::string& path, const std::string& sql) {
   SqliteConnection db(path, SQLITE_OPEN_READONLY);
   return db.queryInt(sql);
 }
+
+double heartbeatOf(const std::string& path, int64_t runId) {
+  SqliteConnection db(path, SQLITE_OPEN_READONLY);
+  SqliteStatement s(db, "SELECT heartbeat_at FROM runs WHERE id = ?1");
+  s.bind(1, runId);
+  return s.step() ? s.columnDouble(0) : std::nan("");
+}
+
+using palaestra::testing::deadProcess;
+using palaestra::testing::setRunOwner;
+using palaestra::testing::startLiveProcess;
 
 }  // namespace
 
@@ -980,6 +994,268 @@ class TestRunStore : public QObject {
     QCOMPARE(reader.metrics(run, std::string("m")).size(), size_t{10});
     writer.updateRun(run, {.status = RunStatus::Interrupted});
     QCOMPARE(reader.getRun(run).status, RunStatus::Interrupted);
+  }
+
+  // ---- crash consistency ----
+
+  void runsOfDeadProcessesAreFoundCrashed() {
+    const std::string path = freshPath();
+    int64_t running = 0, queued = 0, finished = 0;
+    {
+      RunStore store(path, RunStore::OpenMode::CreateOrOpen, fastOptions());
+      running = store.createRun(sampleRun("was running"));
+      store.logMetric(running, 4096, "train/return", 1.0);  // how far it got
+      NewRun waiting = sampleRun("was queued");
+      waiting.status = RunStatus::Queued;
+      queued = store.createRun(waiting);
+      finished = store.createRun(sampleRun("done"));
+      store.updateRun(finished, {.status = RunStatus::Finished, .endedAt = nowSeconds()});
+    }
+    const double now = nowSeconds();
+    const ProcessIdentity dead = deadProcess();
+    QVERIFY(dead.pid > 0);
+    setRunOwner(path, running, RunStatus::Running, dead, now - 30);
+    setRunOwner(path, queued, RunStatus::Queued, dead, now - 2);
+    {
+      RunStore store(path, RunStore::OpenMode::OpenExisting, fastOptions());
+      const std::vector<CrashedRun>& crashed = store.crashedRunsFound();
+      QCOMPARE(crashed.size(), size_t{2});
+      QCOMPARE(crashed[0].runId, running);
+      QCOMPARE(crashed[0].previousStatus, RunStatus::Running);
+      QCOMPARE(crashed[1].runId, queued);
+      QCOMPARE(crashed[1].previousStatus, RunStatus::Queued);
+      for (const CrashedRun& run : crashed) {
+        QVERIFY(run.marked);
+        QVERIFY2(run.why == "its process " + std::to_string(dead.pid) + " on this host is gone",
+                 run.why.c_str());
+      }
+      const std::string line = describeCrashedRun(crashed[0], now);
+      QVERIFY2(line.rfind("run " + std::to_string(running) + " 'was running' crashed: its process ",
+                          0) == 0 &&
+                   line.find("last heartbeat") != std::string::npos &&
+                   line.find("(30 s ago)") != std::string::npos &&
+                   line.find("marked crashed") != std::string::npos &&
+                   line.find('\n') == std::string::npos,
+               line.c_str());
+      QVERIFY(describeCrashedRun(crashed[1], now).find("crashed while queued") !=
+              std::string::npos);
+      QCOMPARE(store.getRun(running).status, RunStatus::Crashed);
+      QCOMPARE(*store.getRun(running).endedAt, now - 30);  // ended when last seen alive
+      QCOMPARE(store.getRun(running).steps, int64_t{4096});
+      QCOMPARE(store.getRun(queued).status, RunStatus::Crashed);
+      QCOMPARE(store.getRun(finished).status, RunStatus::Finished);
+    }
+    // Marked once: the next open finds nothing new.
+    RunStore again(path, RunStore::OpenMode::OpenExisting, fastOptions());
+    QVERIFY(again.crashedRunsFound().empty());
+  }
+
+  void runOwnedByALiveProcessIsNotCrashed() {
+    const std::string path = freshPath();
+    int64_t run = 0;
+    {
+      RunStore store(path, RunStore::OpenMode::CreateOrOpen, fastOptions());
+      run = store.createRun(sampleRun("alive elsewhere"));
+    }
+    QProcess child;
+    const ProcessIdentity live = startLiveProcess(child);
+    QVERIFY(live.pid > 0);
+    QVERIFY(!live.started.empty());
+    // On this host the process decides, not the heartbeat (stale on purpose).
+    setRunOwner(path, run, RunStatus::Running, live, nowSeconds() - 100000);
+    {
+      RunStore store(path, RunStore::OpenMode::OpenExisting, fastOptions());
+      QVERIFY(store.crashedRunsFound().empty());
+      QCOMPARE(store.getRun(run).status, RunStatus::Running);
+    }
+    // The same pid with another start time is a new process that reused the pid.
+    ProcessIdentity reused = live;
+    reused.started = live.started + "0";
+    setRunOwner(path, run, RunStatus::Running, reused, nowSeconds());
+    {
+      RunStore store(path, RunStore::OpenMode::OpenExisting, fastOptions());
+      QCOMPARE(store.crashedRunsFound().size(), size_t{1});
+      QCOMPARE(store.getRun(run).status, RunStatus::Crashed);
+    }
+    // The owner dies.
+    setRunOwner(path, run, RunStatus::Running, live, nowSeconds());
+    child.kill();
+    QVERIFY(child.waitForFinished());
+    RunStore store(path, RunStore::OpenMode::OpenExisting, fastOptions());
+    QCOMPARE(store.crashedRunsFound().size(), size_t{1});
+    QCOMPARE(store.getRun(run).status, RunStatus::Crashed);
+  }
+
+  void foreignHostIsJudgedByItsHeartbeat() {
+    const std::string path = freshPath();
+    int64_t run = 0;
+    {
+      RunStore store(path, RunStore::OpenMode::CreateOrOpen, fastOptions());
+      run = store.createRun(sampleRun("on another host"));
+    }
+    RunStore::Options options = fastOptions();
+    options.foreignHeartbeatTimeoutSeconds = 600;
+    const ProcessIdentity elsewhere{"elsewhere.example", 4242, "boot/1"};
+    setRunOwner(path, run, RunStatus::Running, elsewhere, nowSeconds() - 100);
+    {
+      RunStore store(path, RunStore::OpenMode::OpenExisting, options);
+      QVERIFY(store.crashedRunsFound().empty());
+      QCOMPARE(store.getRun(run).status, RunStatus::Running);
+    }
+    setRunOwner(path, run, RunStatus::Running, elsewhere, nowSeconds() - 700);
+    RunStore store(path, RunStore::OpenMode::OpenExisting, options);
+    QCOMPARE(store.crashedRunsFound().size(), size_t{1});
+    const std::string why = store.crashedRunsFound()[0].why;
+    QVERIFY2(why.find("its process 4242 on host elsewhere.example sent no heartbeat for 70") == 0 &&
+                 why.find("(limit 600 s)") != std::string::npos,
+             why.c_str());
+    QCOMPARE(store.getRun(run).status, RunStatus::Crashed);
+  }
+
+  void theOwnerRefreshesTheHeartbeatUntilTheRunEnds() {
+    const std::string path = freshPath();
+    RunStore::Options options = fastOptions();
+    options.heartbeatIntervalMs = 40;
+    RunStore store(path, RunStore::OpenMode::CreateOrOpen, options);
+    NewRun waiting = sampleRun("queued");
+    waiting.status = RunStatus::Queued;
+    const int64_t run = store.createRun(waiting);
+    const double created = heartbeatOf(path, run);
+    QVERIFY(!std::isnan(created));
+    QTRY_VERIFY_WITH_TIMEOUT(heartbeatOf(path, run) > created, 3000);  // queued runs beat too
+    store.updateRun(run, {.status = RunStatus::Running, .startedAt = nowSeconds()});
+    const double started = heartbeatOf(path, run);
+    QTRY_VERIFY_WITH_TIMEOUT(heartbeatOf(path, run) > started, 3000);
+    store.updateRun(run, {.status = RunStatus::Interrupted, .endedAt = nowSeconds()});
+    const double ended = heartbeatOf(path, run);
+    QTest::qWait(300);
+    QCOMPARE(heartbeatOf(path, run), ended);
+    // The owner recorded is this process.
+    QCOMPARE(countRows(path, "SELECT owner_pid FROM runs WHERE id = " + std::to_string(run)),
+             thisProcess().pid);
+  }
+
+  void keptTrainingEpisodesAreRetractedOrLinked() {
+    const std::string path = freshPath();
+    RunStore store(path, RunStore::OpenMode::CreateOrOpen, fastOptions());
+    const int64_t run = store.createRun(sampleRun());
+    std::mt19937_64 rng(21);
+    const EpisodeRecord kept = randomEpisode(rng, 30, 2), superseded = randomEpisode(rng, 31, 2),
+                        later = randomEpisode(rng, 32, 2), eval = randomEpisode(rng, 33, 2);
+    const auto keptTicket = store.addTrainingEpisode(run, kept);
+    // Retracted while still queued: never written.
+    store.retractEpisode(store.addTrainingEpisode(run, superseded));
+    store.flush();
+    QCOMPARE(store.episodes(run).size(), size_t{1});
+    // Retracted after it was written: deleted.
+    const auto laterTicket = store.addTrainingEpisode(run, later);
+    store.flush();
+    QCOMPARE(store.episodes(run).size(), size_t{2});
+    QVERIFY(!store.episodes(run)[0].checkpointId.has_value());
+    store.retractEpisode(laterTicket);
+    store.flush();
+    const auto left = store.episodes(run);
+    QCOMPARE(left.size(), size_t{1});
+    QCOMPARE(left[0].length, 30);
+    QVERIFY(throwsWith<std::invalid_argument>([&] { store.retractEpisode(laterTicket); },
+                                              {"already retracted"}));
+    // A checkpoint links the kept ones and stores its eval episodes.
+    const int64_t checkpoint =
+        store.addCheckpoint(run, 100, std::vector<uint8_t>{1, 2, 3}, "{}",
+                            RunStore::CheckpointEpisodes{{eval}, {keptTicket}});
+    const auto all = store.episodes(run);
+    QCOMPARE(all.size(), size_t{2});
+    for (const EpisodeSummary& e : all)
+      QCOMPARE(e.checkpointId, std::optional<int64_t>(checkpoint));
+    QCOMPARE(store.episodes(run, EpisodeKind::Eval).size(), size_t{1});
+    compareRecords(store.loadEpisode(all[0].id).record, kept);
+    QVERIFY(
+        throwsWith<std::invalid_argument>([&] { store.retractEpisode(keptTicket); }, {"ticket"}));
+    QVERIFY(throwsWith<std::invalid_argument>(
+        [&] {
+          store.addCheckpoint(run, 200, std::vector<uint8_t>{1}, "{}", {{}, {keptTicket}});
+        },
+        {"ticket"}));
+  }
+
+  // A checkpoint, its evaluation episodes and the links of its training episodes commit
+  // together: a failed write leaves none of them.
+  void aCheckpointAndItsEpisodesCommitTogether() {
+    const std::string path = freshPath();
+    RunStore store(path, RunStore::OpenMode::CreateOrOpen, fastOptions());
+    const int64_t run = store.createRun(sampleRun());
+    std::mt19937_64 rng(22);
+    const auto ticket = store.addTrainingEpisode(run, randomEpisode(rng, 10, 2));
+    store.flush();
+    SqliteConnection other(path, SQLITE_OPEN_READWRITE);
+    other.exec("BEGIN EXCLUSIVE");
+    QVERIFY(throwsWith<StoreError>(
+        [&] {
+          store.addCheckpoint(run, 5, std::vector<uint8_t>{1}, "{}",
+                              {{randomEpisode(rng, 12, 2), randomEpisode(rng, 13, 2)}, {ticket}});
+        },
+        {"locked by another writer", "writing a checkpoint"}));
+    other.exec("ROLLBACK");
+    QVERIFY(store.checkpoints(run).empty());
+    QCOMPARE(store.episodes(run, EpisodeKind::Eval).size(), size_t{0});
+    QVERIFY(!store.episodes(run, EpisodeKind::Train)[0].checkpointId.has_value());
+  }
+
+  // Stores of schema 3 get the owner columns; runs an older Palaestra left running are judged by
+  // their last metric.
+  void migratesVersion3StoreAndJudgesOwnerlessRuns() {
+    const std::string path = freshPath();
+    const double now = nowSeconds();
+    {
+      SqliteConnection raw(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+      raw.exec("PRAGMA journal_mode = WAL; BEGIN;");
+      for (const StoreMigration& step : storeMigrations())
+        if (step.version <= 3) raw.exec(step.sql);
+      raw.exec("PRAGMA user_version = 3; PRAGMA application_id = 1346456641;");
+      SqliteStatement run(raw,
+                          "INSERT INTO runs (id, name, env, config_json, seed, code_version,"
+                          " created_at, started_at, status) VALUES (?1, ?2, 'walker', '{}', 1,"
+                          " 'v0.3', ?3, ?3, ?4)");
+      const std::vector<std::tuple<int64_t, std::string, double, std::string>> rows = {
+          {1, "stuck since 2023", 1700000000.0, "running"},
+          {2, "queued a moment ago", now - 5, "queued"},
+          {3, "done", 1700000000.0, "finished"}};
+      for (const auto& [id, name, created, status] : rows) {
+        run.reset();
+        run.bind(1, id);
+        run.bind(2, name);
+        run.bind(3, created);
+        run.bind(4, status);
+        run.run();
+      }
+      raw.exec(
+          "INSERT INTO metrics VALUES (1, 100, 1700000500.0, 'train/return', 1.0);"
+          "COMMIT;");
+    }
+    RunStore store(path, RunStore::OpenMode::OpenExisting, fastOptions());
+    QCOMPARE(countRows(path, "PRAGMA user_version"), int64_t{RunStore::currentSchemaVersion()});
+    QCOMPARE(store.crashedRunsFound().size(), size_t{1});
+    const CrashedRun& crashed = store.crashedRunsFound()[0];
+    QCOMPARE(crashed.runId, int64_t{1});
+    QCOMPARE(*crashed.lastHeartbeat, 1700000500.0);  // its latest metric
+    QVERIFY2(crashed.why.find("no owner recorded") != std::string::npos, crashed.why.c_str());
+    QCOMPARE(store.getRun(1).status, RunStatus::Crashed);
+    QCOMPARE(store.getRun(2).status, RunStatus::Queued);  // recent: it may still start
+    QCOMPARE(store.getRun(3).status, RunStatus::Finished);
+    QCOMPARE(store.listRuns().size(), size_t{3});
+    // The CHECK takes 'crashed' and still refuses anything else; the table kept every column.
+    SqliteConnection raw(path, SQLITE_OPEN_READWRITE);
+    bool refused = false;
+    try {
+      raw.exec("UPDATE runs SET status = 'exploded' WHERE id = 3");
+    } catch (const SqliteError& e) {
+      refused = e.primaryCode() == SQLITE_CONSTRAINT;
+    }
+    QVERIFY(refused);
+    QCOMPARE(countRows(path, "SELECT count(*) FROM pragma_table_info('runs')"), int64_t{17});
+    QCOMPARE(
+        countRows(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"),
+        int64_t{1});
   }
 
   void writeThroughput() {

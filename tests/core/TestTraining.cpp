@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <random>
 #include <thread>
 
 #include "Simulations.h"
-#include "store/RunStore.h"
 #include "replay/ReplayVerifier.h"
+#include "store/RunStore.h"
+#include "store/Sqlite.h"
 #include "train/EpisodeKeeper.h"
 #include "train/Evaluator.h"
 #include "train/TrainConfig.h"
@@ -27,9 +29,28 @@ EpisodeRecord episodeWithReturn(double ret, uint64_t index) {
   return r;
 }
 
-std::vector<double> returnsOf(const std::vector<EpisodeRecord>& episodes) {
+// The kept set a keeper's changes describe: added episodes in order, minus the dropped ones.
+struct KeptSet {
+  std::vector<EpisodeKeeper::Kept> episodes;
+  void apply(EpisodeKeeper::Changes&& changes) {
+    for (auto& kept : changes.added) {
+      for (const auto& have : episodes) QVERIFY(have.serial != kept.serial);  // no duplicates
+      episodes.push_back(std::move(kept));
+    }
+    for (uint64_t serial : changes.dropped) {
+      const auto it = std::find_if(episodes.begin(), episodes.end(),
+                                   [&](const auto& e) { return e.serial == serial; });
+      QVERIFY(it != episodes.end());  // only what was added can be dropped
+      episodes.erase(it);
+    }
+  }
+};
+
+std::vector<double> returnsOf(EpisodeKeeper::Changes&& changes) {
+  KeptSet kept;
+  kept.apply(std::move(changes));
   std::vector<double> out;
-  for (const auto& e : episodes) out.push_back(e.episodeReturn());
+  for (const auto& e : kept.episodes) out.push_back(e.episode.episodeReturn());
   return out;
 }
 
@@ -65,11 +86,11 @@ class TestTraining : public QObject {
     cfg.sampleRate = 0.0;
     EpisodeKeeper keeper(cfg, 1);
     for (double r : {5.0, 40.0, -3.0, 12.0}) keeper.offer(episodeWithReturn(r, 0));
-    QCOMPARE(returnsOf(keeper.takeInterval()), (std::vector<double>{40.0, 12.0}));
+    QCOMPARE(returnsOf(keeper.endInterval()), (std::vector<double>{40.0, 12.0}));
     // A new interval starts empty; a last episode that is also the best is kept once.
     for (double r : {1.0, 2.0, 30.0}) keeper.offer(episodeWithReturn(r, 0));
-    QCOMPARE(returnsOf(keeper.takeInterval()), (std::vector<double>{30.0}));
-    QVERIFY(keeper.takeInterval().empty());
+    QCOMPARE(returnsOf(keeper.endInterval()), (std::vector<double>{30.0}));
+    QVERIFY(keeper.endInterval().empty());
   }
 
   void keeperSamplesTheRest() {
@@ -78,15 +99,43 @@ class TestTraining : public QObject {
     cfg.sampleRate = 0.25;
     EpisodeKeeper keeper(cfg, 7);
     for (int i = 0; i < 4000; ++i) keeper.offer(episodeWithReturn(i, i));
-    const auto kept = keeper.takeInterval();
+    const std::vector<double> kept = returnsOf(keeper.endInterval());
     QVERIFY2(kept.size() > 850 && kept.size() < 1150, qPrintable(QString::number(kept.size())));
     EpisodeKeeper same(cfg, 7);
     for (int i = 0; i < 4000; ++i) same.offer(episodeWithReturn(i, i));
-    QCOMPARE(returnsOf(same.takeInterval()), returnsOf(kept));  // deterministic
+    QCOMPARE(returnsOf(same.endInterval()), kept);  // deterministic
     cfg.sampleRate = 0.0;
     EpisodeKeeper none(cfg, 7);
     for (int i = 0; i < 100; ++i) none.offer(episodeWithReturn(i, i));
-    QVERIFY(none.takeInterval().empty());
+    QVERIFY(none.endInterval().empty());
+  }
+
+  // Changes taken along the way (as training writes them) end in the same kept set as changes
+  // taken once at the end, whatever the interleaving.
+  void keeperChangesAlongTheWayEndInTheSameSet() {
+    EpisodeKeepConfig cfg;
+    cfg.sampleRate = 0.1;
+    std::mt19937_64 rng(3);
+    for (int round = 0; round < 20; ++round) {
+      EpisodeKeeper once(cfg, round), along(cfg, round);
+      KeptSet kept;
+      const int count = 1 + static_cast<int>(rng() % 60);
+      for (int i = 0; i < count; ++i) {
+        const double ret = static_cast<double>(rng() % 100);
+        once.offer(episodeWithReturn(ret, i));
+        along.offer(episodeWithReturn(ret, i));
+        if (rng() % 3 == 0) kept.apply(along.takeChanges());
+      }
+      kept.apply(along.endInterval());
+      KeptSet expected;
+      expected.apply(once.endInterval());
+      std::vector<uint64_t> a, b;
+      for (const auto& e : kept.episodes) a.push_back(e.serial);
+      for (const auto& e : expected.episodes) b.push_back(e.serial);
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      QCOMPARE(a, b);
+    }
   }
 
   void configRejectsBadValuesNamingTheField() {
@@ -332,6 +381,53 @@ class TestTraining : public QObject {
     } catch (const ConfigError& e) {
       QVERIFY2(QString(e.what()).contains("somewhere_else"), e.what());
     }
+  }
+
+  // A full disk (the store's size quota) ends the run failed; everything committed before stays
+  // whole: checkpoints load, episodes replay, the file passes its integrity check.
+  void fullDiskFailsTheRunAndKeepsWhatWasCommitted() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("small.sqlite").toStdString();
+    nlohmann::json config = smallWalkerConfig();
+    config["budget"] = {{"minutes", 5}};
+    config["eval"] = {{"every_steps", 256}, {"episodes", 2}, {"final_episodes", 2}};
+    int64_t runId = 0;
+    {
+      RunStore::Options options;
+      options.maxSizeBytes = 400 * 1024;
+      RunStore store(path, RunStore::OpenMode::CreateOrOpen, options);
+      TrainingSession session(TrainConfig::fromJson(config), &store, "fills the disk");
+      runId = session.runId();
+      std::atomic<bool> stop{false};
+      QString message;
+      try {
+        session.run(stop);
+      } catch (const StoreError& e) {
+        message = e.what();
+      }
+      QVERIFY2(
+          message.contains("disk full") && message.contains("everything written before is kept"),
+          qPrintable(message));
+    }
+    RunStore store(path, RunStore::OpenMode::OpenExisting);
+    QVERIFY(store.crashedRunsFound().empty());
+    const RunInfo run = store.getRun(runId);
+    QCOMPARE(run.status, RunStatus::Failed);
+    QVERIFY(run.endedAt.has_value());
+    QVERIFY(!store.metrics(runId, std::string("train/episode_return")).empty());
+    const auto checkpoints = store.checkpoints(runId);
+    QVERIFY(!checkpoints.empty());
+    for (const CheckpointInfo& c : checkpoints)
+      Policy::deserialize(store.loadCheckpoint(c.id).policy);
+    const EnvPtr env = EnvRegistry::instance().get("walker").create(nlohmann::json::object());
+    const auto episodes = store.episodes(runId);
+    QVERIFY(!episodes.empty());
+    for (const EpisodeSummary& e : episodes)
+      QVERIFY(verifyReplay(*env, store.loadEpisode(e.id).record).ok);
+    SqliteConnection raw(path, SQLITE_OPEN_READONLY);
+    QCOMPARE(
+        raw.queryInt("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"),
+        int64_t{1});
   }
 };
 

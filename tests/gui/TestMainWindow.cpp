@@ -12,7 +12,6 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
-#include <QOpenGLWidget>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -26,6 +25,7 @@
 #include <memory>
 
 #include "Simulations.h"
+#include "conformance/RunOwners.h"
 #include "gui/AppSettings.h"
 #include "gui/CurvesPanel.h"
 #include "gui/InspectorPanel.h"
@@ -136,8 +136,8 @@ class TestMainWindow : public QObject {
     QVERIFY(window.welcomePage()->newRunButton()->isVisible());
     QCOMPARE(window.runBrowser()->runModel()->rowCount(), 0);
     QVERIFY(window.windowTitle().contains("empty.sqlite"));
-    // The window draws no OpenGL where no context can be made (Qt aborts showing one here).
-    if (!SimView::openGlProblem().isEmpty()) QVERIFY(window.findChildren<QOpenGLWidget*>().isEmpty());
+    // The window makes no GL view where no context can be made (it shows the message instead).
+    if (!SimView::openGlProblem().isEmpty()) QVERIFY(window.findChildren<SimView*>().isEmpty());
     QVERIFY(messages.texts.isEmpty());
     for (const char* name : {"trainingDock", "curvesDock", "runsDock", "episodesDock", "inspectorDock"}) {
       QVERIFY2(window.dock(name), name);
@@ -303,6 +303,46 @@ class TestMainWindow : public QObject {
     QVERIFY(QFile::rename(moving, path("moved-away.sqlite")));
     QTRY_VERIFY_WITH_TIMEOUT(!messages.texts.isEmpty(), 2500);
     QVERIFY(messages.texts[0].contains("deleted or moved while open"));
+  }
+
+  // Runs whose process died (the app's own queued runs included) are marked crashed when the
+  // store opens, and the user is told once.
+  void crashedRunsAreReportedOnceWhenTheStoreOpens() {
+    const QString db = path("crashed.sqlite");
+    QVERIFY(QFile::copy(trainedStore_, db));
+    {
+      RunStore store(db.toStdString());
+      NewRun queued;
+      queued.name = "queued by a dead app";
+      queued.env = "walker";
+      queued.status = RunStatus::Queued;
+      store.createRun(queued);
+    }
+    const ProcessIdentity dead = palaestra::testing::deadProcess();
+    palaestra::testing::setRunOwner(db.toStdString(), trainedRunId_, RunStatus::Running, dead,
+                                    1.7e9);
+    palaestra::testing::setRunOwner(db.toStdString(), trainedRunId_ + 1, RunStatus::Queued, dead,
+                                    1.7e9);
+    MainWindow window;
+    CapturedMessages messages;
+    messages.attach(window);
+    QVERIFY(window.openStore(db, RunStore::OpenMode::OpenExisting));
+    QCOMPARE(messages.titles, QStringList{"Crashed runs"});
+    const QString text = messages.texts.first();
+    QVERIFY2(
+        text.contains("2 runs in " + QFileInfo(db).absoluteFilePath() + " were found crashed") &&
+            text.contains(
+                QString("run %1 'tiny walker' crashed: its process %2 on this host is gone")
+                    .arg(trainedRunId_)
+                    .arg(dead.pid)) &&
+            text.contains("'queued by a dead app' crashed while queued") &&
+            text.contains("marked crashed"),
+        qPrintable(text));
+    QCOMPARE(window.storeSession()->store()->getRun(trainedRunId_).status, RunStatus::Crashed);
+    // Opening it again tells nothing new.
+    QVERIFY(window.openStore(path("other.sqlite"), RunStore::OpenMode::CreateOrOpen));
+    QVERIFY(window.openStore(db, RunStore::OpenMode::OpenExisting));
+    QCOMPARE(messages.texts.size(), 1);
   }
 
   void settingsRoundTrip() {

@@ -2,9 +2,14 @@
 // walker scene and checks real pixels of the framebuffer.
 #include <QtTest/QtTest>
 
+#include <QLabel>
+#include <QLineEdit>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QProcess>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+#include <QWindow>
 
 #include <algorithm>
 #include <cmath>
@@ -64,6 +69,21 @@ int countColor(const QImage& image, Rgba color) {
   return count;
 }
 
+// Counts the events of each type that the watched objects receive.
+class EventCounter : public QObject {
+ public:
+  int count(QEvent::Type type) const { return counts_.value(type); }
+
+ protected:
+  bool eventFilter(QObject*, QEvent* event) override {
+    ++counts_[event->type()];
+    return false;
+  }
+
+ private:
+  QHash<QEvent::Type, int> counts_;
+};
+
 }  // namespace
 
 class TestGlSimView : public QObject {
@@ -86,6 +106,17 @@ class TestGlSimView : public QObject {
     view->show();
     if (!QTest::qWaitForWindowExposed(view.get())) return nullptr;
     if (!QTest::qWaitFor([&] { return view->framesPainted() > 0; }, 5000)) return nullptr;
+    return view;
+  }
+
+  // Lays out `window` (not shown yet) with `above` over a view of the walker scene.
+  SimView* viewBelow(QWidget& window, QWidget* above) {
+    auto* layout = new QVBoxLayout(&window);
+    auto* view = new SimView(&window);
+    layout->addWidget(above);
+    layout->addWidget(view, 1);
+    window.resize(kWidth, kHeight + 40);
+    view->setScene(scene_);
     return view;
   }
 
@@ -301,6 +332,139 @@ class TestGlSimView : public QObject {
     QVERIFY(meter.p95Milliseconds() >= meter.p50Milliseconds());
   }
 
+  // The view draws into a native window of its own, so its frames leave the top-level window
+  // alone: no update request reaches it and the widgets beside the view are not repainted.
+  // (With a QOpenGLWidget every frame was an update of the whole top-level window, which Qt
+  // then composed with OpenGL: on llvmpipe most of the frame time, growing with the window.)
+  void framesLeaveTheTopLevelWindowAlone() {
+    QWidget window;
+    auto* label = new QLabel(QStringLiteral("a widget beside the view"), &window);
+    SimView* view = viewBelow(window, label);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(view->framesPainted() > 0);
+    QVERIFY2(view->glAvailable(), qPrintable(view->glError()));
+    QTest::qWait(200);  // the window's own first paints are done
+
+    // The view's surface is an OpenGL child window of the top-level window, which stays raster.
+    QWindow* surface = view->surfaceWindow();
+    QVERIFY(surface);
+    QCOMPARE(surface->surfaceType(), QSurface::OpenGLSurface);
+    QVERIFY(surface->handle() && surface->isExposed());
+    QWindow* top = surface;
+    while (top->parent()) top = top->parent();
+    QCOMPARE(top, window.windowHandle());
+    QCOMPARE(window.windowHandle()->surfaceType(), QSurface::RasterSurface);
+
+    EventCounter windowEvents, labelEvents;
+    window.installEventFilter(&windowEvents);
+    window.windowHandle()->installEventFilter(&windowEvents);
+    label->installEventFilter(&labelEvents);
+    Scene moving = scene_;
+    const quint64 before = view->framesPainted();
+    for (int i = 0; i < 30; ++i) {
+      moving.focus.x += 0.05f;
+      view->setScene(moving);
+      QVERIFY(waitForFrames(*view, 1));
+    }
+    QVERIFY(view->framesPainted() >= before + 30);
+    QCOMPARE(windowEvents.count(QEvent::UpdateRequest), 0);
+    QCOMPARE(windowEvents.count(QEvent::Paint), 0);
+    QCOMPARE(labelEvents.count(QEvent::Paint), 0);
+  }
+
+  // Input that reaches the native surface is the view's (mouse, wheel, double-click), and the
+  // surface never takes keyboard focus: keys stay with the focused widget.
+  void surfaceInputGoesToTheViewAndKeysStayWithTheWidgets() {
+    QWidget window;
+    auto* edit = new QLineEdit(&window);
+    SimView* view = viewBelow(window, edit);
+    window.show();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTRY_VERIFY(view->framesPainted() > 0);
+    edit->setFocus();
+    QTRY_VERIFY(edit->hasFocus());
+    QWindow* surface = view->surfaceWindow();
+    QVERIFY(surface);
+    QVERIFY(surface->flags() & Qt::WindowDoesNotAcceptFocus);
+
+    // A drag on the surface pans the view's camera (through the window system's event path).
+    QVERIFY(view->followsFocus());
+    const Vec2f before = view->cameraCenter();
+    const double perPixel = view->worldUnitsPerPixel();
+    QTest::mousePress(surface, Qt::LeftButton, Qt::NoModifier, QPoint(200, 200));
+    QTest::mouseMove(surface, QPoint(260, 200));
+    QTest::mouseRelease(surface, Qt::LeftButton, Qt::NoModifier, QPoint(260, 200));
+    QVERIFY(!view->followsFocus());
+    QVERIFY2(std::abs(view->cameraCenter().x - (before.x - 60 * perPixel)) < 1e-3,
+             qPrintable(QString::number(view->cameraCenter().x)));
+    // The click left the keyboard where it was.
+    QVERIFY(edit->hasFocus());
+    QCOMPARE(QGuiApplication::focusWindow(), window.windowHandle());
+    QTest::keyClicks(edit, QStringLiteral("ok"));
+    QCOMPARE(edit->text(), QStringLiteral("ok"));
+
+    // The wheel zooms about the cursor; a double-click follows the focus again.
+    const QPointF cursor(300, 150);
+    QWheelEvent wheel(cursor, surface->mapToGlobal(cursor), QPoint(), QPoint(0, 120), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QCoreApplication::sendEvent(surface, &wheel);
+    QVERIFY(wheel.isAccepted());
+    QVERIFY(view->zoom() > 1.1);
+    QTest::mouseDClick(surface, Qt::LeftButton, Qt::NoModifier, QPoint(100, 100));
+    QVERIFY(view->followsFocus());
+    QVERIFY(edit->hasFocus());
+  }
+
+  // Pages of a stacked widget: the hidden view's surface is hidden and draws nothing, a grab
+  // still renders, and shown again it draws at the size it has then; deleting a shown view
+  // while another one keeps drawing is fine.
+  void hiddenShownResizedAndDeleted() {
+    QStackedWidget pages;
+    auto* other = new QLabel(QStringLiteral("another page"));
+    auto* view = new SimView;
+    pages.addWidget(view);
+    pages.addWidget(other);
+    pages.resize(kWidth, kHeight);
+    view->setScene(scene_);
+    pages.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&pages));
+    QTRY_VERIFY(view->framesPainted() > 0);
+    QWindow* surface = view->surfaceWindow();
+    QVERIFY(surface && surface->isVisible());
+
+    pages.setCurrentWidget(other);
+    QTRY_VERIFY(!surface->isVisible());
+    const quint64 hiddenFrames = view->framesPainted();
+    view->setZoom(2.0);
+    QTest::qWait(100);
+    QCOMPARE(view->framesPainted(), hiddenFrames);
+    const QImage hiddenGrab = view->grabFramebuffer();
+    QCOMPARE(hiddenGrab.size(), view->size() * view->devicePixelRatio());
+    QVERIFY(countColor(hiddenGrab, hull().fill) > 200);
+
+    pages.setCurrentWidget(view);
+    QTRY_VERIFY(surface->isVisible() && surface->isExposed());
+    QTRY_VERIFY(view->framesPainted() > hiddenFrames);
+    pages.resize(kWidth + 100, kHeight - 50);
+    QTRY_COMPARE(surface->size(), view->size());
+    QCOMPARE(view->size(), QSize(kWidth + 100, kHeight - 50));
+    const QImage resized = view->grabFramebuffer();
+    QCOMPARE(resized.size(), QSize(kWidth + 100, kHeight - 50) * view->devicePixelRatio());
+    const QColor hullColor =
+        pixelAt(resized, *view, view->worldToPixel(vertexAverage(hull().points)));
+    QVERIFY2(closeTo(hullColor, hull().fill), qPrintable(describe(hullColor, hull().fill)));
+
+    auto* second = new SimView;
+    pages.addWidget(second);
+    second->setScene(scene_);
+    delete view;  // the shown view goes; the stack shows the next page
+    pages.setCurrentWidget(second);
+    QTRY_VERIFY(second->framesPainted() > 0);
+    QVERIFY(second->glAvailable());
+  }
+
   void messageInsteadOfGlWhenUnavailable() {
     qputenv("PALAESTRA_FORCE_NO_GL", "1");
     SimView view;
@@ -326,8 +490,8 @@ class TestGlSimView : public QObject {
   }
 
   // The probe says yes here (xcb) and no, with a clear reason, on the offscreen
-  // platform without an X display (no GLX), where showing a QOpenGLWidget would
-  // abort inside Qt: this function runs itself again in such a child process.
+  // platform without an X display (no GLX), where no view is shown to anyone:
+  // this function runs itself again in such a child process.
   void openGlProbe() {
     if (QGuiApplication::platformName() == QStringLiteral("offscreen")) {
       const QString problem = SimView::openGlProblem();

@@ -327,7 +327,8 @@ class TestReplayPlayer : public QObject {
 
     QVERIFY(!player.openEpisode(store_, badConfigEpisode_));
     message = errors.takeFirst().first().toString();
-    QVERIFY2(message.contains("config") && message.contains("env"), qPrintable(message));
+    QVERIFY2(message.contains("stored config is not valid") && message.contains("env"),
+             qPrintable(message));
 
     QVERIFY(!player.openEpisode(nullptr, episode_));
     message = errors.takeFirst().first().toString();

@@ -1,0 +1,205 @@
+#include "widgets/SceneRenderer.h"
+
+#include <QVector2D>
+
+#include <algorithm>
+#include <cstddef>
+
+namespace palaestra {
+namespace {
+
+// Triangles: world positions with per-vertex colour.
+const char* const kTriangleVertexShader = R"(#version 330 core
+layout(location = 0) in vec2 position;
+layout(location = 1) in vec4 color;
+uniform vec2 center;  // world point at the middle of the view
+uniform vec2 scale;   // normalised device units per world unit
+out vec4 vColor;
+void main() {
+  vColor = color;
+  gl_Position = vec4((position - center) * scale, 0.0, 1.0);
+}
+)";
+
+// Particles: one heading triangle per instance, rotated and scaled on the GPU.
+const char* const kParticleVertexShader = R"(#version 330 core
+layout(location = 0) in vec2 corner;  // unit triangle pointing along +x
+layout(location = 1) in vec4 pose;    // x, y, heading, size
+layout(location = 2) in vec4 color;
+uniform vec2 center;
+uniform vec2 scale;
+out vec4 vColor;
+void main() {
+  float c = cos(pose.z);
+  float s = sin(pose.z);
+  vec2 world = pose.xy + pose.w * vec2(c * corner.x - s * corner.y, s * corner.x + c * corner.y);
+  vColor = color;
+  gl_Position = vec4((world - center) * scale, 0.0, 1.0);
+}
+)";
+
+const char* const kColorFragmentShader = R"(#version 330 core
+in vec4 vColor;
+out vec4 fragColor;
+void main() {
+  fragColor = vColor;
+}
+)";
+
+// A particle of `size` is that long from tail to nose, 0.6 of it wide.
+const float kParticleShape[] = {0.5f, 0.0f, -0.5f, 0.3f, -0.5f, -0.3f};
+
+}  // namespace
+
+QString SceneRenderer::initialize() {
+  release();
+  initializeOpenGLFunctions();
+  auto build = [](QOpenGLShaderProgram& program, const char* vertex, const char* what) -> QString {
+    if (!program.addShaderFromSourceCode(QOpenGLShader::Vertex, vertex) ||
+        !program.addShaderFromSourceCode(QOpenGLShader::Fragment, kColorFragmentShader) ||
+        !program.link())
+      return QStringLiteral("The %1 shader failed to build: %2").arg(what, program.log().trimmed());
+    return {};
+  };
+  triangleProgram_ = std::make_unique<QOpenGLShaderProgram>();
+  particleProgram_ = std::make_unique<QOpenGLShaderProgram>();
+  QString error = build(*triangleProgram_, kTriangleVertexShader, "triangle");
+  if (error.isEmpty()) error = build(*particleProgram_, kParticleVertexShader, "particle");
+  if (error.isEmpty() &&
+      (!triangleVao_.create() || !particleVao_.create() || !triangleVbo_.create() ||
+       !particleShapeVbo_.create() || !particleInstanceVbo_.create()))
+    error = QStringLiteral("OpenGL vertex arrays or buffers could not be created.");
+  if (!error.isEmpty()) {
+    release();
+    return error;
+  }
+  for (QOpenGLBuffer* buffer : {&triangleVbo_, &particleInstanceVbo_})
+    buffer->setUsagePattern(QOpenGLBuffer::StreamDraw);
+
+  triangleVao_.bind();
+  triangleVbo_.bind();
+  glEnableVertexAttribArray(0);
+  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(ColoredVertex),
+                        reinterpret_cast<void*>(offsetof(ColoredVertex, x)));
+  glEnableVertexAttribArray(1);
+  glVertexAttribPointer(1, 4, GL_FLOAT, GL_FALSE, sizeof(ColoredVertex),
+                        reinterpret_cast<void*>(offsetof(ColoredVertex, r)));
+  triangleVao_.release();
+
+  particleVao_.bind();
+  particleShapeVbo_.bind();
+  particleShapeVbo_.allocate(kParticleShape, sizeof(kParticleShape));
+  glEnableVertexAttribArray(0);
+  glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), nullptr);
+  particleInstanceVbo_.bind();
+  glEnableVertexAttribArray(1);
+  glVertexAttribPointer(1, 4, GL_FLOAT, GL_FALSE, sizeof(ParticleInstance),
+                        reinterpret_cast<void*>(offsetof(ParticleInstance, x)));
+  glVertexAttribDivisor(1, 1);
+  glEnableVertexAttribArray(2);
+  glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, sizeof(ParticleInstance),
+                        reinterpret_cast<void*>(offsetof(ParticleInstance, r)));
+  glVertexAttribDivisor(2, 1);
+  particleVao_.release();
+  particleInstanceVbo_.release();
+
+  if (const GLenum glError = glGetError(); glError != GL_NO_ERROR) {
+    release();
+    return QStringLiteral("OpenGL reported error 0x%1 while setting up the view.")
+        .arg(glError, 0, 16);
+  }
+  ready_ = true;
+  return {};
+}
+
+void SceneRenderer::release() {
+  triangleProgram_.reset();
+  particleProgram_.reset();
+  triangleVao_.destroy();
+  particleVao_.destroy();
+  triangleVbo_.destroy();
+  particleShapeVbo_.destroy();
+  particleInstanceVbo_.destroy();
+  triangleCapacity_ = 0;
+  particleCapacity_ = 0;
+  ready_ = false;
+}
+
+void SceneRenderer::upload(QOpenGLBuffer& buffer, int& capacityBytes, const void* data,
+                           size_t bytes) {
+  buffer.bind();
+  if (bytes > static_cast<size_t>(capacityBytes)) {
+    // Grow geometrically so a growing scene reallocates rarely.
+    const size_t grown =
+        std::max<size_t>({bytes, static_cast<size_t>(capacityBytes) * 2, 64 * 1024});
+    capacityBytes = static_cast<int>(std::min<size_t>(grown, 0x7fffffff));
+  }
+  // Re-specifying the same size orphans the old storage: the driver can keep
+  // drawing the previous frame from it while we fill a fresh block.
+  buffer.allocate(capacityBytes);
+  buffer.write(0, data, static_cast<int>(std::min<size_t>(bytes, 0x7fffffff)));
+}
+
+void SceneRenderer::draw(const Scene& scene, SceneLayerMask layers, const SceneCamera& camera) {
+  if (!ready_) return;
+  glViewport(0, 0, camera.deviceSize.width(), camera.deviceSize.height());
+  const Rgba bg = scene.background;
+  glClearColor(bg.r, bg.g, bg.b, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  glDisable(GL_DEPTH_TEST);
+  glDisable(GL_CULL_FACE);
+  glDisable(GL_SCISSOR_TEST);
+  glEnable(GL_BLEND);
+  // Keep destination alpha opaque: grabbed frames and composited windows never show through.
+  glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+
+  const double perPixel = camera.worldUnitsPerPixel;
+  SceneTessellator::tessellate(scene, layers, static_cast<float>(perPixel), tessellated_);
+
+  const QVector2D centerUniform(camera.center.x, camera.center.y);
+  const QVector2D scaleUniform(
+      static_cast<float>(2.0 / (perPixel * std::max(1, camera.logicalSize.width()))),
+      static_cast<float>(2.0 / (perPixel * std::max(1, camera.logicalSize.height()))));
+
+  const auto& triangles = tessellated_.triangles;
+  if (!triangles.empty()) {
+    upload(triangleVbo_, triangleCapacity_, triangles.data(),
+           triangles.size() * sizeof(ColoredVertex));
+    triangleVbo_.release();
+  }
+  const auto& particles = tessellated_.particles;
+  if (!particles.empty()) {
+    upload(particleInstanceVbo_, particleCapacity_, particles.data(),
+           particles.size() * sizeof(ParticleInstance));
+    particleInstanceVbo_.release();
+  }
+
+  const GLsizei baseCount = static_cast<GLsizei>(tessellated_.overlayFirstVertex);
+  const GLsizei overlayCount = static_cast<GLsizei>(triangles.size()) - baseCount;
+  triangleProgram_->bind();
+  triangleProgram_->setUniformValue("center", centerUniform);
+  triangleProgram_->setUniformValue("scale", scaleUniform);
+  triangleVao_.bind();
+  if (baseCount > 0) glDrawArrays(GL_TRIANGLES, 0, baseCount);
+  triangleVao_.release();
+
+  if (!particles.empty()) {
+    particleProgram_->bind();
+    particleProgram_->setUniformValue("center", centerUniform);
+    particleProgram_->setUniformValue("scale", scaleUniform);
+    particleVao_.bind();
+    glDrawArraysInstanced(GL_TRIANGLES, 0, 3, static_cast<GLsizei>(particles.size()));
+    particleVao_.release();
+    triangleProgram_->bind();
+  }
+
+  if (overlayCount > 0) {
+    triangleVao_.bind();
+    glDrawArrays(GL_TRIANGLES, baseCount, overlayCount);
+    triangleVao_.release();
+  }
+  triangleProgram_->release();
+  glDisable(GL_BLEND);
+}
+
+}  // namespace palaestra
