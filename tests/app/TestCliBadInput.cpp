@@ -274,7 +274,10 @@ class TestCliBadInput : public QObject {
     writeFile(deep, QByteArray(100000, '[') + QByteArray(100000, ']'));
     const QString big = path("big.json");
     writeFile(big, R"({"name": "Big", "health": 1e400})");
-    const CliResult r = runCli({"characters", "/dev/zero", deep, big, "--json"}, 20000);
+    // A regular file over the limit is refused by its size, before reading.
+    const QString huge = path("huge.json");
+    writeFile(huge, "{\"name\": \"" + QByteArray(2 << 20, 'x') + "\"}");
+    const CliResult r = runCli({"characters", "/dev/zero", deep, big, huge, "--json"}, 20000);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(
         r.out.contains("/dev/zero: is not a regular file and yields more than the limit of 1 MiB"),
@@ -282,7 +285,9 @@ class TestCliBadInput : public QObject {
     QVERIFY2(r.out.contains(deep + ": nests arrays and objects deeper than 64 levels"),
              qPrintable(r.out));
     QVERIFY2(r.out.contains(big + ": health is 1e400"), qPrintable(r.out));
-    QCOMPARE(r.json()["invalid"].get<int>(), 3);
+    QVERIFY2(r.out.contains(huge + ": is 2.0 MiB, larger than the limit of 1 MiB"),
+             qPrintable(r.out));
+    QCOMPARE(r.json()["invalid"].get<int>(), 4);
   }
 };
 

@@ -16,7 +16,9 @@ using namespace palaestra;
 namespace {
 
 // Equal, or both NaN (a stored NaN reads back as the quiet NaN).
-bool same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0; }
+bool same(double a, double b) {
+  return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 bool same(const std::vector<double>& a, const std::vector<double>& b) {
   if (a.size() != b.size()) return false;
@@ -46,10 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                again.actionSize == record.actionSize && again.terminated == record.terminated &&
                again.truncated == record.truncated && again.info.outcome == record.info.outcome &&
                same(again.task, record.task) && same(again.slotReturns, record.slotReturns) &&
-               again.hashes == record.hashes && again.info.values.size() == record.info.values.size() &&
+               again.hashes == record.hashes &&
+               again.info.values.size() == record.info.values.size() &&
                again.actions.size() == record.actions.size() &&
-               (record.actions.empty() ||
-                std::memcmp(again.actions.data(), record.actions.data(), record.actions.size() * sizeof(float)) == 0);
+               (record.actions.empty() || std::memcmp(again.actions.data(), record.actions.data(),
+                                                      record.actions.size() * sizeof(float)) == 0);
   for (size_t i = 0; equal && i < record.info.values.size(); ++i)
     equal = again.info.values[i].first == record.info.values[i].first &&
             same(again.info.values[i].second, record.info.values[i].second);

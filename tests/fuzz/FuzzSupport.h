@@ -3,11 +3,11 @@
 // broken invariant, how crafted policy bytes get a valid header, and the byte layout the episode
 // target reads a stored episode from.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <span>
 #include <vector>
 

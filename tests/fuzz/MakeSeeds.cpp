@@ -84,11 +84,12 @@ EpisodeRecord randomEpisode(const std::string& env, const nlohmann::json& envCon
   while (!status.terminated && !status.truncated && r.length < maxSteps) {
     for (size_t i = 0; i < actions.size(); ++i) {
       const int d = static_cast<int>(i) % spec.actionSpace.size();
-      actions[i] = spec.actionSpace.kind == SpaceKind::Box
-                       ? static_cast<float>(rng.uniform(-1.0, 1.0))
-                       : static_cast<float>(rng.below(static_cast<uint64_t>(
-                             spec.actionSpace.kind == SpaceKind::Discrete ? spec.actionSpace.counts[0]
-                                                                          : spec.actionSpace.counts[d])));
+      actions[i] =
+          spec.actionSpace.kind == SpaceKind::Box
+              ? static_cast<float>(rng.uniform(-1.0, 1.0))
+              : static_cast<float>(rng.below(static_cast<uint64_t>(
+                    spec.actionSpace.kind == SpaceKind::Discrete ? spec.actionSpace.counts[0]
+                                                                 : spec.actionSpace.counts[d])));
     }
     status = e->step(actions.data(), rewards.data());
     for (float a : actions) r.actions.push_back(a);
@@ -137,7 +138,8 @@ int main(int argc, char** argv) {
     const auto& [env, config] = episodes[i];
     const EncodedEpisode encoded = encodeEpisode(randomEpisode(env, config, 40 + i, 300), 3);
     const std::string name = env + "-" + std::to_string(i);
-    writeBytes(out / "episode" / (name + "-stored.bin"), fuzzing::EpisodeInput::write(encoded, false));
+    writeBytes(out / "episode" / (name + "-stored.bin"),
+               fuzzing::EpisodeInput::write(encoded, false));
     writeBytes(out / "episode" / (name + "-raw.bin"), fuzzing::EpisodeInput::write(encoded, true));
   }
   return 0;
