@@ -1,25 +1,23 @@
-// palaestra-cli bench: env stepping speed (1 thread, all threads, and for
-// physics envs the raw engine cost of the same steps), PPO training speed and
-// the cost of storing a run.
+// palaestra-cli bench: one path for every env: env stepping speed (1 thread,
+// all threads), the raw engine cost of the same steps (envs implementing
+// PhysicsOnlyStepping), PPO training speed, the cost of storing a run, and the
+// simulation's own engine benchmark where it registers one (EnvInfo::engineBench).
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <thread>
-#include <time.h>
-#include <unistd.h>
 
 #include "CliSupport.h"
 #include "Commands.h"
 #include "Simulations.h"
 #include "env/PhysicsOnlyStepping.h"
-#include "fight/CharacterLoader.h"
-#include "fight/FightMatch.h"
-#include "fight/RandomPads.h"
 #include "replay/ReplayTimeline.h"
 #include "train/StoredRunConfig.h"
 #include "train/TrainingSession.h"
+#include "util/CpuTime.h"
 #include "util/Errors.h"
 #include "util/Rng.h"
 #include "util/ThreadPool.h"
@@ -57,7 +55,8 @@ double envStepsPerSecond(const EnvInfo& info, const nlohmann::json& envConfig, d
   EnvPtr env = info.create(envConfig);
   const EnvSpec& spec = env->spec();
   Rng rng(seed);
-  std::vector<float> actions, obs(static_cast<size_t>(spec.numAgents) * spec.observationSpace.size()),
+  std::vector<float> actions,
+      obs(static_cast<size_t>(spec.numAgents) * spec.observationSpace.size()),
       rewards(spec.numAgents);
   uint64_t steps = 0, episode = 0;
   env->reset(deriveSeed(seed, 0, episode), spec.tasks.defaults());
@@ -68,7 +67,8 @@ double envStepsPerSecond(const EnvInfo& info, const nlohmann::json& envConfig, d
       const StepStatus s = env->step(actions.data(), rewards.data());
       env->observe(obs.data());
       ++steps;
-      if (s.terminated || s.truncated) env->reset(deriveSeed(seed, 0, ++episode), spec.tasks.defaults());
+      if (s.terminated || s.truncated)
+        env->reset(deriveSeed(seed, 0, ++episode), spec.tasks.defaults());
     }
     if (secondsSince(start) >= seconds) break;
   }
@@ -78,13 +78,6 @@ double envStepsPerSecond(const EnvInfo& info, const nlohmann::json& envConfig, d
 struct PhysicsComparison {
   double envStepsPerSecond = 0, rawStepsPerSecond = 0, ratio = 0;
 };
-
-/// CPU time of the calling thread: other processes on shared cores do not count.
-double threadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
 
 /// The same episodes (seeds and actions) stepped by the full env and by the bare physics.
 /// Each episode runs three times per mode, alternating, and its fastest run counts, so
@@ -140,7 +133,8 @@ PhysicsComparison comparePhysics(const EnvInfo& info, const nlohmann::json& envC
 }
 
 /// Steps per second of a training session of `seconds` (with or without a store).
-double trainStepsPerSecond(const std::string& envName, double seconds, int threads, RunStore* store) {
+double trainStepsPerSecond(const std::string& envName, double seconds, int threads,
+                           RunStore* store) {
   nlohmann::json config = presetConfig(envName, "");
   config["budget"] = {{"minutes", seconds / 60.0}};
   config["threads"] = threads;
@@ -155,101 +149,7 @@ double median(std::vector<double> v) {
   return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
-struct FightEngineSpeed {
-  double framesPerCpuSecond = 0;   // frames per second of the thread's own CPU time
-  double framesPerWallSecond = 0;  // frames per second of wall time (lower when cores are shared)
-  uint64_t frames = 0, matches = 0;
-};
-
-/// The fight engine alone: whole matches back to back between roster characters (pair k is
-/// character k against character 7k+3, mod the roster), both sides driven by RandomPads
-/// (walking, jumps, normals, throws, typed special motions), no observation, no rendering.
-FightEngineSpeed fightEngineSpeed(const fight::Roster& roster, double seconds, uint64_t seed) {
-  FightEngineSpeed out;
-  const int n = roster.size();
-  const double cpu0 = threadCpuSeconds();
-  const auto wall0 = Clock::now();
-  for (uint64_t match = 0;; ++match) {
-    const fight::CharacterDef& a = roster.at(static_cast<int>(match % n));
-    const fight::CharacterDef& b = roster.at(static_cast<int>((match * 7 + 3) % n));
-    fight::FightMatch m(a, b);
-    const uint64_t matchSeed = deriveSeed(seed, 0, match);
-    m.reset(matchSeed);
-    fight::RandomPads padsA(a, matchSeed ^ 1), padsB(b, matchSeed ^ 2);
-    while (!m.over()) {
-      m.step(padsA.next(m.fighter(0).facing), padsB.next(m.fighter(1).facing));
-      ++out.frames;
-    }
-    ++out.matches;
-    if (threadCpuSeconds() - cpu0 >= seconds) break;
-  }
-  out.framesPerCpuSecond = static_cast<double>(out.frames) / (threadCpuSeconds() - cpu0);
-  out.framesPerWallSecond = static_cast<double>(out.frames) / secondsSince(wall0);
-  return out;
-}
 }  // namespace
-
-/// `bench fight`: the engine's simulated frames per second, per core (thread CPU time), median of
-/// runs.
-int benchFightEngine(const CommonOptions& common, const BenchOptions& options) {
-  const fight::Roster& roster = fight::Roster::builtin();
-  if (roster.size() == 0) throw ConfigError("bench fight: the character roster is empty");
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int runs = 5;
-  const double runSeconds = std::max(0.2, options.seconds / 3.0);
-  std::vector<double> perCpu, perWall;
-  uint64_t frames = 0, matches = 0;
-  for (int r = 0; r < runs; ++r) {
-    std::cerr << "bench fight: engine on 1 thread, run " << r + 1 << " of " << runs << "...\n";
-    const FightEngineSpeed speed =
-        fightEngineSpeed(roster, runSeconds, 1000 + static_cast<uint64_t>(r));
-    perCpu.push_back(speed.framesPerCpuSecond);
-    perWall.push_back(speed.framesPerWallSecond);
-    frames += speed.frames;
-    matches += speed.matches;
-  }
-  std::cerr << "bench fight: engine on " << threads << " threads...\n";
-  std::vector<FightEngineSpeed> parallel(static_cast<size_t>(threads));
-  {
-    std::vector<std::thread> workers;
-    for (int t = 0; t < threads; ++t)
-      workers.emplace_back([&, t] {
-        parallel[static_cast<size_t>(t)] =
-            fightEngineSpeed(roster, runSeconds, 2000 + static_cast<uint64_t>(t));
-      });
-    for (auto& w : workers) w.join();
-  }
-  double allWall = 0, allCpu = 0;
-  for (const FightEngineSpeed& p : parallel) {
-    allWall += p.framesPerWallSecond;
-    allCpu += p.framesPerCpuSecond;
-  }
-  const double fps = median(perCpu);
-  std::printf(
-      "fight engine frames/s per core:   %.0f (median of %d runs of %.1f s CPU time; %llu frames, "
-      "%llu matches, %d characters)\n",
-      fps, runs, runSeconds, static_cast<unsigned long long>(frames),
-      static_cast<unsigned long long>(matches), roster.size());
-  std::printf(
-      "fight engine frames/s, wall time: %.0f (1 thread; lower when other processes share the "
-      "core)\n",
-      median(perWall));
-  std::printf("fight engine frames/s, %d threads: %.0f wall (%.0f per thread of CPU time)\n",
-              threads, allWall, allCpu / threads);
-  if (common.json)
-    printJsonLine({{"frames_per_s", fps},
-                   {"frames_per_s_runs", perCpu},
-                   {"frames_per_s_wall_1t", median(perWall)},
-                   {"frames_per_s_all_threads", allWall},
-                   {"frames_per_s_per_thread_cpu", allCpu / threads},
-                   {"threads", threads},
-                   {"frames", frames},
-                   {"matches", matches},
-                   {"characters", roster.size()}});
-  return 0;
-}
 
 /// Replay scrubbing: build the timeline of a stored episode once, then seek random frames.
 int benchReplaySeek(const CommonOptions& common, const BenchOptions& options) {
@@ -286,11 +186,12 @@ int benchReplaySeek(const CommonOptions& common, const BenchOptions& options) {
 int bench(const CommonOptions& common, const BenchOptions& options) {
   registerBuiltinSimulations();
   if (options.seekEpisodeId) return benchReplaySeek(common, options);
-  if (options.env == "fight") return benchFightEngine(common, options);
   const EnvInfo& info = EnvRegistry::instance().get(options.env);
-  const nlohmann::json envConfig = presetConfig(options.env, "").value("env_config", nlohmann::json::object());
-  const int threads = options.threads > 0 ? options.threads
-                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const nlohmann::json envConfig =
+      presetConfig(options.env, "").value("env_config", nlohmann::json::object());
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const double s = options.seconds;
   nlohmann::json j;
 
@@ -303,7 +204,8 @@ int bench(const CommonOptions& common, const BenchOptions& options) {
   {
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t)
-      workers.emplace_back([&, t] { perThread[t] = envStepsPerSecond(info, envConfig, s, 100 + t); });
+      workers.emplace_back(
+          [&, t] { perThread[t] = envStepsPerSecond(info, envConfig, s, 100 + t); });
     for (auto& w : workers) w.join();
   }
   double all = 0;
@@ -314,7 +216,7 @@ int bench(const CommonOptions& common, const BenchOptions& options) {
   const PhysicsComparison physics = comparePhysics(info, envConfig, s, 7);
   if (physics.ratio > 0) {
     std::cerr << "bench " << options.env << ": full env vs raw physics on the same episodes...\n";
-    j["raw_box2d_steps_per_s"] = physics.rawStepsPerSecond;
+    j["raw_engine_steps_per_s"] = physics.rawStepsPerSecond;
     j["env_steps_per_s_same_episodes"] = physics.envStepsPerSecond;
     j["overhead_ratio"] = physics.ratio;
   }
@@ -322,19 +224,27 @@ int bench(const CommonOptions& common, const BenchOptions& options) {
   // Training speed without and with a store, in back-to-back pairs so that each
   // pair shares the machine's state; the overhead is the median over the pairs.
   const int rounds = 5;
-  const std::string dbPath =
-      (std::filesystem::temp_directory_path() / ("palaestra-bench-" + std::to_string(getpid()) + ".sqlite")).string();
+  const std::string dbPath = (std::filesystem::temp_directory_path() /
+                              ("palaestra-bench-" + std::to_string(getpid()) + ".sqlite"))
+                                 .string();
   std::vector<double> bare, stored, overheads;
   {
     RunStore store(dbPath, RunStore::OpenMode::CreateOrOpen);
     for (int r = 0; r < rounds; ++r) {
-      std::cerr << "bench " << options.env << ": PPO training, round " << r + 1 << " of " << rounds << "...\n";
+      std::cerr << "bench " << options.env << ": PPO training, round " << r + 1 << " of " << rounds
+                << "...\n";
       bare.push_back(trainStepsPerSecond(options.env, s, threads, nullptr));
       stored.push_back(trainStepsPerSecond(options.env, s, threads, &store));
       overheads.push_back(100.0 * (bare.back() - stored.back()) / bare.back());
     }
   }
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(dbPath + suffix);
+  EngineBenchReport engine;
+  if (info.engineBench) {
+    std::cerr << "bench " << options.env << ": the engine's own benchmark...\n";
+    engine = info.engineBench(s, threads);
+    j.update(engine.values);
+  }
   const double trainBare = median(bare), trainStored = median(stored);
   j["train_sps"] = trainStored;
   j["train_sps_without_store"] = trainBare;
@@ -342,16 +252,19 @@ int bench(const CommonOptions& common, const BenchOptions& options) {
   j["store_overhead_pct_rounds"] = overheads;
 
   std::printf("env steps/s, 1 thread:          %.0f\n", oneThread);
-  std::printf("env steps/s, %d threads:         %.0f (%.0f per thread)\n", threads, all, all / threads);
+  std::printf("env steps/s, %d threads:         %.0f (%.0f per thread)\n", threads, all,
+              all / threads);
   if (physics.ratio > 0) {
-    std::printf("raw physics steps/s (same eps): %.0f\n", physics.rawStepsPerSecond);
+    std::printf("raw engine steps/s (same eps):  %.0f\n", physics.rawStepsPerSecond);
     std::printf("full env steps/s (same eps):    %.0f\n", physics.envStepsPerSecond);
-    std::printf("env overhead ratio:             %.3f (env cost / raw physics cost)\n", physics.ratio);
+    std::printf("env overhead ratio:             %.3f (env cost / raw engine cost)\n",
+                physics.ratio);
   }
   std::printf("PPO training steps/s:           %.0f with store, %.0f without (median of %d)\n",
               trainStored, trainBare, rounds);
   std::printf("store overhead:                 %.1f%% (median of %d back-to-back pairs)\n",
               j["store_overhead_pct"].get<double>(), rounds);
+  for (const std::string& line : engine.lines) std::printf("%s\n", line.c_str());
   if (common.json) printJsonLine(j);
   return 0;
 }

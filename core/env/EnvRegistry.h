@@ -14,6 +14,13 @@
 
 namespace palaestra {
 
+/// What a simulation's own engine benchmark produced: JSON keys for `bench --json` and lines for
+/// people.
+struct EngineBenchReport {
+  nlohmann::json values = nlohmann::json::object();
+  std::vector<std::string> lines;
+};
+
 struct EnvInfo {
   std::string name;
   std::string description;
@@ -22,6 +29,9 @@ struct EnvInfo {
   /// Named full training configs (see core/rl/TrainConfig.h); the first listed default.
   std::map<std::string, nlohmann::json> presets;
   std::string defaultPreset;
+  /// Optional: measurements of the simulation's engine beyond the ones `bench` makes for every env
+  /// (e.g. the fight engine's frames per second over whole random matches); args: seconds, threads.
+  std::function<EngineBenchReport(double seconds, int threads)> engineBench;
 };
 
 class EnvRegistry {

@@ -1,14 +1,16 @@
 #pragma once
-// Optional interface of envs built on a physics engine: advance the engine
-// exactly as step() does, without observations, rewards or termination. The
-// benchmark compares the two to show what the env adds over raw physics.
+// Optional interface of envs built on an engine (Box2D for the walker, the
+// fight engine with its CPU for the fight): advance the engine exactly as step()
+// does, without observations, rewards or termination. `palaestra-cli bench`
+// compares the two on the same episodes (raw_engine_steps_per_s, overhead_ratio)
+// to show what the env adds over its engine.
 
 namespace palaestra {
 
 class PhysicsOnlyStepping {
  public:
   virtual ~PhysicsOnlyStepping() = default;
-  /// Applies the actions and advances the physics one step, nothing else.
+  /// Applies the actions and advances the engine one step, nothing else.
   virtual void stepPhysicsOnly(const float* actions) = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "fight/CpuController.h"
+#include "fight/FightEngineBench.h"
 #include "fight/FightPresets.h"
 #include "fight/FightScene.h"
 #include "util/Errors.h"
@@ -117,7 +118,7 @@ void FightEnv::addRoundEndReward(int winner, std::array<double, 2>& reward) cons
   reward[static_cast<size_t>(1 - winner)] -= bonus;
 }
 
-void FightEnv::playFrame(std::array<double, 2>& reward) {
+void FightEnv::playFrame(std::array<double, 2>* reward) {
   std::array<PadState, 2> pads{};
   for (int p = 0; p < 2; ++p) {
     if (p == 1 && cpu_) {
@@ -132,6 +133,7 @@ void FightEnv::playFrame(std::array<double, 2>& reward) {
   const std::array<int16_t, 2> before = {match_->fighter(0).health, match_->fighter(1).health};
   match_->step(pads[0], pads[1]);
   lastPads_ = pads;
+  if (!reward) return;  // raw engine stepping (bench): no rewards, no observations
   std::array<double, 2> lost{};
   for (int p = 0; p < 2; ++p) {
     const int drop = before[static_cast<size_t>(p)] - match_->fighter(p).health;
@@ -144,14 +146,14 @@ void FightEnv::playFrame(std::array<double, 2>& reward) {
   }
   const FightRewardConfig& r = config_.reward;
   for (int p = 0; p < 2; ++p)
-    reward[static_cast<size_t>(p)] += r.scale * (r.dealt * lost[static_cast<size_t>(1 - p)] -
-                                                 r.taken * lost[static_cast<size_t>(p)]);
+    (*reward)[static_cast<size_t>(p)] += r.scale * (r.dealt * lost[static_cast<size_t>(1 - p)] -
+                                                    r.taken * lost[static_cast<size_t>(p)]);
   for (const FightEvent& e : match_->events())
-    if (e.kind == FightEventKind::RoundOver) addRoundEndReward(e.player, reward);
+    if (e.kind == FightEventKind::RoundOver) addRoundEndReward(e.player, *reward);
   delay_.push(*match_);
 }
 
-StepStatus FightEnv::step(const float* actions, float* rewards) {
+void FightEnv::takeActions(const float* actions) {
   if (!hasEpisode_) throw std::logic_error("fight: step() before reset()");
   if (match_->over())
     throw std::logic_error("fight: step() after the match ended; call reset() first");
@@ -169,19 +171,26 @@ StepStatus FightEnv::step(const float* actions, float* rewards) {
       decoders_[static_cast<size_t>(a)].begin(action, match_->character(a).chargeFrames);
     }
   }
-  std::array<double, 2> reward{};
+}
+
+void FightEnv::playDecision(std::array<double, 2>* reward) {
   if (config_.control == FightControl::Pad) {
     playFrame(reward);
-  } else {
-    // Until one agent's decision is over (single mode: the agent's).
-    for (;;) {
-      playFrame(reward);
-      if (match_->over()) break;
-      bool anyDone = false;
-      for (int a = 0; a < agents_; ++a) anyDone |= !decoders_[static_cast<size_t>(a)].busy();
-      if (anyDone) break;
-    }
+    return;
   }
+  // Until one agent's decision is over (single mode: the agent's).
+  for (;;) {
+    playFrame(reward);
+    if (match_->over()) return;
+    for (int a = 0; a < agents_; ++a)
+      if (!decoders_[static_cast<size_t>(a)].busy()) return;
+  }
+}
+
+StepStatus FightEnv::step(const float* actions, float* rewards) {
+  takeActions(actions);
+  std::array<double, 2> reward{};
+  playDecision(&reward);
   ++steps_;
   for (int a = 0; a < agents_; ++a) {
     rewards[a] = static_cast<float>(reward[static_cast<size_t>(a)]);
@@ -191,6 +200,12 @@ StepStatus FightEnv::step(const float* actions, float* rewards) {
   status.terminated = match_->over();
   status.truncated = !status.terminated && steps_ >= spec_.maxEpisodeSteps;
   return status;
+}
+
+void FightEnv::stepPhysicsOnly(const float* actions) {
+  takeActions(actions);
+  playDecision(nullptr);
+  ++steps_;
 }
 
 std::vector<uint8_t> FightEnv::snapshot() const {
@@ -331,6 +346,9 @@ EnvInfo fightEnvInfo() {
   };
   info.presets = fightPresets();
   info.defaultPreset = "default";
+  info.engineBench = [](double seconds, int threads) {
+    return benchFightEngine(Roster::builtin(), seconds, threads);
+  };
   return info;
 }
 

@@ -31,6 +31,7 @@
 
 #include "env/Env.h"
 #include "env/EnvRegistry.h"
+#include "env/PhysicsOnlyStepping.h"
 #include "fight/CharacterLoader.h"
 #include "fight/FightActionSet.h"
 #include "fight/FightConfig.h"
@@ -40,7 +41,7 @@
 
 namespace palaestra::fight {
 
-class FightEnv final : public Env {
+class FightEnv final : public Env, public PhysicsOnlyStepping {
  public:
   /// Builds the env over `roster` (which must outlive it; default Roster::builtin()); throws
   /// ConfigError if the roster is empty.
@@ -60,6 +61,8 @@ class FightEnv final : public Env {
   StepStatus step(const float* actions, float* rewards) override;
   /// Steps taken since the last reset.
   int episodeStep() const override { return steps_; }
+  /// The same frames as step() (CPU, decoders, match), without rewards or observations (bench).
+  void stepPhysicsOnly(const float* actions) override;
   /// Config, task, match bytes, CPU, decoders, delay buffer and counters.
   std::vector<uint8_t> snapshot() const override;
   /// Restores snapshot(); throws std::invalid_argument if malformed or of another config.
@@ -83,7 +86,11 @@ class FightEnv final : public Env {
   const FightController* cpu() const { return cpu_.get(); }
 
  private:
-  void playFrame(std::array<double, 2>& reward);
+  /// Validates the agents' actions and hands them to the pads / decoders.
+  void takeActions(const float* actions);
+  /// Plays the frames of one step; rewards (and the observation delay) only when `reward` is set.
+  void playDecision(std::array<double, 2>* reward);
+  void playFrame(std::array<double, 2>* reward);
   void addRoundEndReward(int winner, std::array<double, 2>& reward) const;
 
   FightConfig config_;

@@ -177,14 +177,29 @@ class TestCli : public QObject {
                            "no episode with id 99999");
   }
 
-  void benchFightMeasuresTheEngine() {
-    const CliResult r = runCli({"bench", "fight", "--seconds", "0.6", "--threads", "1", "--json"});
+  // One path for every env: the shared measurements, plus the engine's own where it has one.
+  void benchMeasuresEveryEnvTheSameWay_data() {
+    QTest::addColumn<QString>("env");
+    QTest::newRow("walker") << "walker";
+    QTest::newRow("fight") << "fight";
+  }
+  void benchMeasuresEveryEnvTheSameWay() {
+    QFETCH(QString, env);
+    const CliResult r = runCli({"bench", env, "--seconds", "0.2", "--threads", "1", "--json"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const auto j = r.json();
-    QVERIFY(j["frames_per_s"].get<double>() > 0);
-    QCOMPARE(j["frames_per_s_runs"].size(), size_t{5});
-    QVERIFY(j["matches"].get<int>() > 0);
-    QVERIFY(j["characters"].get<int>() >= 12);  // the built-in roster (plus any of the user's)
+    for (const char* key : {"env_steps_per_s_1t", "env_steps_per_s_all", "raw_engine_steps_per_s",
+                            "env_steps_per_s_same_episodes", "overhead_ratio", "train_sps"})
+      QVERIFY2(j.contains(key) && j[key].get<double>() > 0, key);
+    QVERIFY(j.contains("store_overhead_pct"));
+    QVERIFY2(r.out.contains("raw engine steps/s"), qPrintable(r.out));
+    if (env == "fight") {
+      QVERIFY(j["frames_per_s"].get<double>() > 0);
+      QCOMPARE(j["frames_per_s_runs"].size(), size_t{5});
+      QVERIFY(j["matches"].get<int>() > 0);
+      QVERIFY(j["characters"].get<int>() >= 12);  // the built-in roster (plus any of the user's)
+      QVERIFY2(r.out.contains("fight engine frames/s per core"), qPrintable(r.out));
+    }
   }
 
   void exportWritesCsv() {
