@@ -9,9 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <span>
-#include <vector>
-
 #include <string>
+#include <vector>
 
 #include "rl/Policy.h"
 #include "store/EpisodeCodec.h"
