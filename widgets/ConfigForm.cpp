@@ -14,6 +14,7 @@
 
 #include "train/TrainConfig.h"
 #include "util/Errors.h"
+#include "util/JsonText.h"
 
 namespace palaestra {
 
@@ -246,12 +247,14 @@ nlohmann::json ConfigForm::parseField(const Field& field, QString* error) const 
       return list;
     }
     case Kind::Json: {
-      nlohmann::json parsed = nlohmann::json::parse(text.toStdString(), nullptr, false);
-      if (parsed.is_discarded()) {
-        *error = tr("%1 must be valid JSON, got \"%2\"").arg(field.path, text);
+      // Bounded nesting: a pasted 100,000-level array would overflow the stack when copied.
+      try {
+        return parseJsonText(text.toStdString());
+      } catch (const JsonTextError& e) {
+        *error = tr("%1 must be valid JSON, got \"%2\": %3")
+                     .arg(field.path, text.left(40), QString::fromStdString(e.what()));
         return nullptr;
       }
-      return parsed;
     }
     default:
       return nullptr;

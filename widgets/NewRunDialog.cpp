@@ -12,11 +12,12 @@
 #include <cmath>
 #include <exception>
 
+#include "Simulations.h"
 #include "env/EnvRegistry.h"
 #include "train/TrainConfig.h"
+#include "train/TrainingMemory.h"
 #include "train/TrainingSession.h"
 #include "util/Errors.h"
-#include "Simulations.h"
 #include "widgets/ConfigForm.h"
 
 namespace palaestra {
@@ -99,8 +100,9 @@ NewRunDialog::NewRunDialog(QWidget* parent) : QDialog(parent) {
   form_->setValidator([this](const nlohmann::json& value) {
     nlohmann::json full = value;
     full["env"] = currentEnv();
-    TrainConfig::fromJson(full);
-    createEnv(currentEnv(), value.value("env_config", nlohmann::json::object()));
+    const TrainConfig config = TrainConfig::fromJson(full);
+    const EnvPtr env = createEnv(currentEnv(), value.value("env_config", nlohmann::json::object()));
+    checkTrainingMemory(config, env->spec());
   });
 
   connect(env_, &QComboBox::currentIndexChanged, this, [this] {

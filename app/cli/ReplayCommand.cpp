@@ -53,6 +53,16 @@ int replay(const CommonOptions& common, const ReplayOptions& options) {
   if (ids.size() > 1)
     std::cout << verified << " of " << ids.size() << " episodes replay bit-exactly"
               << (mismatches ? ", " + std::to_string(mismatches) + " diverge" : "") << "\n";
+  // A mismatch is a finding about the store, not output: it also goes to stderr, so a script
+  // that keeps only stdout (or only the exit code) still learns which episode and step.
+  if (mismatches > 0)
+    std::cerr << "palaestra-cli: " << (options.verify ? "error" : "warning") << ": episode "
+              << firstMismatch["episode_id"].get<int64_t>() << ": "
+              << firstMismatch["message"].get<std::string>()
+              << (ids.size() > 1 ? "; " + std::to_string(mismatches) + " of " +
+                                       std::to_string(ids.size()) + " episodes diverge"
+                                 : std::string())
+              << std::endl;
   if (common.json) {
     nlohmann::json j = {{"episodes", ids.size()}, {"verified", verified}, {"mismatches", mismatches}};
     if (!firstMismatch.is_null()) j["first_mismatch"] = firstMismatch;

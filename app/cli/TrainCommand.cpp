@@ -1,7 +1,6 @@
 // palaestra-cli train: a training run with live progress, stored in the run store.
 #include <unistd.h>
 #include <csignal>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -11,6 +10,7 @@
 #include "Commands.h"
 #include "ProgressPrinter.h"
 #include "Simulations.h"
+#include "train/ConfigFile.h"
 #include "train/TrainingSession.h"
 #include "util/Errors.h"
 
@@ -36,34 +36,13 @@ void handleStopSignals(void (*handler)(int)) {
   for (int signal : kStopSignals) std::signal(signal, handler);
 }
 
-nlohmann::json readConfigFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError("cannot read config file '" + path + "'");
-  std::stringstream text;
-  text << in.rdbuf();
-  try {
-    return nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    // nlohmann's text starts with "[json.exception.parse_error.101] "; the rest is for people.
-    std::string why = e.what();
-    if (const auto bracket = why.find("] "); why.rfind("[json.exception", 0) == 0 && bracket != std::string::npos)
-      why = why.substr(bracket + 2);
-    throw ConfigError("config file '" + path + "' is not valid JSON: " + why);
-  }
-}
 }  // namespace
 
 /// Builds the run's config: preset, then the config file, then command-line flags.
 static TrainConfig buildConfig(const TrainOptions& o) {
   nlohmann::json config = presetConfig(o.env, o.preset);
-  if (!o.configFile.empty()) {
-    nlohmann::json file = readConfigFile(o.configFile);
-    if (!file.is_object()) throw ConfigError("config file '" + o.configFile + "' must hold a JSON object");
-    if (file.contains("env") && file["env"] != o.env)
-      throw ConfigError("config file '" + o.configFile + "' is for env " + file["env"].dump() +
-                        ", not " + o.env);
-    config = mergeConfig(config, file);
-  }
+  if (!o.configFile.empty())
+    config = applyConfigFile(config, readConfigFile(o.configFile), o.configFile);
   if (o.minutes || o.steps) {
     config["budget"] = nlohmann::json::object();
     if (o.minutes) config["budget"]["minutes"] = *o.minutes;
@@ -104,7 +83,10 @@ int train(const CommonOptions& common, const TrainOptions& options) {
   registerBuiltinSimulations();
   // A new run's config is checked before the store is touched; a resume reads it from the store.
   std::optional<TrainConfig> config;
-  if (!options.resumeRunId) config = buildConfig(options);
+  if (!options.resumeRunId) {
+    config = buildConfig(options);
+    TrainingSession::check(*config);  // a bad config never creates or touches the store
+  }
   auto store = options.resumeRunId ? openExistingStore(common) : openStoreForWriting(common);
   // Before the run exists (or resumes): a stop signal from then on ends it cleanly as interrupted.
   stopRequested = false;

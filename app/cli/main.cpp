@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
+#include "OptionChecks.h"
 #include "util/Errors.h"
 #include "util/Version.h"
 
@@ -44,21 +45,24 @@ int main(int argc, char** argv) {
   auto* trainEnv = train->add_option("env", trainOpt.env, "Environment, e.g. walker");
   auto* resume = train->add_option(
       "--resume", trainOpt.resumeRunId,
-      "Continue this interrupted or failed run (or a finished one with a larger --steps or "
-      "--minutes) in the same run id, from its latest checkpoint's optimiser state, until its "
-      "budget; --steps/--minutes set a new total budget");
+      "Continue this interrupted, crashed or failed run (or a finished one with a larger "
+      "--steps or --minutes) in the same run id, from its latest checkpoint's optimiser state, "
+      "until its budget; --steps/--minutes set a new total budget")
+      ->check(wholeNumberIn(1, kMaxId));
   trainEnv->excludes(resume);
   auto* preset = train->add_option("--preset", trainOpt.preset,
                                    "Training preset of the env (default: the env's default)");
   auto* configFile =
       train->add_option("--config", trainOpt.configFile, "JSON file merged over the preset");
   auto* minutes = train->add_option("--minutes", trainOpt.minutes, "Train for this many minutes")
-                      ->check(CLI::PositiveNumber);
+                      ->check(finiteNumberIn(1e-3, 1e6));
   auto* steps = train->add_option("--steps", trainOpt.steps, "Train for this many env steps")
-                    ->check(CLI::PositiveNumber);
+                    ->check(wholeNumberIn(1, int64_t(1) << 50));
   minutes->excludes(steps);
-  auto* seed = train->add_option("--seed", trainOpt.seed, "Master seed of the run");
-  train->add_option("--threads", trainOpt.threads, "Threads (default: all cores)")->check(CLI::Range(1, 256));
+  auto* seed =
+      train->add_option("--seed", trainOpt.seed, "Master seed of the run")->check(wholeNumberIn(0, kMaxSeed));
+  train->add_option("--threads", trainOpt.threads, "Threads (default: all cores)")
+      ->check(wholeNumberIn(1, 256));
   auto* runName = train->add_option("--name", trainOpt.name, "Name of the run");
   // A resumed run keeps its config: only the budget and the threads may change.
   for (auto* option : {preset, configFile, seed, runName}) resume->excludes(option);
@@ -66,15 +70,18 @@ int main(int argc, char** argv) {
 
   EvalOptions evalOpt;
   CLI::App* evalCmd = app.add_subcommand("eval", "Evaluate a stored policy deterministically");
-  evalCmd->add_option("run", evalOpt.runId, "Run id")->required();
+  evalCmd->add_option("run", evalOpt.runId, "Run id")->required()->check(wholeNumberIn(1, kMaxId));
   evalCmd->add_option("--checkpoint", evalOpt.checkpoint,
                       "best (default: the run's result, chosen when it finished), latest, or a "
                       "checkpoint id");
   evalCmd->add_option("--episodes", evalOpt.episodes, "Episodes to play (default 200)")
-      ->check(CLI::Range(1, 100000));
+      ->check(wholeNumberIn(1, 100000));
   evalCmd->add_option("--task", evalOpt.task, "Task parameters, e.g. stump_height=1.5,obstacle_spacing=3");
-  evalCmd->add_option("--seed", evalOpt.seed, "Seed of the evaluation episodes (default: the run's)");
-  evalCmd->add_option("--threads", evalOpt.threads, "Threads (default: all cores)")->check(CLI::Range(1, 256));
+  evalCmd
+      ->add_option("--seed", evalOpt.seed, "Seed of the evaluation episodes (default: the run's)")
+      ->check(wholeNumberIn(0, kMaxSeed));
+  evalCmd->add_option("--threads", evalOpt.threads, "Threads (default: all cores)")
+      ->check(wholeNumberIn(1, 256));
   addCommon(evalCmd, common);
 
   CLI::App* runs = app.add_subcommand("runs", "List the runs in the store");
@@ -82,15 +89,17 @@ int main(int argc, char** argv) {
 
   int64_t episodesRun = 0;
   CLI::App* episodes = app.add_subcommand("episodes", "List the stored episodes of a run");
-  episodes->add_option("run", episodesRun, "Run id")->required();
+  episodes->add_option("run", episodesRun, "Run id")->required()->check(wholeNumberIn(1, kMaxId));
   addCommon(episodes, common);
 
   ReplayOptions replayOpt;
   int64_t replayEpisode = 0, replayRun = 0;
   CLI::App* replayCmd = app.add_subcommand(
       "replay", "Re-simulate stored episodes and check every stored state hash");
-  auto* episodeArg = replayCmd->add_option("episode", replayEpisode, "Episode id");
-  auto* runArg = replayCmd->add_option("--run", replayRun, "Every episode of this run");
+  auto* episodeArg = replayCmd->add_option("episode", replayEpisode, "Episode id")
+                         ->check(wholeNumberIn(1, kMaxId));
+  auto* runArg = replayCmd->add_option("--run", replayRun, "Every episode of this run")
+                     ->check(wholeNumberIn(1, kMaxId));
   episodeArg->excludes(runArg);
   replayCmd->add_flag("--verify", replayOpt.verify, "Exit 1 if any episode diverges");
   addCommon(replayCmd, common);
@@ -98,17 +107,22 @@ int main(int argc, char** argv) {
   int64_t exportRun = 0;
   std::string csvPath;
   CLI::App* exportCmd = app.add_subcommand("export", "Export a run's metrics");
-  exportCmd->add_option("run", exportRun, "Run id")->required();
+  exportCmd->add_option("run", exportRun, "Run id")->required()->check(wholeNumberIn(1, kMaxId));
   exportCmd->add_option("--csv", csvPath, "CSV file to write")->required();
   addCommon(exportCmd, common);
 
   BenchOptions benchOpt;
   CLI::App* benchCmd = app.add_subcommand("bench", "Measure env, physics, training and store speed");
   benchCmd->add_option("env", benchOpt.env, "Environment, e.g. walker")->required();
-  benchCmd->add_option("--seconds", benchOpt.seconds, "Seconds per measurement")->check(CLI::Range(0.1, 3600.0));
-  benchCmd->add_option("--threads", benchOpt.threads, "Threads (default: all cores)")->check(CLI::Range(1, 256));
-  benchCmd->add_option("--seek-episode", benchOpt.seekEpisodeId,
-                       "Only measure replay seeking (timeline build, 1000 random seeks) on this stored episode");
+  benchCmd->add_option("--seconds", benchOpt.seconds, "Seconds per measurement")
+      ->check(finiteNumberIn(0.1, 3600.0));
+  benchCmd->add_option("--threads", benchOpt.threads, "Threads (default: all cores)")
+      ->check(wholeNumberIn(1, 256));
+  benchCmd
+      ->add_option(
+          "--seek-episode", benchOpt.seekEpisodeId,
+          "Only measure replay seeking (timeline build, 1000 random seeks) on this stored episode")
+      ->check(wholeNumberIn(1, kMaxId));
   addCommon(benchCmd, common);
 
   TournamentOptions tournamentOpt;
@@ -122,13 +136,15 @@ int main(int argc, char** argv) {
                    "Comma-separated controllers: a CPU character at --cpu-level (\"kestrel\") or "
                    "at a level (\"kestrel@5\"); default: every built-in character");
   tournamentCmd->add_option("--cpu-level", tournamentOpt.cpuLevel, "CPU level 1..8 (default 8)")
-      ->check(CLI::Range(1, 8));
-  tournamentCmd->add_option("--matches", tournamentOpt.matches,
-                            "Matches per pair and side, >= 1 (default 4)")
-      ->check(CLI::Range(1, 100000));
-  tournamentCmd->add_option("--seed", tournamentOpt.seed, "Seed of the tournament (default 1)");
+      ->check(wholeNumberIn(1, 8));
+  tournamentCmd
+      ->add_option("--matches", tournamentOpt.matches,
+                   "Matches per pair and side, >= 1 (default 4)")
+      ->check(wholeNumberIn(1, 100000));
+  tournamentCmd->add_option("--seed", tournamentOpt.seed, "Seed of the tournament (default 1)")
+      ->check(wholeNumberIn(0, kMaxSeed));
   tournamentCmd->add_option("--threads", tournamentOpt.threads, "Threads (default: all cores)")
-      ->check(CLI::Range(1, 256));
+      ->check(wholeNumberIn(1, 256));
   tournamentCmd->add_flag("--json", common.json, "Print one JSON object as the last line of stdout");
 
   CharactersOptions charactersOpt;

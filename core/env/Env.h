@@ -28,6 +28,9 @@ struct EnvSpec {
   int maxEpisodeSteps = 1000;            // truncation limit
   double successReturn = 0.0;            // an episode whose return exceeds this is a success
   double secondsPerStep = 1.0 / 60.0;    // simulated seconds per env step, so viewers play at real time
+  double memoryBytes = 0;                // heap one env holds at most during an episode (world,
+                                         // buffers, own action log), for memory estimates; the
+                                         // conformance test checks it against a measurement
 };
 
 struct StepStatus {

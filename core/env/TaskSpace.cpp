@@ -67,6 +67,9 @@ TaskValues TaskSpace::parse(const std::string& text, const TaskValues& base) con
     double v = 0;
     try {
       v = std::stod(value, &used);
+    } catch (const std::out_of_range&) {
+      throw std::invalid_argument("task parameter '" + name + "' = " + value +
+                                  " is out of the range of a number");
     } catch (const std::exception&) {
       used = 0;
     }

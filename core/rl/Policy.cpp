@@ -112,6 +112,30 @@ bool spaceIsSane(const Space& s) {
   return true;
 }
 
+// Weights of the actor-critic for these shapes (as ActorCritic lays them out), computed in 64 bits
+// so that absurd shapes from a damaged blob are refused before anything is allocated.
+uint64_t networkParams(uint64_t obsDim, const Space& actionSpace, const std::vector<int>& hidden) {
+  uint64_t head = 0;
+  if (actionSpace.kind == SpaceKind::Box)
+    head = actionSpace.low.size();
+  else
+    for (int n : actionSpace.counts) head += static_cast<uint64_t>(std::max(n, 0));
+  auto mlp = [&](uint64_t outputs) {
+    uint64_t params = 0, in = obsDim;
+    for (int h : hidden) {
+      params += in * static_cast<uint64_t>(h) + static_cast<uint64_t>(h);
+      in = static_cast<uint64_t>(h);
+    }
+    return params + in * outputs + outputs;
+  };
+  // Every factor is at most 2^20 (spaceIsSane, kMaxDims), so no product overflows 64 bits.
+  return mlp(head) + (actionSpace.kind == SpaceKind::Box ? head : 0) + mlp(1);
+}
+
+// The most weights a policy may have: 2^28 floats = 1 GiB (the largest config, 8 layers of 4096,
+// has about 2^27).
+constexpr uint64_t kMaxParams = uint64_t(1) << 28;
+
 }  // namespace
 
 Policy::Policy(Space observationSpace, Space actionSpace, PolicyArchitecture architecture, uint64_t initSeed)
@@ -139,6 +163,14 @@ void Policy::validate() const {
                           actionSpace_.describe());
   if (!(architecture_.observationClip > 0))
     throw ConfigError("policy observation clip must be > 0");
+  if (architecture_.hiddenSizes.size() > 64)
+    throw ConfigError("policy has " + std::to_string(architecture_.hiddenSizes.size()) +
+                      " hidden layers, more than 64");
+  const uint64_t params =
+      networkParams(static_cast<uint64_t>(obsDim()), actionSpace_, architecture_.hiddenSizes);
+  if (params > kMaxParams)
+    throw ConfigError("policy network would have " + std::to_string(params) +
+                      " weights, more than " + std::to_string(kMaxParams));
 }
 
 void Policy::normalizeObservations(const float* obs, int rows, float* out) const {
@@ -254,7 +286,11 @@ Policy Policy::deserialize(std::span<const uint8_t> bytes) {
   a.activation = static_cast<Activation>(activation);
   a.actionBounding = static_cast<ActionBounding>(bounding);
   a.initLogStd = r.get<double>("init log std");
-  a.normalizeObservations = r.get<uint8_t>("normalize flag") != 0;
+  // Only 0 and 1: one policy has one encoding (a byte of 3 read as true would reserialize as 1).
+  const auto normalize = r.get<uint8_t>("normalize flag");
+  if (normalize > 1)
+    throw StoreError("policy data is corrupt: normalize flag is " + std::to_string(normalize));
+  a.normalizeObservations = normalize == 1;
   a.observationClip = r.get<double>("observation clip");
   auto mean = r.getArray<double>("observation mean");
   auto var = r.getArray<double>("observation variance");
@@ -266,10 +302,13 @@ Policy Policy::deserialize(std::span<const uint8_t> bytes) {
   } catch (const ConfigError& e) {
     throw StoreError(std::string("policy data is corrupt: ") + e.what());
   }
+  // Checked before the network is built: the shapes alone must not allocate what the data lacks.
+  const uint64_t expected =
+      networkParams(static_cast<uint64_t>(p.obsDim()), p.actionSpace_, a.hiddenSizes);
+  if (params.size() != expected)
+    throw StoreError("policy data is corrupt: " + std::to_string(params.size()) +
+                     " weights for a network of " + std::to_string(expected));
   p.model_ = ActorCritic(p.obsDim(), p.actionSpace_, a.hiddenSizes, a.activation);
-  if (static_cast<int>(params.size()) != p.model_.numParams())
-    throw StoreError("policy data is corrupt: " + std::to_string(params.size()) + " weights for a network of " +
-                     std::to_string(p.model_.numParams()));
   if (static_cast<int>(mean.size()) != p.obsDim() || static_cast<int>(var.size()) != p.obsDim())
     throw StoreError("policy data is corrupt: observation statistics have the wrong width");
   p.model_.params() = Eigen::Map<const VectorX<float>>(params.data(), static_cast<Eigen::Index>(params.size()));

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "util/Compression.h"
+#include "util/JsonText.h"
 
 namespace palaestra {
 
@@ -22,7 +23,7 @@ static_assert(std::endian::native == std::endian::little,
 namespace {
 
 // The deepest JSON any column holds: info values are an array of [name, value] pairs.
-constexpr int kMaxJsonDepth = 2;
+constexpr int kColumnJsonDepth = 2;
 
 // A short excerpt of a JSON value for an error message (values come from the
 // file, so they may be huge).
@@ -36,15 +37,11 @@ std::string excerpt(const json& value) {
 // is built (deep nesting is what makes nlohmann's recursive copies overflow).
 json parseColumn(const std::string& text, const char* column) {
   try {
-    return json::parse(text, [column](int depth, json::parse_event_t, json&) {
-      if (depth > kMaxJsonDepth) {
-        throw EpisodeDecodeError(std::string(column) + " is nested deeper than " +
-                                 std::to_string(kMaxJsonDepth) + " levels");
-      }
-      return true;
-    });
-  } catch (const json::exception& e) {
-    throw EpisodeDecodeError(std::string(column) + " is not valid JSON (" + e.what() + ")");
+    return parseJsonText(text, kColumnJsonDepth);
+  } catch (const JsonTextError& e) {
+    const std::string& field = e.field();
+    throw EpisodeDecodeError(std::string(column) + (field.empty() || field[0] == '[' ? "" : ".") +
+                             field + " " + e.problem());
   }
 }
 

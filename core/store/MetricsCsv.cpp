@@ -2,11 +2,12 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 #include <system_error>
 
 #include "store/RunStore.h"
 #include "util/Errors.h"
+#include "util/Files.h"
 
 namespace palaestra {
 
@@ -45,35 +46,21 @@ void writeMetricsCsv(std::ostream& out, const std::vector<MetricPoint>& points,
 }
 
 size_t exportMetricsCsv(const RunStore& store, int64_t runId, const std::string& path) {
-  namespace fs = std::filesystem;
   if (path.empty()) throw ConfigError("no CSV file name given");
   std::error_code ec;
-  const fs::path target(path);
-  if (fs::is_directory(target, ec))
+  if (std::filesystem::is_directory(path, ec))
     throw ConfigError("cannot write CSV file '" + path + "': it is a directory");
 
   store.getRun(runId);  // NotFoundError before any file is touched
   const std::vector<MetricPoint> points = store.metrics(runId);
-
-  // The temporary file sits next to the target so the final rename stays on one file system.
-  fs::path temporary = target;
-  temporary += ".partial";
-  std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-  if (!out) throw ConfigError("cannot write CSV file '" + path + "'");
+  std::ostringstream csv;
+  writeMetricsCsv(csv, points, path);
   try {
-    writeMetricsCsv(out, points, path);
-    out.close();
-    if (!out) throw StoreError("writing CSV file '" + path + "' failed (disk full?)");
-  } catch (...) {
-    out.close();
-    fs::remove(temporary, ec);
-    throw;
-  }
-  fs::rename(temporary, target, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw ConfigError("cannot write CSV file '" + path + "': " + ec.message());
+    writeFileReplacing(path, csv.view());
+  } catch (const FileWriteError& e) {
+    if (e.stage() == FileWriteError::Stage::Open)
+      throw ConfigError("cannot write CSV file '" + path + "': it " + e.what());
+    throw StoreError("writing CSV file '" + path + "' failed: " + e.what());
   }
   return points.size();
 }

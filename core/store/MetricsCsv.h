@@ -31,9 +31,10 @@ void writeMetricsCsv(std::ostream& out, const std::vector<MetricPoint>& points,
 /// Writes every metric point of run `runId` to the file `path` and returns the row count.
 /// The file appears only complete: rows go to a temporary file in the same directory that
 /// replaces `path` on success and is removed on failure, so an existing file is never left
-/// half-written. Throws NotFoundError for an unknown run, ConfigError when the file cannot
-/// be created (missing directory, no permission, empty path, a directory), StoreError when
-/// writing fails (disk full) or the store cannot be read.
+/// half-written; a device or pipe (/dev/stdout) is written in place, never replaced. Throws
+/// NotFoundError for an unknown run, ConfigError when the file cannot be created (missing
+/// directory, no permission, empty path, a directory), StoreError when writing fails (disk full) or
+/// the store cannot be read.
 size_t exportMetricsCsv(const RunStore& store, int64_t runId, const std::string& path);
 
 }  // namespace palaestra

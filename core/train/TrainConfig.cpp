@@ -1,5 +1,8 @@
 #include "train/TrainConfig.h"
 
+#include <map>
+#include <stdexcept>
+
 #include "env/EnvRegistry.h"
 #include "util/Errors.h"
 #include "util/JsonReader.h"
@@ -62,6 +65,20 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& json) {
 
   top.finish();
   return c;
+}
+
+TaskValues TrainConfig::taskValues(const TaskSpace& tasks) const {
+  std::map<std::string, double> values;
+  for (const auto& [name, value] : task.items()) {
+    if (!value.is_number())
+      throw ConfigError("task." + name + " must be a number, got " + value.dump());
+    values[name] = value.get<double>();
+  }
+  try {
+    return tasks.fromMap(values);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(std::string("task: ") + e.what());
+  }
 }
 
 nlohmann::json TrainConfig::toJson() const {

@@ -45,6 +45,8 @@ struct TrainConfig {
   static TrainConfig fromJson(const nlohmann::json& json);
   /// The config as JSON (what the store keeps; fromJson(toJson()) gives the same config).
   nlohmann::json toJson() const;
+  /// The fixed task as values of `tasks` (defaults where unset); throws ConfigError ("task: ...").
+  TaskValues taskValues(const TaskSpace& tasks) const;
 };
 
 /// `config` as a new run stores it: its env config with the env's defaults written out

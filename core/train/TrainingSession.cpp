@@ -12,6 +12,7 @@
 #include "train/EpisodeKeeper.h"
 #include "train/KeptEpisodeWriter.h"
 #include "train/StoredRunConfig.h"
+#include "train/TrainingMemory.h"
 #include "util/Errors.h"
 #include "util/SnapshotBytes.h"
 #include "util/WallClock.h"
@@ -97,7 +98,22 @@ std::string describeBudget(const TrainConfig& config) {
   return fixedText(*config.maxMinutes) + " minutes";
 }
 
+// One env of `config`, with the task and the memory estimate checked against it: before the other
+// envs and the rollout buffers exist, so an absurd num_envs is refused with the figure instead of
+// exhausting memory.
+EnvPtr firstCheckedEnv(const TrainConfig& config, TaskValues& task) {
+  EnvPtr env = EnvRegistry::instance().get(config.env).create(config.envConfig);
+  task = config.taskValues(env->spec().tasks);
+  checkTrainingMemory(config, env->spec());
+  return env;
+}
+
 }  // namespace
+
+void TrainingSession::check(const TrainConfig& config) {
+  TaskValues task;
+  firstCheckedEnv(config, task);
+}
 
 struct TrainingSession::State {
   std::unique_ptr<ThreadPool> pool;
@@ -214,14 +230,9 @@ void TrainingSession::prepare() {
   State& s = *state_;
   s.pool = std::make_unique<ThreadPool>(config_.threads);
   std::vector<EnvPtr> envs;
-  for (int i = 0; i < config_.ppo.num_envs; ++i) envs.push_back(envInfo_->create(config_.envConfig));
-  try {
-    std::map<std::string, double> task;
-    for (const auto& [k, v] : config_.task.items()) task[k] = v.get<double>();
-    s.task = envs.front()->spec().tasks.fromMap(task);
-  } catch (const std::invalid_argument& e) {
-    throw ConfigError(std::string("task: ") + e.what());
-  }
+  envs.push_back(firstCheckedEnv(config_, s.task));
+  for (int i = 1; i < config_.ppo.num_envs; ++i)
+    envs.push_back(envInfo_->create(config_.envConfig));
   s.envs = std::make_unique<VecEnv>(std::move(envs), *s.pool, config_.seed);
   s.envs->setRecording(true);
   const TaskValues task = s.task;

@@ -111,6 +111,10 @@ class TrainingSession {
   TrainingSession(RunStore& store, int64_t runId, const ResumeRequest& request);
   ~TrainingSession();
 
+  /// What building a session of `config` checks first (the env config, the task, the memory
+  /// estimate), without building it or touching a store; throws ConfigError.
+  static void check(const TrainConfig& config);
+
   /// The run's id in the store (0 without a store).
   int64_t runId() const { return runId_; }
   /// The validated config.

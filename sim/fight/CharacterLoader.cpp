@@ -23,7 +23,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <exception>
-#include <fstream>
 #include <initializer_list>
 #include <map>
 #include <mutex>
@@ -32,7 +31,9 @@
 #include <sstream>
 
 #include "util/Errors.h"
+#include "util/Files.h"
 #include "util/JsonReader.h"
+#include "util/JsonText.h"
 
 namespace palaestra::fight {
 
@@ -607,75 +608,6 @@ CharacterDef parseFields(const json& root, const std::string& fileName) {
   return c;
 }
 
-// Parses JSON text and rejects a key given twice in one object (nlohmann
-// would silently keep the last, so a pasted-in second "startup" would pass).
-// Returns the field path of the first duplicate in `duplicate`.
-nlohmann::json parseRejectingDuplicateKeys(const std::string& text, std::string& duplicate) {
-  struct Level {
-    bool array = false;
-    size_t index = 0;
-    std::string key;
-    std::vector<std::string> keys;
-    std::string path;
-  };
-  std::vector<Level> levels;
-  auto childPath = [&]() -> std::string {
-    if (levels.empty()) return "";
-    const Level& top = levels.back();
-    if (top.array) return top.path + "[" + std::to_string(top.index) + "]";
-    return top.path.empty() ? top.key : top.path + "." + top.key;
-  };
-  auto valueDone = [&] {
-    if (!levels.empty() && levels.back().array) ++levels.back().index;
-  };
-  using Event = nlohmann::json::parse_event_t;
-  auto callback = [&](int, Event event, nlohmann::json& parsed) {
-    switch (event) {
-      case Event::object_start:
-      case Event::array_start: {
-        Level level;
-        level.array = event == Event::array_start;
-        level.path = childPath();
-        levels.push_back(std::move(level));
-        break;
-      }
-      case Event::object_end:
-      case Event::array_end:
-        levels.pop_back();
-        valueDone();
-        break;
-      case Event::key: {
-        Level& top = levels.back();
-        top.key = parsed.get<std::string>();
-        if (duplicate.empty() &&
-            std::find(top.keys.begin(), top.keys.end(), top.key) != top.keys.end())
-          duplicate = childPath();
-        top.keys.push_back(top.key);
-        break;
-      }
-      case Event::value:
-        valueDone();
-        break;
-    }
-    return true;
-  };
-  return nlohmann::json::parse(text, callback);
-}
-
-// Line and column of a byte offset, for JSON syntax errors.
-std::string lineAndColumn(const std::string& text, size_t byte) {
-  size_t line = 1, column = 1;
-  for (size_t i = 0; i < text.size() && i + 1 < byte; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
 }  // namespace
 
 CharacterFileError::CharacterFileError(std::string file, std::string field, std::string problem)
@@ -698,30 +630,28 @@ CharacterDef parseCharacter(const nlohmann::json& json, const std::string& fileN
   }
 }
 
+CharacterDef parseCharacterText(std::string_view text, const std::string& fileName) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw CharacterFileError(fileName, "",
+                             "is empty (expected a JSON object describing a character)");
+  nlohmann::json json;
+  try {
+    json = parseJsonText(text);
+  } catch (const JsonTextError& e) {
+    throw CharacterFileError(fileName, e.field(), e.problem());
+  }
+  return parseCharacter(json, fileName);
+}
+
 CharacterDef loadCharacterFile(const std::filesystem::path& path) {
   const std::string name = path.string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CharacterFileError(name, "", "cannot be opened for reading");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-    throw CharacterFileError(name, "", "is empty (expected a JSON object describing a character)");
-  nlohmann::json json;
-  std::string duplicate;
+  std::string text;
   try {
-    json = parseRejectingDuplicateKeys(text, duplicate);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string detail = e.what();
-    // nlohmann's text is "[json.exception.parse_error.101] parse error at line L, column C: why".
-    const size_t colon = detail.find(": ");
-    if (colon != std::string::npos) detail = detail.substr(colon + 2);
-    throw CharacterFileError(name, "",
-                             "is not valid JSON at " + lineAndColumn(text, e.byte) + ": " + detail);
+    text = readFileBounded(path, kMaxCharacterFileBytes);
+  } catch (const FileReadError& e) {
+    throw CharacterFileError(name, "", e.what());
   }
-  if (!duplicate.empty())
-    throw CharacterFileError(name, duplicate, "is given twice in the same object");
-  return parseCharacter(json, name);
+  return parseCharacterText(text, name);
 }
 
 Roster Roster::load(const std::vector<std::filesystem::path>& folders) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -32,9 +33,16 @@ class CharacterFileError : public std::runtime_error {
   std::string file_, field_, problem_;
 };
 
+/// Character files larger than this are refused (the built-in ones are about 14 KiB).
+inline constexpr size_t kMaxCharacterFileBytes = size_t{1} << 20;
+
 /// Parses one character from JSON; `fileName` is used in errors and `id` defaults to its stem.
 CharacterDef parseCharacter(const nlohmann::json& json, const std::string& fileName);
-/// Reads and parses one character file; throws CharacterFileError.
+/// Parses the text of a character file named `fileName` (its stem is the default id); throws
+/// CharacterFileError.
+CharacterDef parseCharacterText(std::string_view text, const std::string& fileName);
+/// Reads and parses one character file (at most kMaxCharacterFileBytes, nesting bounded by
+/// kMaxJsonDepth; a device or pipe is never read past the limit); throws CharacterFileError.
 CharacterDef loadCharacterFile(const std::filesystem::path& path);
 
 /// The characters available to matches, in a stable order (built-ins by arcade order, then others

@@ -63,6 +63,9 @@ FightEnv::FightEnv(const FightConfig& config, const Roster* roster)
   spec_.maxEpisodeSteps = maxMatchFrames(config_, rules) / config_.actionRepeat + 100;
   spec_.successReturn = 0.0;  // success is the win (EpisodeInfo "success"), see episodeInfo()
   spec_.secondsPerStep = static_cast<double>(config_.actionRepeat) / kFramesPerSecond;
+  // Measured 4-9 KiB per env (match, CPU, decoders; conformance test) plus the delay buffer.
+  spec_.memoryBytes =
+      12.0 * 1024 + (config_.observationDelay + 1.0) * 2 * FightObservation::kSize * sizeof(float);
 }
 
 FightEnv::~FightEnv() = default;

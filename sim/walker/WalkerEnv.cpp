@@ -143,6 +143,8 @@ WalkerEnv::WalkerEnv(const WalkerConfig& config)
   }
   spec_.successReturn = 230.0;
   spec_.secondsPerStep = 1.0 / kFps;
+  // Measured 270-345 KiB per env (Box2D world, terrain, the reserved action log; conformance test).
+  spec_.memoryBytes = 400.0 * 1024;
   observation_.assign(embodiment_.observationSize(), 0.0f);
   actionLog_.reserve(static_cast<size_t>(spec_.maxEpisodeSteps) * embodiment_.numMotors());
 }

@@ -171,6 +171,14 @@ class TestCli : public QObject {
     // The state after step 10 (hash index 11) is the first to differ.
     QVERIFY2(r.out.contains("diverges at step 11"), qPrintable(r.out));
     QCOMPARE(r.json()["mismatches"].get<int>(), 1);
+    // Also on stderr, as the one error line: which episode, which step.
+    QVERIFY_ONE_LINE_ERROR(r, 1, QString("episode %1: replay diverges at step 11").arg(id));
+    // Without --verify it is a warning there, and the exit code stays 0.
+    const CliResult unverified = runCli({"replay", QString::number(id), "--db", copy});
+    QCOMPARE(unverified.exitCode, 0);
+    QVERIFY2(unverified.err.contains(
+                 QString("palaestra-cli: warning: episode %1: replay diverges at step 11").arg(id)),
+             qPrintable(unverified.err));
   }
 
   void benchMeasuresReplaySeeking() {

@@ -2,6 +2,8 @@
 
 #include <QtTest>
 
+#include <malloc.h>
+
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -351,6 +353,53 @@ bool checkReplay(const std::function<EnvPtr()>& makeEnv, const TaskValues& task,
   return true;
 }
 
+// Heap bytes in use (every arena, mmapped chunks included); 0 where the allocator does not tell
+// (sanitizer builds replace malloc).
+double heapInUse() {
+  const struct mallinfo2 info = mallinfo2();
+  return static_cast<double>(info.uordblks + info.hblkhd);
+}
+
+// EnvSpec::memoryBytes, what training memory estimates count per env, covers what envs really
+// hold: 16 envs kept alive after a random episode each (or 400 steps), measured on the heap. It may
+// exceed the measurement by the action log of a full-length episode (random episodes end early)
+// and a factor of 3, no more.
+bool checkMemoryDeclared(const std::function<EnvPtr()>& makeEnv, const TaskValues& task,
+                         const ConformanceOptions& options) {
+  constexpr int kEnvs = 16;
+  const EnvSpec spec = makeEnv()->spec();
+  const Shape shape(spec);
+  std::vector<float> actions(shape.actTotal()), rewards(shape.agents);
+  Rng rng(options.seed ^ 0x3e3ULL);
+  std::vector<EnvPtr> envs;
+  envs.reserve(kEnvs);
+  const double before = heapInUse();
+  for (int k = 0; k < kEnvs; ++k) {
+    envs.push_back(makeEnv());
+    Env& env = *envs.back();
+    env.reset(options.seed + 500 + k, task);
+    for (int t = 0; t < 400; ++t) {
+      for (int a = 0; a < shape.agents; ++a)
+        sampleAction(spec.actionSpace, rng, actions.data() + static_cast<size_t>(a) * shape.act);
+      const StepStatus s = env.step(actions.data(), rewards.data());
+      if (s.terminated || s.truncated) break;
+    }
+  }
+  const double measured = (heapInUse() - before) / kEnvs;
+  if (measured <= 0) return true;  // the allocator does not report (sanitizers)
+  const double fullLog =
+      static_cast<double>(spec.maxEpisodeSteps) * shape.actTotal() * sizeof(float);
+  qInfo("%s: declared %.0f bytes per env, measured %.0f", spec.name.c_str(), spec.memoryBytes,
+        measured);
+  CONFORM(spec.memoryBytes >= measured,
+          str("spec.memoryBytes = ", spec.memoryBytes, " but one env holds about ", measured,
+              " bytes (heap in use per env, 16 envs after random episodes)"));
+  CONFORM(spec.memoryBytes <= 3 * measured + fullLog,
+          str("spec.memoryBytes = ", spec.memoryBytes, " overstates the ", measured,
+              " bytes one env holds (plus ", fullLog, " for a full episode's action log)"));
+  return true;
+}
+
 bool finitePoint(const Vec2f& p) { return std::isfinite(p.x) && std::isfinite(p.y); }
 
 bool checkScene(Env& env, const std::string& when) {
@@ -492,6 +541,7 @@ bool checkAll(const std::function<EnvPtr()>& makeEnv, const ConformanceOptions& 
   if (!checkDeterminism(makeEnv, defaults, options)) return false;
   if (!checkSnapshot(makeEnv, defaults, options)) return false;
   if (!checkReplay(makeEnv, defaults, options)) return false;
+  if (!checkMemoryDeclared(makeEnv, defaults, options)) return false;
 
   env->reset(options.seed, defaults);
   if (!checkScene(*env, "after reset")) return false;

@@ -99,10 +99,17 @@ class TestEpisodeCodec : public QObject {
     // Deep nesting is refused while parsing, before anything recursive touches it.
     e = good;
     e.taskJson = std::string(200000, '[') + std::string(200000, ']');
-    QVERIFY(refused(e, "task_json is nested deeper than 2 levels"));
+    QVERIFY(refused(e, "task_json nests arrays and objects deeper than 2 levels"));
     e = good;
     e.infoJson = std::string(100000, '[');
-    QVERIFY(refused(e, "info_json is nested deeper than 2 levels"));
+    QVERIFY(refused(e, "info_json nests arrays and objects deeper than 2 levels"));
+    // A number beyond a double is named by its place in the column.
+    e = good;
+    e.taskJson = "[0.5, 1e400]";
+    QVERIFY(refused(e, "task_json[1] is 1e400"));
+    e = good;
+    e.infoJson = R"([["distance", -1e999]])";
+    QVERIFY(refused(e, "info_json[0][1] is -1e999"));
   }
 
   void badCountsAreRefusedBeforeAllocating() {

@@ -36,6 +36,15 @@ QLineEdit* formEdit(NewRunDialog& dialog, const QString& path) {
   return qobject_cast<QLineEdit*>(dialog.form()->editor(path));
 }
 
+/// Selects the walker on Stump Tracks (a terrain with task parameters); its stump_height editor.
+QLineEdit* stumpHeightEditor(NewRunDialog& dialog) {
+  if (!dialog.selectEnvironment("walker")) return nullptr;
+  auto* terrain = qobject_cast<QComboBox*>(dialog.form()->editor("env_config.terrain"));
+  if (!terrain) return nullptr;
+  terrain->setCurrentText("stump_tracks");
+  return dialog.taskEditor("stump_height");
+}
+
 }  // namespace
 
 class TestNewRunDialog : public QObject {
@@ -127,11 +136,7 @@ class TestNewRunDialog : public QObject {
 
   void taskParameterOutOfRangeIsMarked() {
     NewRunDialog dialog;
-    QVERIFY(dialog.selectEnvironment("walker"));
-    auto* terrain = qobject_cast<QComboBox*>(dialog.form()->editor("env_config.terrain"));
-    QVERIFY(terrain);
-    terrain->setCurrentText("stump_tracks");
-    QLineEdit* height = dialog.taskEditor("stump_height");
+    QLineEdit* height = stumpHeightEditor(dialog);
     QVERIFY(height);
     QVERIFY2(dialog.isValid(), qPrintable(dialog.firstError()));
     retype(height, "5");
@@ -147,6 +152,30 @@ class TestNewRunDialog : public QObject {
     QCOMPARE(config["task"]["stump_height"].get<double>(), 2.5);
     QCOMPARE(config["env_config"]["terrain"].get<std::string>(), std::string("stump_tracks"));
     QCOMPARE(TrainConfig::fromJson(config).task["stump_height"].get<double>(), 2.5);
+  }
+
+  // NaN, infinities and numbers beyond a double are refused in every numeric field (issue 9:
+  // "reject NaN everywhere"); none reaches the config.
+  void nanInfinityAndOverflowAreRefused() {
+    NewRunDialog dialog;
+    QLineEdit* height = stumpHeightEditor(dialog);
+    QVERIFY(height);
+    for (const char* text : {"nan", "NaN", "inf", "-inf", "1e400"}) {
+      retype(formEdit(dialog, "ppo.learning_rate"), text);
+      QCOMPARE(dialog.form()->markedFields(), QStringList{"ppo.learning_rate"});
+      QVERIFY2(!dialog.okButton()->isEnabled(), qPrintable(text));
+      retype(formEdit(dialog, "ppo.learning_rate"), "0.001");
+      QVERIFY2(dialog.isValid(), qPrintable(dialog.firstError()));
+
+      retype(height, text);
+      QVERIFY2(height->property("invalid").toBool(), qPrintable(text));
+      QVERIFY2(dialog.firstError().startsWith("task.stump_height"),
+               qPrintable(dialog.firstError()));
+      QVERIFY(!dialog.okButton()->isEnabled());
+      QVERIFY(!dialog.config()["task"].contains("stump_height"));
+      retype(height, "1");
+      QVERIFY2(dialog.isValid(), qPrintable(dialog.firstError()));
+    }
   }
 
   void switchingPresetReloadsValues() {
