@@ -18,10 +18,10 @@ ComparePane::ComparePane(QWidget* parent) : QWidget(parent) {
   glProblem_ = SimView::openGlProblem();
   if (glProblem_.isEmpty()) {
     view_ = new SimView(this);
-    view_->setMinimumSize(160, 120);
+    view_->setMinimumSize(160, 100);
     layout->addWidget(view_, 1);
   } else {
-    setMinimumSize(160, 120);
+    setMinimumSize(160, 100);
     layout->addStretch(1);
   }
 }

@@ -31,6 +31,7 @@
 #include "widgets/PlaybackBar.h"
 #include "widgets/ReplayBuildJob.h"
 #include "widgets/RunSummaryModel.h"
+#include "widgets/TableColumns.h"
 
 namespace palaestra {
 
@@ -55,6 +56,8 @@ QString sideLetter(int side) { return side == 0 ? QStringLiteral("A") : QStringL
 
 CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0,
+                             0);  // as the other pages: the window's room goes to the views
   auto* splitter = new QSplitter(Qt::Vertical, this);
   layout->addWidget(splitter);
 
@@ -77,6 +80,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   // Learning curves: both runs overlaid, one metric at a time.
   auto* curvesTab = new QWidget;
   auto* curvesLayout = new QVBoxLayout(curvesTab);
+  curvesLayout->setContentsMargins(4, 4, 4, 4);
   auto* metricRow = new QHBoxLayout;
   metricRow->addWidget(new QLabel(tr("Metric:"), curvesTab));
   metricCombo_ = new QComboBox(curvesTab);
@@ -95,7 +99,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   diff_ = new ConfigDiffModel(this);
   diffTable_ = new QTableView(diffTab);
   diffTable_->setModel(diff_);
-  diffTable_->horizontalHeader()->setStretchLastSection(true);
+  fitColumnsToTitles(diffTable_->horizontalHeader());
   diffTable_->verticalHeader()->hide();
   diffLayout->addWidget(diffTable_, 1);
   tabs_->addTab(diffTab, tr("Config diff"));
@@ -113,7 +117,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   summary_ = new RunSummaryModel(this);
   summaryTable_ = new QTableView(summaryTab);
   summaryTable_->setModel(summary_);
-  summaryTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+  fitColumnsToTitles(summaryTable_->horizontalHeader());
   summaryLayout->addWidget(summaryTable_, 1);
   tabs_->addTab(summaryTab, tr("Summary"));
   splitter->addWidget(tabs_);
@@ -170,7 +174,7 @@ CompareView::PreparedSide CompareView::prepareEpisode(RunStore& store, int64_t e
   PreparedSide prepared;
   auto episode = std::make_shared<StoredEpisode>(store.loadEpisode(episodeId));
   const RunInfo run = store.getRun(episode->runId);
-  const TrainConfig config = readStoredRunConfig(run).config;
+  const StoredRunConfig config = readStoredRunConfig(run);
   prepared.env = EnvRegistry::instance().get(config.env).create(config.envConfig);
   const EnvSpec& spec = prepared.env->spec();
   const int expectedActionSize = spec.numAgents * spec.actionSpace.size();
@@ -329,7 +333,7 @@ bool CompareView::compareCheckpointOnTasks(std::shared_ptr<RunStore> store, int6
     const Checkpoint checkpoint = store->loadCheckpoint(checkpointId);
     auto policy = std::make_shared<const Policy>(Policy::deserialize(checkpoint.policy));
     const RunInfo run = store->getRun(checkpoint.info.runId);
-    const TrainConfig config = readStoredRunConfig(run).config;
+    const StoredRunConfig config = readStoredRunConfig(run);
     const EnvInfo& envInfo = EnvRegistry::instance().get(config.env);
     for (size_t side = 0; side < 2; ++side) {
       const TaskValues& task = side == 0 ? taskA : taskB;

@@ -134,9 +134,14 @@ void ConfigForm::setValue(const nlohmann::json& value) {
     QWidget* editor = makeEditor(field, leaf, choices);
     editor->setObjectName(field.path);
     field.editor = editor;
+    if (documentation_) field.meaning = documentation_(field.path);
     const std::string section = keys.size() == 1 ? "general" : keys.front();
     const std::vector<std::string> rest(keys.begin() + (keys.size() == 1 ? 0 : 1), keys.end());
-    formOf(section)->addRow(joinPath(rest), editor);
+    auto* label = new QLabel(joinPath(rest), this);
+    label->setObjectName(field.path + QStringLiteral("_label"));
+    label->setToolTip(field.meaning);
+    label->setBuddy(editor);
+    formOf(section)->addRow(label, editor);
     fields_.push_back(field);
   }
   rebuilding_ = false;
@@ -274,6 +279,15 @@ nlohmann::json ConfigForm::value() const {
 
 void ConfigForm::setChoices(const QString& path, const QStringList& choices) { choices_[path] = choices; }
 
+void ConfigForm::setDocumentation(Documentation documentation) {
+  documentation_ = std::move(documentation);
+}
+
+void ConfigForm::setMessageVisible(bool visible) {
+  messageVisible_ = visible;
+  message_->setVisible(visible && !message_->text().isEmpty());
+}
+
 void ConfigForm::setValidator(Validator validator) {
   validator_ = std::move(validator);
   validate();
@@ -309,28 +323,56 @@ void ConfigForm::validate() {
     parseField(field, &error);
     if (!error.isEmpty()) errors_[field.path] = error;
   }
-  // The whole value only makes sense to the validator once every field parses.
-  if (errors_.empty() && generalError_.isEmpty()) {
-    QString message;
-    try {
-      validator_(value());
-    } catch (const std::exception& e) {
-      message = QString::fromStdString(e.what());
-      if (message.isEmpty()) message = tr("invalid config");
-    }
-    if (!message.isEmpty()) {
+  if (generalError_.isEmpty()) {
+    // The validator reports one problem at a time. To find them all, each field it blames (and
+    // each field whose text does not parse) is put back to its value from setValue and the
+    // value is checked again, until it passes or the blame no longer moves (the value from
+    // setValue is itself the problem, or nothing names a field).
+    nlohmann::json candidate = value();
+    auto restore = [&](const QString& path) {
+      for (const Field& field : fields_) {
+        if (field.path != path) continue;
+        const nlohmann::json* original = &skeleton_;
+        nlohmann::json* node = &candidate;
+        for (const auto& key : field.keys) {
+          original = &(*original)[key];
+          node = &(*node)[key];
+        }
+        *node = *original;
+      }
+    };
+    for (const auto& [path, message] : errors_) restore(path);
+    for (size_t round = 0; round <= fields_.size(); ++round) {
+      QString message;
+      try {
+        validator_(candidate);
+      } catch (const std::exception& e) {
+        message = QString::fromStdString(e.what());
+        if (message.isEmpty()) message = tr("invalid config");
+      }
+      if (message.isEmpty()) break;
       const QStringList paths = pathsOfMessage(message);
-      for (const QString& p : paths) errors_[p] = message;
-      if (paths.isEmpty()) generalError_ = message;
+      if (paths.isEmpty()) {
+        generalError_ = message;
+        break;
+      }
+      bool newBlame = false;
+      for (const QString& p : paths) {
+        if (errors_.count(p)) continue;
+        errors_[p] = message;
+        newBlame = true;
+        restore(p);
+      }
+      if (!newBlame) break;
     }
   }
   for (const Field& field : fields_) {
     auto it = errors_.find(field.path);
     mark(field, it == errors_.end() ? QString() : it->second);
   }
-  const QString first = firstError();
-  message_->setText(first);
-  message_->setVisible(!first.isEmpty());
+  const QStringList all = errors();
+  message_->setText(all.join('\n'));
+  message_->setVisible(messageVisible_ && !all.isEmpty());
 
   const bool valid = isValid();
   if (valid != lastValid_) {
@@ -342,7 +384,11 @@ void ConfigForm::validate() {
 
 void ConfigForm::mark(const Field& field, const QString& error) {
   field.editor->setStyleSheet(error.isEmpty() ? QString() : QString(kInvalidStyle));
-  field.editor->setToolTip(error);
+  // The problem first (it is why the field is red), then what the field means.
+  QString tip = error;
+  if (!field.meaning.isEmpty())
+    tip += (tip.isEmpty() ? QString() : QStringLiteral("\n\n")) + field.meaning;
+  field.editor->setToolTip(tip);
   field.editor->setProperty("invalid", !error.isEmpty());
 }
 
@@ -353,6 +399,17 @@ QString ConfigForm::firstError() const {
     if (it != errors_.end()) return it->second;
   }
   return {};
+}
+
+QStringList ConfigForm::errors() const {
+  QStringList out;
+  if (!generalError_.isEmpty()) out << generalError_;
+  for (const Field& field : fields_) {
+    auto it = errors_.find(field.path);
+    // One message may blame a whole section: list it once.
+    if (it != errors_.end() && !out.contains(it->second)) out << it->second;
+  }
+  return out;
 }
 
 QStringList ConfigForm::markedFields() const {

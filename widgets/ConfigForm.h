@@ -6,7 +6,10 @@
 // boxes. Every edit re-validates: each field's text is parsed (bad text marks
 // that field), then the whole value goes to a validator (TrainConfig::fromJson
 // by default) whose ConfigError message starts with the field path, which is
-// mapped back to the editor and marked inline.
+// mapped back to the editor and marked inline. The validator stops at the
+// first problem, so the form puts each blamed field back to its value from
+// setValue and asks again: every problem is shown at once. Each field's
+// label and editor carry its documented meaning (setDocumentation) as tooltip.
 
 #include <QString>
 #include <QStringList>
@@ -41,11 +44,20 @@ class ConfigForm : public QWidget {
   void setChoices(const QString& path, const QStringList& choices);
   /// Replaces the validator run on the whole value (after each field's text parsed).
   void setValidator(Validator validator);
+  /// The documented meaning of the field at a dotted path (empty if none).
+  using Documentation = std::function<QString(const QString& path)>;
+  /// Sets where field tooltips come from; applies at the next setValue.
+  void setDocumentation(Documentation documentation);
+  /// Whether the form's own message line lists the problems (default true; a dialog that lists them
+  /// itself turns it off).
+  void setMessageVisible(bool visible);
 
   /// True when every field parses and the validator accepts the value.
   bool isValid() const { return errors_.empty() && generalError_.isEmpty(); }
   /// The first problem (field path and message), or an empty string when valid.
   QString firstError() const;
+  /// Every problem, one message each: a problem no field owns first, then by field in form order.
+  QStringList errors() const;
   /// Dotted paths of the fields currently marked invalid.
   QStringList markedFields() const;
   /// The editor of the field at `path`, or nullptr.
@@ -69,6 +81,7 @@ class ConfigForm : public QWidget {
     std::vector<std::string> keys;  // JSON path segments
     Kind kind = Kind::Number;
     QWidget* editor = nullptr;
+    QString meaning;  // documented meaning (tooltip)
   };
 
   QWidget* makeEditor(Field& field, const nlohmann::json& leaf, const QStringList& choices);
@@ -89,6 +102,8 @@ class ConfigForm : public QWidget {
   QString generalError_;               // a problem no single field owns
   QString valueError_;                 // setValue was given something other than an object
   Validator validator_;
+  Documentation documentation_;
+  bool messageVisible_ = true;
   QVBoxLayout* sections_ = nullptr;
   QLabel* message_ = nullptr;
   bool lastValid_ = true;

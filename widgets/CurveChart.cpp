@@ -3,18 +3,20 @@
 #include <QAreaSeries>
 #include <QChart>
 #include <QChartView>
-#include <QCursor>
+#include <QGraphicsLayout>
+#include <QGraphicsLineItem>
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLocale>
 #include <QMetaObject>
+#include <QMouseEvent>
 #include <QTimer>
-#include <QToolTip>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <future>
 #include <limits>
@@ -23,6 +25,7 @@
 #include "metrics/TimeWeightedEma.h"
 #include "store/RunStore.h"
 #include "widgets/CurveDecimator.h"
+#include "widgets/RoundTicks.h"
 
 namespace palaestra {
 
@@ -40,11 +43,27 @@ constexpr double kXScaleFraction = 1e-3;
 // How far the x span may drift from the one the smoothing scale was fixed for before a live
 // update re-smooths every point (the look changes by less than the eye notices).
 constexpr double kXScaleSlack = 0.1;
+// Room per axis label: x labels are wide numbers, y labels are one text line high.
+constexpr double kPixelsPerXTick = 90.0;
+constexpr double kPixelsPerYTick = 40.0;
+// The chart view's minimum size: the plot keeps about 60 px (two y labels) between the legend
+// and the x axis, so no label is elided to "..." even in the smallest window; the default
+// window gives it about 220.
+constexpr int kMinimumChartHeight = 120;
+constexpr int kMinimumChartWidth = 320;
+
+// Index of the point of sorted `x` nearest to `value` (x not empty).
+size_t nearestIndex(const std::vector<double>& x, double value) {
+  size_t i = static_cast<size_t>(std::lower_bound(x.begin(), x.end(), value) - x.begin());
+  if (i == x.size() || (i > 0 && value - x[i - 1] < x[i] - value)) --i;
+  return i;
+}
 
 QString axisTitle(CurveChart::XAxis axis) {
   switch (axis) {
     case CurveChart::XAxis::Steps: return QStringLiteral("steps");
-    case CurveChart::XAxis::WallTime: return QStringLiteral("wall time (s since the run's first point)");
+    case CurveChart::XAxis::WallTime:
+      return QStringLiteral("wall time (s)");
     case CurveChart::XAxis::Episodes: return QStringLiteral("episodes");
   }
   return {};
@@ -83,6 +102,28 @@ CurveChart::CurveChart(QWidget* parent) : QWidget(parent) {
   view_ = new QChartView(chart_, this);  // takes ownership of the chart
   view_->setRubberBand(QChartView::RectangleRubberBand);
   view_->setRenderHint(QPainter::Antialiasing);
+  view_->setMinimumSize(kMinimumChartWidth, kMinimumChartHeight);
+  // The plot gets the room: no rounded frame and no padding around the chart's own layout.
+  chart_->setMargins(QMargins(4, 4, 8, 4));
+  chart_->setBackgroundRoundness(0);
+  chart_->layout()->setContentsMargins(0, 0, 0, 0);
+  chart_->legend()->setContentsMargins(0, 0, 0, 0);
+
+  // Hover readout: a cursor line in the chart and a box listing every run's value at that x.
+  view_->setMouseTracking(true);
+  view_->viewport()->setMouseTracking(true);
+  view_->viewport()->installEventFilter(this);
+  cursorLine_ = new QGraphicsLineItem(chart_);
+  cursorLine_->setPen(QPen(QColor(90, 90, 90, 160), 1, Qt::DashLine));
+  cursorLine_->setZValue(100);
+  cursorLine_->hide();
+  readout_ = new QLabel(view_->viewport());
+  readout_->setObjectName(QStringLiteral("curveReadout"));
+  readout_->setTextFormat(Qt::RichText);
+  readout_->setAttribute(Qt::WA_TransparentForMouseEvents);
+  readout_->setStyleSheet(QStringLiteral(
+      "QLabel { background: rgba(255, 255, 255, 225); border: 1px solid #999; padding: 3px; }"));
+  readout_->hide();
 
   messageLabel_ = new QLabel(this);
   messageLabel_->setWordWrap(true);
@@ -148,6 +189,8 @@ void CurveChart::setGroupedBand(bool grouped) {
 void CurveChart::resetZoom() {
   zoomed_ = false;
   settingAxes_ = true;
+  holdTicks(axisX_);  // the zoomed range's tick interval would label the whole range densely
+  holdTicks(axisY_);
   chart_->zoomReset();
   settingAxes_ = false;
   redraw();
@@ -200,14 +243,113 @@ int CurveChart::decimationBuckets() const {
 QString CurveChart::tooltipText(int64_t runId, double x) const {
   const RunCurve* curve = findCurve(runId);
   if (!curve || curve->x.empty()) return {};
-  size_t i = static_cast<size_t>(std::lower_bound(curve->x.begin(), curve->x.end(), x) - curve->x.begin());
-  if (i == curve->x.size() || (i > 0 && x - curve->x[i - 1] < curve->x[i] - x)) --i;
+  const size_t i = nearestIndex(curve->x, x);
   const QString xText = xAxis_ == XAxis::WallTime ? QStringLiteral("%1 s").arg(curve->x[i], 0, 'f', 1)
                                                   : QString::number(static_cast<qint64>(std::llround(curve->x[i])));
   return QStringLiteral("%1\n%2: %3\nraw: %4\nsmoothed: %5")
       .arg(curve->name, axisTitle(xAxis_).section(' ', 0, 1), xText)
       .arg(curve->values[i], 0, 'g', 6)
       .arg(curve->smoothed.size() > i ? curve->smoothed[i] : std::nan(""), 0, 'g', 6);
+}
+
+QString CurveChart::readoutText(double x) const {
+  if (!std::isfinite(x)) return {};
+  const double span = axisX_->max() - axisX_->min();
+  // A run has a value at x if x lies within its points (give or take two pixel columns).
+  const double slack = span > 0 ? span / std::max(1, decimationBuckets()) * 2.0 : 0.0;
+  auto number = [](double v) {
+    return std::isfinite(v) ? QString::number(v, 'g', 6) : QStringLiteral("-");
+  };
+  QString xText;
+  switch (xAxis_) {
+    case XAxis::Steps:
+      xText = QStringLiteral("step %1").arg(
+          QLocale().toString(static_cast<qlonglong>(std::llround(x))));
+      break;
+    case XAxis::Episodes:
+      xText = QStringLiteral("episode %1")
+                  .arg(QLocale().toString(static_cast<qlonglong>(std::llround(x))));
+      break;
+    case XAxis::WallTime:
+      xText = QStringLiteral("%1 s").arg(x, 0, 'f', 1);
+      break;
+  }
+  QStringList lines{QStringLiteral("<b>%1</b>").arg(xText.toHtmlEscaped())};
+  for (const auto& curve : curves_) {
+    if (curve->x.empty() || x < curve->x.front() - slack || x > curve->x.back() + slack) continue;
+    const size_t i = nearestIndex(curve->x, x);
+    const double smoothed = i < curve->smoothed.size() ? curve->smoothed[i] : std::nan("");
+    lines << QStringLiteral("<span style='color:%1'>&#9632;</span> %2: <b>%3</b> (raw %4)")
+                 .arg(curve->colour.name(), curve->name.toHtmlEscaped(), number(smoothed),
+                      number(curve->values[i]));
+  }
+  return lines.size() > 1 ? lines.join(QStringLiteral("<br>")) : QString();
+}
+
+double CurveChart::xAtViewportPos(QPointF pos) const {
+  const QPointF inChart = chart_->mapFromScene(view_->mapToScene(pos.toPoint()));
+  const QRectF plot = chart_->plotArea();
+  if (!plot.contains(inChart) || plot.width() <= 0) return std::nan("");
+  return axisX_->min() +
+         (inChart.x() - plot.left()) / plot.width() * (axisX_->max() - axisX_->min());
+}
+
+void CurveChart::setRunName(int64_t runId, const QString& name) {
+  RunCurve* curve = findCurve(runId);
+  if (!curve || curve->name == name) return;
+  curve->name = name;
+  if (curve->smooth) curve->smooth->setName(name);
+  if (curve->raw) curve->raw->setName(name + QStringLiteral(" (raw)"));
+}
+
+bool CurveChart::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == view_->viewport()) {
+    if (event->type() == QEvent::MouseMove) {
+      showReadoutAt(static_cast<QMouseEvent*>(event)->position());
+    } else if (event->type() == QEvent::Leave) {
+      hideReadout();
+    }
+  }
+  return QWidget::eventFilter(watched, event);
+}
+
+void CurveChart::showReadoutAt(QPointF pos) {
+  const double x = xAtViewportPos(pos);
+  const QString text = readoutText(x);
+  if (text.isEmpty()) {
+    hideReadout();
+    return;
+  }
+  const QRectF plot = chart_->plotArea();
+  const double px =
+      plot.left() + (x - axisX_->min()) / (axisX_->max() - axisX_->min()) * plot.width();
+  cursorLine_->setLine(px, plot.top(), px, plot.bottom());
+  cursorLine_->show();
+  readout_->setText(text);
+  readout_->adjustSize();
+  // Beside the cursor, on the side with room, at the top of the plot.
+  const QPoint plotTopLeft = view_->mapFromScene(chart_->mapToScene(plot.topLeft()));
+  const QPoint plotBottomRight = view_->mapFromScene(chart_->mapToScene(plot.bottomRight()));
+  int left = static_cast<int>(pos.x()) + 12;
+  if (left + readout_->width() > plotBottomRight.x())
+    left = static_cast<int>(pos.x()) - 12 - readout_->width();
+  left = std::max(0, left);
+  const int top = std::clamp(plotTopLeft.y() + 4, 0,
+                             std::max(0, view_->viewport()->height() - readout_->height()));
+  readout_->move(left, top);
+  readout_->show();
+  readout_->raise();
+}
+
+void CurveChart::hideReadout() {
+  readout_->hide();
+  cursorLine_->hide();
+}
+
+void CurveChart::updateTicks() {
+  const QRectF plot = chart_->plotArea();
+  applyRoundTicks(axisX_, plot.width(), kPixelsPerXTick);
+  applyRoundTicks(axisY_, plot.height(), kPixelsPerYTick);
 }
 
 void CurveChart::showMessage(const QString& text) {
@@ -495,14 +637,17 @@ void CurveChart::redraw() {
     const double xPad = xMax > xMin ? 0.0 : 1.0;
     const double yPad = yMax > yMin ? (yMax - yMin) * 0.05 : std::max(1.0, std::abs(yMax) * 0.05);
     settingAxes_ = true;
-    axisX_->setRange(xMin - xPad, xMax + xPad);
-    axisY_->setRange(yMin - yPad, yMax + yPad);
+    const QRectF plot = chart_->plotArea();
+    setRangeWithRoundTicks(axisX_, xMin - xPad, xMax + xPad, plot.width(), kPixelsPerXTick);
+    setRangeWithRoundTicks(axisY_, yMin - yPad, yMax + yPad, plot.height(), kPixelsPerYTick);
     settingAxes_ = false;
   }
   const double visibleMin = axisX_->min();
   const double visibleMax = axisX_->max();
   const int buckets = decimationBuckets();
-  axisY_->setTitleText(metric_);
+  // No y title: the metric is named beside the chart (its chooser), and a rotated name longer
+  // than the plot is high was elided ("train/episode_re...").
+  updateTicks();
 
   for (const auto& curve : curves_) {
     if (curve->x.empty()) continue;
@@ -522,11 +667,6 @@ void CurveChart::redraw() {
         s->attachAxis(axisY_);
       }
       for (QLegendMarker* marker : chart_->legend()->markers(curve->raw)) marker->setVisible(false);
-      const int64_t runId = curve->runId;
-      connect(curve->smooth, &QLineSeries::hovered, this,
-              [this, runId](const QPointF& point, bool state) { onHovered(runId, point, state); });
-      connect(curve->raw, &QLineSeries::hovered, this,
-              [this, runId](const QPointF& point, bool state) { onHovered(runId, point, state); });
     }
     curve->raw->replace(CurveDecimator::decimate(curve->x, curve->values, visibleMin, visibleMax, buckets));
     curve->smooth->replace(CurveDecimator::decimate(curve->x, curve->smoothed, visibleMin, visibleMax, buckets));
@@ -580,14 +720,6 @@ void CurveChart::onXRangeChanged() {
   // A rubber-band zoom (or scroll): keep the user's range and re-decimate for it.
   zoomed_ = true;
   redrawTimer_->start();
-}
-
-void CurveChart::onHovered(int64_t runId, const QPointF& point, bool state) {
-  if (state) {
-    QToolTip::showText(QCursor::pos(), tooltipText(runId, point.x()), view_);
-  } else {
-    QToolTip::hideText();
-  }
 }
 
 }  // namespace palaestra

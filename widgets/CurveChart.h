@@ -19,6 +19,11 @@
 // series only ever get about two points per pixel column of the visible x
 // range (CurveDecimator), so a million points do not stall the UI. Series
 // objects are kept and refilled with replace().
+//
+// Reading: axis labels sit at round values (RoundTicks), as many as fit; the
+// plot keeps a minimum height so labels are never elided; moving the mouse
+// over the plot shows a cursor line and a readout of every run's smoothed and
+// raw value at that x.
 
 #include <QColor>
 #include <QHash>
@@ -34,6 +39,7 @@
 
 class QAreaSeries;
 class QChart;
+class QGraphicsLineItem;
 class QChartView;
 class QLabel;
 class QLineSeries;
@@ -115,8 +121,20 @@ class CurveChart : public QWidget {
   std::vector<double> smoothedValues(int64_t runId) const;
   /// Tooltip text for the point of a run nearest to x: run, x, raw and smoothed value.
   QString tooltipText(int64_t runId, double x) const;
+  /// The hover readout at x: the x value, then one line per run that has points around x (its
+  /// name, smoothed and raw value of its point nearest to x).
+  QString readoutText(double x) const;
+  /// The readout shown while the mouse is over the plot (hidden otherwise).
+  QLabel* readout() const { return readout_; }
+  /// The x value under a position of the chart view's viewport, or NaN outside the plot area.
+  double xAtViewportPos(QPointF pos) const;
+  /// Renames a plotted run (legend and readout); nothing for a run that is not plotted.
+  void setRunName(int64_t runId, const QString& name);
   /// Pixel columns the series are decimated to (at least 400, or the plot width).
   int decimationBuckets() const;
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
   struct RunCurve;
@@ -143,7 +161,11 @@ class CurveChart : public QWidget {
   void showMessage(const QString& text);
   void clearCurves();
   void onXRangeChanged();
-  void onHovered(int64_t runId, const QPointF& point, bool state);
+  // Shows the cursor line and readout for a viewport position (hides them outside the plot).
+  void showReadoutAt(QPointF pos);
+  void hideReadout();
+  // Round ticks for the axes' current ranges and the plot's size.
+  void updateTicks();
   RunCurve* findCurve(int64_t runId) const;
 
   RunStore* store_ = nullptr;
@@ -160,6 +182,8 @@ class CurveChart : public QWidget {
   QChart* chart_ = nullptr;
   QChartView* view_ = nullptr;
   QLabel* messageLabel_ = nullptr;
+  QLabel* readout_ = nullptr;
+  QGraphicsLineItem* cursorLine_ = nullptr;
   QValueAxis* axisX_ = nullptr;
   QValueAxis* axisY_ = nullptr;
   QLineSeries* bandUpper_ = nullptr;

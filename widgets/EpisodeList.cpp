@@ -9,6 +9,8 @@
 #include "util/Errors.h"
 #include "widgets/EpisodeTableModel.h"
 
+#include "widgets/TableColumns.h"
+
 namespace palaestra {
 
 EpisodeList::EpisodeList(QWidget* parent)
@@ -26,8 +28,7 @@ EpisodeList::EpisodeList(QWidget* parent)
   view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   view_->setAlternatingRowColors(true);
   view_->verticalHeader()->hide();
-  view_->horizontalHeader()->setStretchLastSection(true);
-  view_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+  fitColumnsToTitles(view_->horizontalHeader());
   view_->sortByColumn(EpisodeTableModel::Id, Qt::AscendingOrder);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);

@@ -21,7 +21,6 @@
 #include "rl/Policy.h"
 #include "store/RunStore.h"
 #include "train/StoredRunConfig.h"
-#include "train/TrainConfig.h"
 #include "util/Rng.h"
 #include "widgets/SimView.h"
 
@@ -37,6 +36,15 @@ nlohmann::json playEnvConfig() {
 
 // Frames run at most per tick when the GUI fell behind (a stall is skipped, not fast-forwarded).
 constexpr int64_t kMaxCatchUpFrames = 4;
+
+// A match's outcome as people say it: the env reports P1's view ("win", "loss", "draw") and
+// "running" for a match that has not ended, which here means it was quit.
+std::string matchOutcome(const std::string& envOutcome) {
+  if (envOutcome == "win") return "p1 won";
+  if (envOutcome == "loss") return "p2 won";
+  if (envOutcome == "running") return "quit";
+  return envOutcome;
+}
 
 }  // namespace
 
@@ -132,7 +140,7 @@ bool FightPlayView::start(const FightPlaySetup& setup, std::shared_ptr<RunStore>
               QStringLiteral("Checkpoint %1 belongs to run \"%2\" of env \"%3\", not a fight run.")
                   .arg(setup.agentCheckpointId)
                   .arg(QString::fromStdString(run.name), QString::fromStdString(run.env)));
-        const TrainConfig trained = readStoredRunConfig(run).config;
+        const StoredRunConfig trained = readStoredRunConfig(run);
         const fight::FightConfig fightConfig = fight::FightConfig::fromJson(trained.envConfig);
         if (fightConfig.control != fight::FightControl::Actions)
           return fail(
@@ -164,19 +172,35 @@ bool FightPlayView::start(const FightPlaySetup& setup, std::shared_ptr<RunStore>
   const QString runName =
       QStringLiteral("Play: %1 vs %2 %3")
           .arg(QString::fromStdString(p1.id), QString::fromStdString(p2.id), opponentName);
-  TrainConfig config;
-  config.env = "fight";
-  config.envConfig = playEnvConfig();
-  config.task = {{"character", setup.p1Character}, {"opponent", setup.p2Character}};
-  config.seed = setup.seed;
-  // Nothing trains, but a stored config has a budget: one match at most.
-  config.maxSteps = static_cast<uint64_t>(env->spec().maxEpisodeSteps);
+  // The run's config describes the match (who played whom, how), not training settings; replays
+  // read the env, its config, the task and the seed from it (StoredRunConfig).
+  nlohmann::json p2Side = {{"character", p2.id}};
+  switch (setup.opponent) {
+    case FightPlaySetup::Opponent::Cpu:
+      p2Side["control"] = "cpu";
+      p2Side["cpu_level"] = setup.cpuLevel;
+      break;
+    case FightPlaySetup::Opponent::Person:
+      p2Side["control"] = "keyboard";
+      break;
+    case FightPlaySetup::Opponent::Agent:
+      p2Side["control"] = "agent";
+      p2Side["checkpoint_id"] = setup.agentCheckpointId;
+      p2Side["agent"] = opponentName.toStdString();
+      break;
+  }
+  const nlohmann::json match = {{"p1", {{"character", p1.id}, {"control", "keyboard"}}},
+                                {"p2", p2Side},
+                                {"training_mode", setup.trainingMode}};
+  const nlohmann::json config = StoredRunConfig::playConfig(
+      "fight", playEnvConfig(), {{"character", setup.p1Character}, {"opponent", setup.p2Character}},
+      setup.seed, match);
   try {
-    TrainConfig::fromJson(config.toJson());  // what replays read back must parse
+    StoredRunConfig::parse(config.dump());  // what replays read back must parse
     NewRun newRun;
     newRun.name = runName.toStdString();
     newRun.env = "fight";
-    newRun.configJson = config.toJson().dump();
+    newRun.configJson = config.dump();
     newRun.seed = setup.seed;
     newRun.notes =
         "A person's match played in the app (P1: keyboard; P2: " + opponentName.toStdString() +
@@ -398,6 +422,7 @@ void FightPlayView::finish() {
   timer_->stop();
   held_.clear();
   record_.info = env_->episodeInfo();
+  record_.info.outcome = matchOutcome(record_.info.outcome);
   const EnvSpec& spec = env_->spec();
   record_.slotReturns.assign(spec.policySlots.size(), 0.0);
   std::vector<int> agentsOfSlot(spec.policySlots.size(), 0);
@@ -409,7 +434,7 @@ void FightPlayView::finish() {
   for (size_t s = 0; s < agentsOfSlot.size(); ++s)
     if (agentsOfSlot[s] > 0) record_.slotReturns[s] /= agentsOfSlot[s];
   try {
-    storedEpisode_ = store_->addEpisodeNow(runId_, std::nullopt, EpisodeKind::Eval, record_);
+    storedEpisode_ = store_->addEpisodeNow(runId_, std::nullopt, EpisodeKind::Play, record_);
     storedRun_ = runId_;
     RunUpdate update;
     update.status = RunStatus::Finished;

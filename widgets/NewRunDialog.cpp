@@ -11,9 +11,11 @@
 #include <QVBoxLayout>
 #include <cmath>
 #include <exception>
+#include <set>
 
 #include "Simulations.h"
 #include "env/EnvRegistry.h"
+#include "train/ConfigDocs.h"
 #include "train/TrainConfig.h"
 #include "train/TrainingMemory.h"
 #include "train/TrainingSession.h"
@@ -40,9 +42,13 @@ EnvPtr createEnv(const std::string& env, const nlohmann::json& envConfig) {
 
 QString shortNumber(double x) { return QString::fromStdString(nlohmann::json(x).dump()); }
 
+// The editor's tooltip: the problem (if any), then what the field means (its "meaning" property).
 void markEditor(QWidget* editor, const QString& error) {
   editor->setStyleSheet(error.isEmpty() ? QString() : QString(kInvalidStyle));
-  editor->setToolTip(error);
+  const QString meaning = editor->property("meaning").toString();
+  editor->setToolTip(error.isEmpty()     ? meaning
+                     : meaning.isEmpty() ? error
+                                         : error + QStringLiteral("\n\n") + meaning);
   editor->setProperty("invalid", !error.isEmpty());
 }
 
@@ -70,11 +76,19 @@ NewRunDialog::NewRunDialog(QWidget* parent) : QDialog(parent) {
   top->addRow(tr("Preset"), preset_);
   top->addRow(tr("Run name"), name_);
   top->addRow(tr("Seed"), seed_);
+  env_->setToolTip(QString::fromStdString(configFieldMeaning({}, "env")));
+  seed_->setProperty("meaning", QString::fromStdString(configFieldMeaning({}, "seed")));
+  name_->setProperty(
+      "meaning", tr("How the run is listed; the default is a name no run in the store has yet."));
 
   taskBox_ = new QGroupBox(tr("task"), this);
   taskForm_ = new QFormLayout(taskBox_);
 
   form_ = new ConfigForm;
+  form_->setMessageVisible(false);  // the dialog lists every problem below the form
+  form_->setDocumentation([this](const QString& path) {
+    return QString::fromStdString(configFieldMeaning(currentEnv(), path.toStdString()));
+  });
   auto* scroll = new QScrollArea(this);
   auto* inner = new QWidget;
   auto* innerLayout = new QVBoxLayout(inner);
@@ -151,15 +165,11 @@ void NewRunDialog::loadPreset() {
   } catch (const std::exception&) {
     full = preset;  // the form marks whatever the preset gets wrong
   }
-  const uint64_t seed = full.value("seed", uint64_t(1));
+  presetSeed_ = full.value("seed", uint64_t(1));
   const nlohmann::json task = full.value("task", nlohmann::json::object());
   for (const char* key : {"env", "seed", "task"}) full.erase(key);
 
-  {
-    QSignalBlocker blockName(name_), blockSeed(seed_);
-    name_->setText(env_->currentText() + "-" + preset_->currentText());
-    seed_->setText(QString::number(seed));
-  }
+  applyDefaultNameAndSeed();
   taskEnvConfig_.clear();
   taskParams_.clear();
   rebuildTaskEditors({}, task);
@@ -171,6 +181,29 @@ void NewRunDialog::loadPreset() {
     if (it != task.end() && it->is_number()) taskEdits_[i]->setText(shortNumber(it->get<double>()));
   }
   revalidate();
+}
+
+void NewRunDialog::setExistingRuns(const std::vector<RunInfo>& runs) {
+  existingRuns_ = runs;
+  applyDefaultNameAndSeed();
+  revalidate();
+}
+
+void NewRunDialog::applyDefaultNameAndSeed() {
+  std::set<std::string> names;
+  std::set<uint64_t> seeds;
+  for (const RunInfo& run : existingRuns_) {
+    names.insert(run.name);
+    if (run.env == currentEnv()) seeds.insert(run.seed);
+  }
+  const std::string base = currentEnv() + "-" + preset_->currentText().toStdString();
+  std::string name = base;
+  for (int n = 2; names.count(name); ++n) name = base + "-" + std::to_string(n);
+  uint64_t seed = presetSeed_;
+  while (seeds.count(seed) && seed < static_cast<uint64_t>(kMaxSeed)) ++seed;
+  QSignalBlocker blockName(name_), blockSeed(seed_);
+  name_->setText(QString::fromStdString(name));
+  seed_->setText(QString::number(seed));
 }
 
 void NewRunDialog::refreshTaskParams() {
@@ -208,6 +241,7 @@ void NewRunDialog::rebuildTaskEditors(const std::vector<TaskParam>& params, cons
     auto* label = new QLabel(QString::fromStdString(p.name) +
                              QString(" [%1, %2]").arg(shortNumber(p.low), shortNumber(p.high)));
     label->setToolTip(QString::fromStdString(p.description));
+    edit->setProperty("meaning", QString::fromStdString(p.description));
     taskForm_->addRow(label, edit);
     taskEdits_.push_back(edit);
   }
@@ -241,9 +275,9 @@ void NewRunDialog::revalidate() {
     markEditor(taskEdits_[i], error);
   }
 
-  const QString first = firstError();
-  message_->setText(first);
-  message_->setVisible(!first.isEmpty());
+  const QStringList all = errors();
+  message_->setText(all.join('\n'));
+  message_->setVisible(!all.isEmpty());
   const bool valid = isValid();
   okButton()->setEnabled(valid);
   if (valid != lastValid_) {
@@ -258,6 +292,14 @@ QString NewRunDialog::firstError() const {
   if (!loadError_.isEmpty()) return loadError_;
   if (!ownErrors_.empty()) return ownErrors_.front().second;
   return form_->firstError();
+}
+
+QStringList NewRunDialog::errors() const {
+  QStringList out;
+  if (!loadError_.isEmpty()) out << loadError_;
+  for (const auto& [field, message] : ownErrors_) out << message;
+  out << form_->errors();
+  return out;
 }
 
 nlohmann::json NewRunDialog::config() const {

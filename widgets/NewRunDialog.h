@@ -1,8 +1,11 @@
 #pragma once
 // The new-run dialog: environment, preset, run name, seed, the env's task
 // parameters (bounded, from its spec) and every other training setting as a
-// ConfigForm built from the chosen preset. Invalid values are marked inline
-// and OK stays disabled until the whole config validates.
+// ConfigForm built from the chosen preset. Invalid values are marked inline,
+// every problem is listed at once, and OK stays disabled until the whole config
+// validates. Each field's tooltip is its documented meaning (train/ConfigDocs).
+// Given the store's runs (setExistingRuns), the default name is one no run has
+// and the default seed the preset's seed or the next one no run of the env uses.
 
 #include <QDialog>
 #include <QString>
@@ -12,6 +15,7 @@
 #include <vector>
 
 #include "env/TaskSpace.h"
+#include "store/RunRecords.h"
 
 class QComboBox;
 class QDialogButtonBox;
@@ -40,6 +44,14 @@ class NewRunDialog : public QDialog {
   bool isValid() const;
   /// The first problem, naming its field; empty when valid.
   QString firstError() const;
+  /// Every problem, each naming its field (what the dialog lists under the form).
+  QStringList errors() const;
+  /// The message line listing the problems.
+  QLabel* messageLabel() const { return message_; }
+
+  /// The runs already in the store: the default name avoids their names and the default seed
+  /// their seeds (of the same env); re-applies the defaults.
+  void setExistingRuns(const std::vector<RunInfo>& runs);
 
   /// Selects an environment by registry name (reloads its default preset); false if unknown.
   bool selectEnvironment(const QString& env);
@@ -70,6 +82,8 @@ class NewRunDialog : public QDialog {
   /// Validates seed, name and task editors, marks them, and updates OK and the message.
   void revalidate();
   std::string currentEnv() const;
+  // Fills the name and seed editors with the defaults for the current env and preset.
+  void applyDefaultNameAndSeed();
 
   QComboBox* env_ = nullptr;
   QComboBox* preset_ = nullptr;
@@ -87,6 +101,8 @@ class NewRunDialog : public QDialog {
   std::vector<std::pair<QString, QString>> ownErrors_;  // (field, message) in dialog order
   QString loadError_;                       // the preset could not be read
   bool lastValid_ = false;
+  uint64_t presetSeed_ = 1;  // the seed the current preset names
+  std::vector<RunInfo> existingRuns_;
 };
 
 }  // namespace palaestra

@@ -48,7 +48,7 @@ ReplayPlayer::ReplayPlayer(QWidget* parent) : QWidget(parent), clock_(EnvSpec{}.
     standIn_ = new SimViewStandIn(glProblem, this);
     view = standIn_;
   }
-  view->setMinimumSize(320, 200);
+  view->setMinimumSize(320, 150);  // with the strip and bars the page fits an 800x600 window
 
   badge_ = new QLabel(this);
   badge_->setAlignment(Qt::AlignCenter);
@@ -72,8 +72,11 @@ ReplayPlayer::ReplayPlayer(QWidget* parent) : QWidget(parent), clock_(EnvSpec{}.
   auto* splitter = new QSplitter(Qt::Vertical, this);
   splitter->addWidget(top);
   splitter->addWidget(strip_);
-  splitter->setStretchFactor(0, 4);
+  // The reward strip starts tall enough to read (about 110 px of plot), and keeps a quarter of
+  // any extra height.
+  splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 1);
+  splitter->setSizes({420, 170});
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(splitter);
@@ -111,7 +114,7 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
   try {
     episode = store->loadEpisode(episodeId);
     registerBuiltinSimulations();
-    const TrainConfig config = readStoredRunConfig(store->getRun(episode.runId)).config;
+    const StoredRunConfig config = readStoredRunConfig(store->getRun(episode.runId));
     env = EnvRegistry::instance().get(config.env).create(config.envConfig);
     const ReplayHashChecker fits(*env, episode.record);
     if (!fits.problem().empty()) throw ConfigError(fits.problem());

@@ -2,6 +2,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QGraphicsLayout>
 #include <QLineSeries>
 #include <QMouseEvent>
 #include <QPen>
@@ -10,13 +11,24 @@
 #include <algorithm>
 #include <cmath>
 
+#include "widgets/RoundTicks.h"
+
 namespace palaestra {
+
+namespace {
+// The strip's minimum height: about 90 px of plot between the x axis labels and the top, so no
+// label is elided to "...".
+constexpr int kMinimumHeight = 120;
+constexpr double kPixelsPerXTick = 80.0;
+constexpr double kPixelsPerYTick = 30.0;
+}  // namespace
 
 RewardStrip::RewardStrip(QWidget* parent) : QWidget(parent) {
   chart_ = new QChart();
   chart_->legend()->setVisible(false);
   chart_->setMargins(QMargins(4, 4, 4, 4));
   chart_->setBackgroundRoundness(0);
+  chart_->layout()->setContentsMargins(0, 0, 0, 0);  // the plot gets the room
 
   rewardSeries_ = new QLineSeries(chart_);
   rewardSeries_->setName(tr("reward"));
@@ -33,8 +45,7 @@ RewardStrip::RewardStrip(QWidget* parent) : QWidget(parent) {
   chart_->addSeries(cursorSeries_);
 
   xAxis_ = new QValueAxis(chart_);
-  xAxis_->setLabelFormat("%d");
-  xAxis_->setTitleText(tr("frame"));
+  // No "frame" title: the player's timeline says which frame is shown, and the plot keeps the room.
   rewardAxis_ = new QValueAxis(chart_);
   rewardAxis_->setTitleText(tr("reward"));
   cumulativeAxis_ = new QValueAxis(chart_);
@@ -52,7 +63,8 @@ RewardStrip::RewardStrip(QWidget* parent) : QWidget(parent) {
   view_ = new QChartView(chart_, this);
   view_->setRenderHint(QPainter::Antialiasing, false);  // 2000 points redraw while scrubbing
   view_->viewport()->installEventFilter(this);
-  view_->setMinimumHeight(120);
+  view_->setMinimumHeight(kMinimumHeight);
+  connect(chart_, &QChart::plotAreaChanged, this, [this] { updateTicks(); });
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(view_);
@@ -133,13 +145,22 @@ bool RewardStrip::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void RewardStrip::updateAxes() {
+  for (QValueAxis* axis : {xAxis_, rewardAxis_, cumulativeAxis_}) holdTicks(axis);
   xAxis_->setRange(0, std::max(1, frameCount_ - 1));
   // A little headroom so a flat reward curve is not drawn on the frame's border.
   const double pad = std::max(1e-3, 0.05 * (rewardHigh_ - rewardLow_));
   rewardAxis_->setRange(rewardLow_ - pad, rewardHigh_ + pad);
   const double returnPad = std::max(1e-3, 0.05 * (returnHigh_ - returnLow_));
   cumulativeAxis_->setRange(returnLow_ - returnPad, returnHigh_ + returnPad);
+  updateTicks();
   updateCursorLine();
+}
+
+void RewardStrip::updateTicks() {
+  const QRectF plot = chart_->plotArea();
+  applyRoundTicks(xAxis_, plot.width(), kPixelsPerXTick);
+  applyRoundTicks(rewardAxis_, plot.height(), kPixelsPerYTick);
+  applyRoundTicks(cumulativeAxis_, plot.height(), kPixelsPerYTick);
 }
 
 void RewardStrip::updateCursorLine() {

@@ -3,7 +3,8 @@
 // at the frame a player shows. The reward of step t is drawn at frame t (the
 // frame it led to), so the cursor and the curve share the player's frame axis.
 // Optionally the return so far is drawn against a second axis on the right.
-// Clicking or dragging on the strip asks to seek: frameClicked(frame).
+// Clicking or dragging on the strip asks to seek: frameClicked(frame). Axis
+// labels sit at round values and the strip keeps a height where none is elided.
 
 #include <QWidget>
 #include <span>
@@ -57,6 +58,8 @@ class RewardStrip : public QWidget {
  private:
   void updateAxes();
   void updateCursorLine();
+  // Round ticks for the axes' ranges and the plot's size.
+  void updateTicks();
 
   QChart* chart_ = nullptr;
   QChartView* view_ = nullptr;

@@ -15,6 +15,8 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "widgets/TableColumns.h"
+
 namespace palaestra {
 
 namespace {
@@ -26,8 +28,7 @@ QTableView* makeTable(QWidget* parent, QAbstractItemModel* model) {
   view->setSelectionBehavior(QAbstractItemView::SelectRows);
   view->setAlternatingRowColors(true);
   view->verticalHeader()->hide();
-  view->horizontalHeader()->setStretchLastSection(true);
-  view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+  fitColumnsToTitles(view->horizontalHeader());
   return view;
 }
 
@@ -81,11 +82,12 @@ RunBrowser::RunBrowser(QWidget* parent)
   renameAction_->setShortcut(QKeySequence(Qt::Key_F2));
   notesAction_ = new QAction(tr("Edit notes…"), this);
   tagsAction_ = new QAction(tr("Edit tags…"), this);
+  // No shortcut: F5 belongs to the main window's View > Refresh (which re-reads the runs too);
+  // a second F5 here made the key ambiguous, so neither fired while the table had focus.
   refreshAction_ = new QAction(tr("Refresh"), this);
-  refreshAction_->setShortcut(QKeySequence::Refresh);
   deleteAction_ = new QAction(tr("Delete…"), this);
   deleteAction_->setShortcut(QKeySequence::Delete);
-  for (QAction* action : {renameAction_, refreshAction_, deleteAction_}) {
+  for (QAction* action : {renameAction_, deleteAction_}) {
     action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     runView_->addAction(action);
   }

@@ -39,6 +39,7 @@ bool RunTableModel::setStore(std::shared_ptr<RunStore> store) {
   beginResetModel();
   store_ = std::move(store);
   rows_.clear();
+  liveSteps_.clear();  // ids of another store
   endResetModel();
   return store_ ? refresh() : true;
 }
@@ -225,6 +226,22 @@ QString RunTableModel::liveStatus(int64_t runId) const {
   return it == liveStatus_.end() ? QString() : it->second;
 }
 
+void RunTableModel::setLiveSteps(int64_t runId, int64_t steps) {
+  auto [it, inserted] = liveSteps_.try_emplace(runId, steps);
+  if (!inserted && it->second == steps) return;
+  it->second = steps;
+  runCellChanged(runId, Steps);
+}
+
+void RunTableModel::clearLiveSteps(int64_t runId) {
+  if (liveSteps_.erase(runId) > 0) runCellChanged(runId, Steps);
+}
+
+int64_t RunTableModel::shownSteps(const RunInfo& info) const {
+  const auto live = liveSteps_.find(info.id);
+  return live == liveSteps_.end() ? info.steps : std::max(info.steps, live->second);
+}
+
 void RunTableModel::runCellChanged(int64_t runId, Column column) {
   const int row = rowOfRun(runId);
   if (row >= 0) emit dataChanged(index(row, column), index(row, column));
@@ -289,7 +306,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
         case Created:
           return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(info.createdAt * 1000.0))
               .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-        case Steps: return QLocale().toString(static_cast<qlonglong>(info.steps));
+        case Steps:
+          return QLocale().toString(static_cast<qlonglong>(shownSteps(info)));
         case BestReturn: return formatReturn(row.bestReturn);
         case LastReturn: return formatReturn(row.lastReturn);
         case Status: {
@@ -308,7 +326,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     case SortRole:
       switch (column) {
         case Created: return info.createdAt;
-        case Steps: return QVariant::fromValue<qlonglong>(info.steps);
+        case Steps:
+          return QVariant::fromValue<qlonglong>(shownSteps(info));
         case BestReturn: return sortableReturn(row.bestReturn);
         case LastReturn: return sortableReturn(row.lastReturn);
         default: return data(index, Qt::DisplayRole).toString().toLower();

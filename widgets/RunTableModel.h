@@ -11,7 +11,9 @@
 //
 // A live status (setLiveStatus) overlays the stored one: a training manager
 // owns states the store does not know ("paused", "stopping"); they are shown
-// until cleared, across refreshes.
+// until cleared, across refreshes. Likewise live steps (setLiveSteps): a run
+// in training stores its step count only at checkpoints, so the manager's
+// progress reports keep the Steps cell current in between.
 
 #include <QAbstractTableModel>
 #include <QList>
@@ -76,6 +78,10 @@ class RunTableModel : public QAbstractTableModel {
   void clearLiveStatus(int64_t runId);
   /// The live status of a run, or an empty string if none is set.
   QString liveStatus(int64_t runId) const;
+  /// Shows `steps` in the run's Steps cell while it exceeds the stored count (a run in training).
+  void setLiveSteps(int64_t runId, int64_t steps);
+  /// Removes a run's live steps: the stored count shows again.
+  void clearLiveSteps(int64_t runId);
   /// Sets the callback deleteRuns() asks; without one nothing is ever deleted.
   void setDeleteConfirmation(DeleteConfirmation confirm);
   /// Deletes the runs (with all their data) once confirmed; returns how many were deleted.
@@ -126,6 +132,9 @@ class RunTableModel : public QAbstractTableModel {
   std::vector<Row> rows_;  // ordered by run id
   DeleteConfirmation confirmDelete_;
   std::map<int64_t, QString> liveStatus_;  // overlays the stored status, by run id
+  std::map<int64_t, int64_t> liveSteps_;   // overlays smaller stored step counts, by run id
+  // The steps a row shows: the stored count, or the live one when larger.
+  int64_t shownSteps(const RunInfo& info) const;
 };
 
 }  // namespace palaestra

@@ -156,7 +156,12 @@ double SimView::viewWidthInWorld() const {
 }
 
 double SimView::worldUnitsPerPixel() const {
-  return viewWidthInWorld() / std::max(1, width());
+  double perPixel = viewWidthInWorld() / std::max(1, width());
+  // A scene that must show a height (the fight's floor and health bars) fits it as well: a view
+  // wider than the scene's aspect shows more width instead of cropping the top and bottom.
+  if (std::isfinite(scene_.viewHeight) && scene_.viewHeight > 0)
+    perPixel = std::max(perPixel, scene_.viewHeight / zoom_ / std::max(1, height()));
+  return perPixel;
 }
 
 Vec2f SimView::cameraCenter() const {

@@ -64,7 +64,8 @@ class SimView : public QWidget {
 
   /// Follow the focus again at the default width (zoom 1, no offset).
   void resetCamera();
-  /// Zoom factor: 1 shows Scene::viewWidth across the view, 2 half of it. Clamped to [1e-3, 1e3].
+  /// Zoom factor: 1 shows Scene::viewWidth across the view (and at least Scene::viewHeight up it),
+  /// 2 half of that. Clamped to [1e-3, 1e3].
   void setZoom(double zoom);
   /// The current zoom factor.
   double zoom() const { return zoom_; }

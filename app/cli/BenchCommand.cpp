@@ -155,7 +155,7 @@ double median(std::vector<double> v) {
 int benchReplaySeek(const CommonOptions& common, const BenchOptions& options) {
   auto store = openExistingStore(common);
   const StoredEpisode stored = store->loadEpisode(*options.seekEpisodeId);
-  const TrainConfig config = readStoredRunConfig(store->getRun(stored.runId)).config;
+  const StoredRunConfig config = readStoredRunConfig(store->getRun(stored.runId));
   if (config.env != options.env)
     throw ConfigError("episode " + std::to_string(stored.id) + " is a " + config.env +
                       " episode, not " + options.env);

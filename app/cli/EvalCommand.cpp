@@ -19,7 +19,10 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
   auto store = openExistingStore(common);
   const RunInfo run = store->getRun(options.runId);
   const StoredRunConfig stored = readStoredRunConfig(run);
-  const TrainConfig& config = stored.config;
+  if (!stored.training)
+    throw NotFoundError("run " + std::to_string(run.id) +
+                        " is a match people played: it has no policy to evaluate");
+  const TrainConfig& config = *stored.training;
   const EnvInfo& info = EnvRegistry::instance().get(config.env);
 
   // --checkpoint best (default) | latest | ID.
@@ -61,7 +64,7 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
 
   auto makeEnv = [&] { return info.create(config.envConfig); };
   const EnvPtr probe = makeEnv();
-  TaskValues task = stored.task;
+  TaskValues task = stored.taskValues;
   try {
     // --task entries override the run's own task.
     if (!options.task.empty()) task = probe->spec().tasks.parse(options.task, task);

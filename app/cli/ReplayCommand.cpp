@@ -33,7 +33,7 @@ int replay(const CommonOptions& common, const ReplayOptions& options) {
     const StoredEpisode stored = store->loadEpisode(id);
     EnvPtr& env = envOfRun[stored.runId];
     if (!env) {
-      const TrainConfig config = readStoredRunConfig(store->getRun(stored.runId)).config;
+      const StoredRunConfig config = readStoredRunConfig(store->getRun(stored.runId));
       env = EnvRegistry::instance().get(config.env).create(config.envConfig);
     }
     const ReplayCheck check = verifyReplay(*env, stored.record);

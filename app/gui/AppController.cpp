@@ -28,8 +28,8 @@
 #include "gui/MainWindow.h"
 #include "gui/PlaybackPage.h"
 #include "gui/StoreSession.h"
-#include "gui/WelcomePage.h"
 #include "gui/TrainingPanel.h"
+#include "gui/WelcomePage.h"
 #include "rl/Policy.h"
 #include "store/RunStore.h"
 #include "train/CheckpointMeta.h"
@@ -192,6 +192,8 @@ bool AppController::playFight(const FightPlaySetup& setup) {
   QString error;
   if (!fight_->start(setup, store(), &error)) return fail(QStringLiteral("Play fight"), error);
   window_.showPage(fightPage_);
+  window_.statusBar()->showMessage(
+      QStringLiteral("Playing a fight: the match is stored when it ends or is quit"));
   fight_->setFocus(Qt::OtherFocusReason);
   return true;
 }
@@ -244,10 +246,13 @@ void AppController::connectManager(TrainingManager& manager) {
     } else {
       runs->clearLiveStatus(runId);
     }
+    if (!isActive(state)) runs->clearLiveSteps(runId);  // the store has the final count
     window_.refreshAll();  // status, steps and new checkpoints and episodes
   });
   connect(m, &TrainingManager::progressed, this, [this, m](qint64 runId, TrainingProgress progress) {
     if (m != manager_.get()) return;
+    // The store learns the step count only at checkpoints; the Runs table follows the progress.
+    window_.runBrowser()->runModel()->setLiveSteps(runId, static_cast<int64_t>(progress.steps));
     QString detail = QStringLiteral("%1 steps, %2 steps/s").arg(progress.steps).arg(progress.stepsPerSecond, 0, 'f', 0);
     if (!std::isnan(progress.recentReturn)) detail += QStringLiteral(", return %1").arg(progress.recentReturn, 0, 'f', 1);
     if (!std::isnan(progress.lastEvalReturn)) detail += QStringLiteral(", eval %1").arg(progress.lastEvalReturn, 0, 'f', 1);
@@ -336,7 +341,7 @@ bool AppController::watchRun(int64_t runId) {
     TrainingManager* m = manager_.get();
     live_->setPolicy(nullptr);
     live_->setPolicySource([m, runId] { return m->latestPolicy(runId); });
-    live_->watch(runEnv.config.env, runEnv.config.envConfig, runEnv.task, runEnv.config.seed);
+    live_->watch(runEnv.env, runEnv.envConfig, runEnv.taskValues, runEnv.seed);
     watchedTrainingRun_ = runId;
     window_.showPage(livePage_);
     window_.statusBar()->showMessage(QStringLiteral("Watching run %1 learn (its latest policy)").arg(runId));
@@ -352,7 +357,7 @@ bool AppController::watchRun(int64_t runId) {
     return fail(QStringLiteral("Watch run"),
                 QStringLiteral("Run %1 has no checkpoint yet: there is no policy to watch.").arg(runId));
   }
-  return watchCheckpoint(latest->id, runEnv.task, runEnv.config.seed);
+  return watchCheckpoint(latest->id, runEnv.taskValues, runEnv.seed);
 }
 
 bool AppController::watchCheckpoint(int64_t checkpointId, const TaskValues& task, uint64_t seed) {
@@ -364,7 +369,7 @@ bool AppController::watchCheckpoint(int64_t checkpointId, const TaskValues& task
     auto policy = std::make_shared<const Policy>(Policy::deserialize(checkpoint.policy));
     live_->setPolicySource({});
     live_->setPolicy(policy);
-    live_->watch(runEnv.config.env, runEnv.config.envConfig, task, seed);
+    live_->watch(runEnv.env, runEnv.envConfig, task, seed);
     if (!live_->errorMessage().isEmpty()) return fail(QStringLiteral("Watch checkpoint"), live_->errorMessage());
     watchedTrainingRun_ = -1;
     window_.showPage(livePage_);
@@ -382,24 +387,40 @@ bool AppController::watchCheckpoint(int64_t checkpointId, const TaskValues& task
 bool AppController::openEpisode(int64_t episodeId) {
   if (!replay_->openEpisode(store(), episodeId)) return false;  // the player reported why
   window_.showPage(replayPage_);
+  QString text = QStringLiteral("Replaying episode %1").arg(episodeId);
+  try {
+    const StoredEpisode episode = store()->loadEpisode(episodeId);
+    text += QStringLiteral(" (%1) of run %2 \"%3\"")
+                .arg(QString::fromStdString(episodeKindName(episode.kind)))
+                .arg(episode.runId)
+                .arg(QString::fromStdString(store()->getRun(episode.runId).name));
+  } catch (const std::exception&) {
+    // The player has it open; the status line just names it by id.
+  }
+  window_.statusBar()->showMessage(text);
   return true;
 }
 
 bool AppController::compareRuns(int64_t runA, int64_t runB) {
   if (!compare_->compareRuns(store(), runA, runB)) return false;
   window_.showPage(comparePage_);
+  window_.statusBar()->showMessage(QStringLiteral("Comparing runs %1 and %2").arg(runA).arg(runB));
   return true;
 }
 
 bool AppController::compareEpisodes(int64_t episodeA, int64_t episodeB) {
   if (!compare_->compareEpisodes(store(), episodeA, episodeB)) return false;
   window_.showPage(comparePage_);
+  window_.statusBar()->showMessage(
+      QStringLiteral("Comparing episodes %1 and %2").arg(episodeA).arg(episodeB));
   return true;
 }
 
 bool AppController::compareCheckpointOnTasks(int64_t checkpointId, const TaskValues& taskA, const TaskValues& taskB) {
   if (!compare_->compareCheckpointOnTasks(store(), checkpointId, taskA, taskB)) return false;
   window_.showPage(comparePage_);
+  window_.statusBar()->showMessage(
+      QStringLiteral("Comparing checkpoint %1 on two tasks").arg(checkpointId));
   return true;
 }
 
@@ -446,7 +467,7 @@ void AppController::chooseCheckpointToWatch() {
   try {
     checkpoints = s->checkpoints(runId);
     runEnv = runEnvOf(*s, runId);
-    tasks = EnvRegistry::instance().get(runEnv.config.env).create(runEnv.config.envConfig)->spec().tasks;
+    tasks = EnvRegistry::instance().get(runEnv.env).create(runEnv.envConfig)->spec().tasks;
   } catch (const std::exception& e) {
     fail(QStringLiteral("Watch checkpoint"), QString::fromUtf8(e.what()));
     return;
@@ -471,10 +492,10 @@ void AppController::chooseCheckpointToWatch() {
     if (best) checkpoint->setCurrentIndex(checkpoint->count() - 1);
   }
   QStringList defaults;
-  for (const auto& [name, value] : tasks.toMap(runEnv.task)) defaults << QStringLiteral("%1=%2").arg(QString::fromStdString(name)).arg(value);
+  for (const auto& [name, value] : tasks.toMap(runEnv.taskValues)) defaults << QStringLiteral("%1=%2").arg(QString::fromStdString(name)).arg(value);
   auto* taskA = new QLineEdit(defaults.join(','), &dialog);
   auto* taskB = new QLineEdit(defaults.join(','), &dialog);
-  auto* seed = new QLineEdit(QString::number(runEnv.config.seed), &dialog);
+  auto* seed = new QLineEdit(QString::number(runEnv.seed), &dialog);
   form->addRow(QStringLiteral("Checkpoint"), checkpoint);
   form->addRow(QStringLiteral("Task"), taskA);
   form->addRow(QStringLiteral("Second task (compare)"), taskB);

@@ -58,6 +58,7 @@ CurvesPanel::CurvesPanel(QWidget* parent)
   controls->addWidget(group_);
   controls->addWidget(resetZoom_);
   auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(4, 2, 4, 2);
   layout->addLayout(controls);
   layout->addWidget(chart_, 1);
 

@@ -9,6 +9,7 @@
 #include <QTableWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <exception>
 #include <nlohmann/json.hpp>
 
@@ -65,10 +66,15 @@ InspectorPanel::InspectorPanel(QWidget* parent)
       "episodes), with that evaluation"));
   tree_->setColumnCount(2);
   tree_->setHeaderLabels({QStringLiteral("Setting"), QStringLiteral("Value")});
-  tree_->header()->setSectionResizeMode(KeyColumn, QHeaderView::ResizeToContents);
+  // Settings and values side by side at any width: the setting column as wide as its names but at
+  // most a little over half the tree (fitKeyColumn), the values in the rest, long ones elided
+  // (their tooltip has them whole).
+  tree_->header()->setStretchLastSection(true);
+  tree_->header()->setSectionResizeMode(KeyColumn, QHeaderView::Interactive);
+  connect(tree_, &QTreeWidget::itemExpanded, this, [this] { fitKeyColumn(); });
   steps_->setColumnCount(2);
   steps_->setHorizontalHeaderLabels({QStringLiteral("Value"), QStringLiteral("This step")});
-  steps_->horizontalHeader()->setStretchLastSection(true);
+  steps_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   steps_->verticalHeader()->hide();
   steps_->setEditTriggers(QAbstractItemView::NoEditTriggers);
 
@@ -84,6 +90,7 @@ InspectorPanel::InspectorPanel(QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(splitter);
+  setMinimumWidth(170);  // both columns readable, also in the smallest window
   clearConfig();
 }
 
@@ -92,10 +99,12 @@ void InspectorPanel::showRun(RunStore* store, int64_t runId) {
     clearConfig();
     return;
   }
+  QString name;
   try {
     const RunInfo run = store->getRun(runId);
+    name = QString::fromStdString(run.name);
     showConfig(QStringLiteral("Config of run %1 (#%2, %3)")
-                   .arg(QString::fromStdString(run.name))
+                   .arg(name)
                    .arg(run.id)
                    .arg(QString::fromStdString(run.env)),
                run.configJson);
@@ -106,9 +115,13 @@ void InspectorPanel::showRun(RunStore* store, int64_t runId) {
     tree_->clear();
     title_->setText(QStringLiteral("Cannot read run #%1: %2").arg(runId).arg(QString::fromUtf8(e.what())));
   }
+  shownRun_ = runId;
+  shownRunName_ = name;
 }
 
 void InspectorPanel::showConfig(const QString& title, const std::string& configJson) {
+  shownRun_ = -1;  // showRun sets it again
+  shownRunName_.clear();
   tree_->clear();
   result_->clear();
   result_->setVisible(false);
@@ -126,9 +139,25 @@ void InspectorPanel::showConfig(const QString& title, const std::string& configJ
     addNode(tree_->invisibleRootItem(), QStringLiteral("config"), config);
   }
   tree_->expandToDepth(0);
+  fitKeyColumn();
+}
+
+void InspectorPanel::fitKeyColumn() {
+  const int title = tree_->header()->sectionSizeHint(KeyColumn);
+  tree_->resizeColumnToContents(KeyColumn);
+  const int names = tree_->columnWidth(KeyColumn);
+  const int most = tree_->viewport()->width() * 55 / 100;
+  tree_->setColumnWidth(KeyColumn, std::max(title, std::min(names, most)));
+}
+
+void InspectorPanel::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  fitKeyColumn();
 }
 
 void InspectorPanel::clearConfig() {
+  shownRun_ = -1;
+  shownRunName_.clear();
   tree_->clear();
   result_->clear();
   result_->setVisible(false);

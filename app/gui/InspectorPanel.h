@@ -43,16 +43,28 @@ class InspectorPanel : public QWidget {
   /// The run's result line under the title (its best checkpoint and that evaluation; empty when
   /// no run is shown).
   QString resultText() const;
+  /// The run whose config is shown (showRun), or -1.
+  int64_t shownRunId() const { return shownRun_; }
+  /// That run's name as shown.
+  QString shownRunName() const { return shownRunName_; }
   /// The config tree.
   QTreeWidget* configTree() const { return tree_; }
   /// The per-step values table.
   QTableWidget* stepTable() const { return steps_; }
 
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
  private:
+  // Sizes the setting column to its names, leaving the values at least 45% of the tree.
+  void fitKeyColumn();
+
   QLabel* title_;
   QLabel* result_;
   QTreeWidget* tree_;
   QTableWidget* steps_;
+  int64_t shownRun_ = -1;
+  QString shownRunName_;
 };
 
 }  // namespace palaestra

@@ -29,14 +29,15 @@
 #include "gui/PlaybackTarget.h"
 #include "gui/StoreSession.h"
 #include "gui/TrainingPanel.h"
-#include "widgets/EpisodeList.h"
-#include "widgets/ViewImageExport.h"
-#include "util/Version.h"
 #include "gui/WelcomePage.h"
 #include "store/MetricsCsv.h"
+#include "util/Version.h"
+#include "widgets/CurveChart.h"
+#include "widgets/EpisodeList.h"
 #include "widgets/NewRunDialog.h"
 #include "widgets/RunBrowser.h"
 #include "widgets/RunTableModel.h"
+#include "widgets/ViewImageExport.h"
 
 namespace palaestra {
 
@@ -121,9 +122,21 @@ MainWindow::MainWindow(QWidget* parent)
   connect(runs, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateWelcome);
   connect(runs, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateWelcome);
   connect(runs, &QAbstractItemModel::modelReset, this, &MainWindow::updateWelcome);
+  connect(runs, &QAbstractItemModel::dataChanged, this, &MainWindow::onRunsChanged);
 
-  resize(1400, 900);
+  resize(kDefaultSize);
   restoreWindowSettings();
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+  QMainWindow::showEvent(event);
+  if (!defaultDockSizesPending_) return;
+  defaultDockSizesPending_ = false;
+  // Qt would split the height evenly and leave the learning curves a strip a few pixels high; a
+  // first start gets columns wide enough for the tables and curves tall enough to read.
+  resizeDocks({dock(QStringLiteral("trainingDock")), dock(QStringLiteral("inspectorDock"))},
+              {kDefaultLeftDockWidth, kDefaultRightDockWidth}, Qt::Horizontal);
+  resizeDocks({dock(QStringLiteral("curvesDock"))}, {kDefaultCurvesHeight}, Qt::Vertical);
 }
 
 MainWindow::~MainWindow() {
@@ -139,6 +152,9 @@ int MainWindow::addPage(QWidget* page, const QString& title) {
 
 void MainWindow::showPage(QWidget* page) {
   if (pages_->indexOf(page) < 0) return;
+  // The status line described the page shown so far ("Watching run 3 learn"); whoever shows
+  // another page says what it shows.
+  if (page != pages_->currentWidget()) statusBar()->clearMessage();
   pages_->setCurrentWidget(page);
 }
 
@@ -202,8 +218,10 @@ bool MainWindow::restoreWindowSettings() {
   const QByteArray state = settings->value(kStateKey).toByteArray();
   bool restored = false;
   if (!geometry.isEmpty()) restored = restoreGeometry(geometry);
-  if (!state.isEmpty()) restored = restoreState(state, kDockStateVersion) || restored;
-  return restored;
+  const bool layoutRestored = !state.isEmpty() && restoreState(state, kDockStateVersion);
+  // Without a layout of this version the docks get their default sizes when shown.
+  defaultDockSizesPending_ = !layoutRestored;
+  return restored || layoutRestored;
 }
 
 QList<QPair<QString, QString>> MainWindow::keyboardShortcuts() const {
@@ -274,6 +292,14 @@ void MainWindow::refreshAll() {
 
 void MainWindow::showNewRunDialog() {
   NewRunDialog dialog(this);
+  if (const std::shared_ptr<RunStore> store = session_->store()) {
+    try {
+      dialog.setExistingRuns(store->listRuns());  // a name and a seed no run has yet
+    } catch (const std::exception& e) {
+      statusBar()->showMessage(
+          QStringLiteral("Could not read the runs: %1").arg(QString::fromUtf8(e.what())), 8000);
+    }
+  }
   if (dialog.exec() != QDialog::Accepted) return;
   emit newRunConfigured(dialog.config(), dialog.runName());
 }
@@ -416,6 +442,20 @@ void MainWindow::onRunSelectionChanged(const QList<int64_t>& runIds) {
     inspector_->showRun(session_->store().get(), runIds.front());
     const RunInfo* run = runBrowser_->runModel()->run(runIds.front());
     training_->setSelectedRun(runIds.front(), run && isStoppedRunStatus(run->status));
+  }
+}
+
+void MainWindow::onRunsChanged(const QModelIndex& topLeft, const QModelIndex& bottomRight) {
+  if (topLeft.column() > RunTableModel::Name || bottomRight.column() < RunTableModel::Name) return;
+  // A rename (here or found by a refresh) reaches everything that shows the run's name.
+  const RunTableModel* runs = runBrowser_->runModel();
+  for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
+    const int64_t runId = runs->runId(row);
+    const QString name = runs->index(row, RunTableModel::Name).data().toString();
+    curves_->chart()->setRunName(runId, name);
+    training_->setJobName(runId, name);
+    if (inspector_->shownRunId() == runId && inspector_->shownRunName() != name)
+      inspector_->showRun(session_->store().get(), runId);
   }
 }
 

@@ -16,6 +16,7 @@
 #include <QList>
 #include <QMainWindow>
 #include <QPair>
+#include <QSize>
 #include <QString>
 #include <cstdint>
 #include <functional>
@@ -29,6 +30,7 @@ class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QModelIndex;
 class QPushButton;
 class QStackedWidget;
 
@@ -48,7 +50,15 @@ class MainWindow : public QMainWindow {
 
  public:
   /// Version tag of the saved dock layout; bump it when docks change so old layouts are ignored.
-  static constexpr int kDockStateVersion = 1;
+  /// (2: layouts saved before the docks got their default sizes crushed the charts.)
+  static constexpr int kDockStateVersion = 2;
+  /// The window's size on a first start (no saved geometry).
+  static constexpr QSize kDefaultSize{1400, 900};
+  /// Default dock sizes on a first start: the left and right columns' widths and the learning
+  /// curves' height (readable curves: a plot about 220 px high at the default size).
+  static constexpr int kDefaultLeftDockWidth = 320;
+  static constexpr int kDefaultRightDockWidth = 290;
+  static constexpr int kDefaultCurvesHeight = 310;
 
   /// Builds menus, docks and the welcome page and restores the saved geometry and layout; opens
   /// no store (call openStartupStore() or openStore()).
@@ -156,6 +166,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void showEvent(QShowEvent* event) override;
 
  private:
   void buildMenus();
@@ -163,6 +174,7 @@ class MainWindow : public QMainWindow {
   void onStoreOpened(const QString& path);
   void onStoreFileLost(const QString& message);
   void onRunSelectionChanged(const QList<int64_t>& runIds);
+  void onRunsChanged(const QModelIndex& topLeft, const QModelIndex& bottomRight);
   void updateWelcome();
   void rebuildRecentMenu();
   void chooseStoreToOpen();
@@ -189,6 +201,7 @@ class MainWindow : public QMainWindow {
   QMenu* viewMenu_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QList<QAction*> playbackActions_;
+  bool defaultDockSizesPending_ = false;  // no saved layout: size the docks when first shown
   std::function<bool()> trainingActive_;
   std::function<void()> stopAllTraining_;
 };

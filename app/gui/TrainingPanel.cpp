@@ -3,8 +3,11 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include "widgets/TableColumns.h"
 
 namespace palaestra {
 
@@ -30,7 +33,8 @@ TrainingPanel::TrainingPanel(QWidget* parent)
   jobs_->setHeaderLabels({QStringLiteral("Run"), QStringLiteral("State"), QStringLiteral("Progress")});
   jobs_->setRootIsDecorated(false);
   jobs_->setSelectionMode(QAbstractItemView::SingleSelection);
-  jobs_->header()->setSectionResizeMode(DetailColumn, QHeaderView::Stretch);
+  fitColumnsToTitles(jobs_->header());
+  jobs_->setMinimumHeight(60);  // a few jobs; the left column must fit an 800x600 window
   newRun_->setToolTip(QStringLiteral("Configure and start a new training run"));
   pause_->setToolTip(QStringLiteral("Pause the selected run (its progress is kept)"));
   resume_->setToolTip(QStringLiteral(
@@ -38,14 +42,21 @@ TrainingPanel::TrainingPanel(QWidget* parent)
       "last checkpoint"));
   stop_->setToolTip(QStringLiteral("Stop the selected run; everything trained so far stays stored"));
 
-  auto* buttons = new QHBoxLayout;
-  buttons->addWidget(newRun_);
-  buttons->addStretch();
-  buttons->addWidget(pause_);
-  buttons->addWidget(resume_);
-  buttons->addWidget(stop_);
+  // Two short rows, and buttons no wider than their text needs (the style's 80 px minimum made the
+  // one row of four the widest thing in the left column, and the window could not shrink).
+  for (QPushButton* button : {newRun_, pause_, resume_, stop_})
+    button->setMinimumWidth(button->fontMetrics().horizontalAdvance(button->text()) + 24);
+  auto* create = new QHBoxLayout;
+  create->addWidget(newRun_);
+  create->addStretch();
+  auto* control = new QHBoxLayout;
+  control->addWidget(pause_);
+  control->addWidget(resume_);
+  control->addWidget(stop_);
+  control->addStretch();
   auto* layout = new QVBoxLayout(this);
-  layout->addLayout(buttons);
+  layout->addLayout(create);
+  layout->addLayout(control);
   layout->addWidget(jobs_);
 
   connect(newRun_, &QPushButton::clicked, this, &TrainingPanel::newRunRequested);
@@ -63,7 +74,8 @@ TrainingPanel::TrainingPanel(QWidget* parent)
 
 void TrainingPanel::setJobState(int64_t runId, const QString& name, JobState state, const QString& detail) {
   QTreeWidgetItem* item = itemOf(runId);
-  if (!item) {
+  const bool added = !item;
+  if (added) {
     item = new QTreeWidgetItem(jobs_);
     item->setData(RunColumn, kRunIdRole, QVariant::fromValue<qlonglong>(runId));
   }
@@ -71,7 +83,14 @@ void TrainingPanel::setJobState(int64_t runId, const QString& name, JobState sta
   item->setText(StateColumn, TrainingManager::stateName(state));
   item->setData(StateColumn, kStateRole, static_cast<int>(state));
   item->setText(DetailColumn, detail);
+  // A run selected before its job was listed (a run just started) gets its job selected.
+  if (added && runId == selectedElsewhere_) selectJob(runId);
   updateButtons();
+}
+
+void TrainingPanel::setJobName(int64_t runId, const QString& name) {
+  if (QTreeWidgetItem* item = itemOf(runId))
+    item->setText(RunColumn, QStringLiteral("%1 (#%2)").arg(name).arg(runId));
 }
 
 void TrainingPanel::removeJob(int64_t runId) {
@@ -98,7 +117,17 @@ bool TrainingPanel::anyJobActive() const {
 void TrainingPanel::setSelectedRun(int64_t runId, bool stopped) {
   selectedElsewhere_ = runId;
   selectedElsewhereStopped_ = runId >= 0 && stopped;
+  selectJob(runId);
   updateButtons();
+}
+
+void TrainingPanel::selectJob(int64_t runId) {
+  QSignalBlocker block(jobs_);  // one updateButtons by the caller
+  jobs_->clearSelection();
+  if (QTreeWidgetItem* item = itemOf(runId)) {
+    item->setSelected(true);
+    jobs_->setCurrentItem(item);
+  }
 }
 
 bool TrainingPanel::targetIsStoppedRun() const {

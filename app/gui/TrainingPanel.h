@@ -46,9 +46,12 @@ class TrainingPanel : public QWidget {
   /// Whether any job is queued, running, paused or stopping.
   bool anyJobActive() const;
 
-  /// The run selected elsewhere (the run browser); the buttons act on it unless a job is selected
-  /// here. `stopped`: the store has it as interrupted or failed, so Resume may continue it.
+  /// The run selected elsewhere (the run browser): its job, if listed, becomes the selected job
+  /// (else none is), so the buttons act on the run chosen last. `stopped`: the store has it as
+  /// interrupted, crashed or failed, so Resume may continue it.
   void setSelectedRun(int64_t runId, bool stopped = false);
+  /// Renames a listed job (its run was renamed); nothing for a run that is not listed.
+  void setJobName(int64_t runId, const QString& name);
   /// The run the buttons act on: the selected job, else the run selected elsewhere, else -1.
   int64_t targetRunId() const;
 
@@ -79,6 +82,8 @@ class TrainingPanel : public QWidget {
  private:
   QTreeWidgetItem* itemOf(int64_t runId) const;
   void updateButtons();
+  // Selects the job of `runId` in the list (none if it is not listed).
+  void selectJob(int64_t runId);
 
   QTreeWidget* jobs_;
   QPushButton* newRun_;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "env/Env.h"
+#include "util/ConfigFieldDoc.h"
 
 namespace palaestra {
 
@@ -33,6 +34,9 @@ struct EnvInfo {
   /// Named full training configs (see core/rl/TrainConfig.h); the first listed default.
   std::map<std::string, nlohmann::json> presets;
   std::string defaultPreset;
+  /// The meaning of each env config field (paths within env_config), as the env's config reader
+  /// documents them.
+  std::vector<ConfigFieldDoc> configDocs;
   /// Optional: measurements of the simulation's engine beyond the ones `bench` makes for every env
   /// (e.g. the fight engine's frames per second over whole random matches); args: seconds, threads.
   std::function<EngineBenchReport(double seconds, int threads)> engineBench;

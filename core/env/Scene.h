@@ -67,6 +67,8 @@ struct Scene {
   std::vector<SceneLabel> labels;
   Vec2f focus;                 // where a following camera looks
   float viewWidth = 20.0f;     // world width a viewer should show by default
+  float viewHeight = 0.0f;     // world height it must show too (0: none); a view of another
+                               // aspect than viewWidth:viewHeight shows more of the other direction
   Rgba background{0.9f, 0.92f, 1.0f, 1.0f};
 
   /// Empties every list, keeping capacity (a viewer reuses one Scene per frame).

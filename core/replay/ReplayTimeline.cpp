@@ -116,6 +116,7 @@ void ReplayTimeline::addFrame() {
   }
   f.own.focus = scratch_.focus;
   f.own.viewWidth = scratch_.viewWidth;
+  f.own.viewHeight = scratch_.viewHeight;
   f.own.background = scratch_.background;
   frames_.push_back(std::move(f));
 }
@@ -163,6 +164,7 @@ const Scene& ReplayTimeline::frame(int index) const {
   rebuild(cache_.labels, cachePrefix_[4], base_.labels, f.sharedPrefix[4], f.own.labels);
   cache_.focus = f.own.focus;
   cache_.viewWidth = f.own.viewWidth;
+  cache_.viewHeight = f.own.viewHeight;
   cache_.background = f.own.background;
   cacheIndex_ = index;
   return cache_;

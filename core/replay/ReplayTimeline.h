@@ -59,7 +59,7 @@ class ReplayTimeline {
   static constexpr int kLists = 5;  // polygons, lines, circles, particles, labels
   struct Frame {
     uint32_t sharedPrefix[kLists] = {};  // leading primitives equal to frame 0's
-    Scene own;                           // the rest, plus focus, viewWidth, background
+    Scene own;                           // the rest, plus focus, viewWidth, viewHeight, background
   };
   void addFrame();
 

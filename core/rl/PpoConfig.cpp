@@ -53,45 +53,60 @@ PpoConfig PpoConfig::fromJson(const json& j) {
   PpoConfig c;
   using Reader = std::function<void(const json&)>;
   const std::map<std::string, Reader> readers = {
-      {"learning_rate", [&](const json& v) {
+      {"learning_rate",
+       [&](const json& v) {
          c.learning_rate = readNumber(v, "learning_rate", "a number > 0", [](double x) { return x > 0; });
        }},
-      {"num_envs", [&](const json& v) { c.num_envs = static_cast<int>(readInteger(v, "num_envs", 1, 65536)); }},
-      {"num_steps", [&](const json& v) { c.num_steps = static_cast<int>(readInteger(v, "num_steps", 1, 1 << 20)); }},
+      {"num_envs",
+       [&](const json& v) { c.num_envs = static_cast<int>(readInteger(v, "num_envs", 1, 65536)); }},
+      {"num_steps",
+       [&](const json& v) {
+         c.num_steps = static_cast<int>(readInteger(v, "num_steps", 1, 1 << 20));
+       }},
       {"anneal_lr", [&](const json& v) { c.anneal_lr = readBool(v, "anneal_lr"); }},
-      {"gamma", [&](const json& v) {
+      {"gamma",
+       [&](const json& v) {
          c.gamma = readNumber(v, "gamma", "a number in [0, 1]", [](double x) { return x >= 0 && x <= 1; });
        }},
-      {"gae_lambda", [&](const json& v) {
+      {"gae_lambda",
+       [&](const json& v) {
          c.gae_lambda = readNumber(v, "gae_lambda", "a number in [0, 1]", [](double x) { return x >= 0 && x <= 1; });
        }},
       {"num_minibatches",
-       [&](const json& v) { c.num_minibatches = static_cast<int>(readInteger(v, "num_minibatches", 1, 1 << 20)); }},
+       [&](const json& v) {
+         c.num_minibatches = static_cast<int>(readInteger(v, "num_minibatches", 1, 1 << 20));
+       }},
       {"update_epochs",
-       [&](const json& v) { c.update_epochs = static_cast<int>(readInteger(v, "update_epochs", 1, 1000)); }},
+       [&](const json& v) {
+         c.update_epochs = static_cast<int>(readInteger(v, "update_epochs", 1, 1000));
+       }},
       {"norm_adv", [&](const json& v) { c.norm_adv = readBool(v, "norm_adv"); }},
-      {"clip_coef", [&](const json& v) {
+      {"clip_coef",
+       [&](const json& v) {
          c.clip_coef = readNumber(v, "clip_coef", "a number > 0", [](double x) { return x > 0; });
        }},
       {"clip_vloss", [&](const json& v) { c.clip_vloss = readBool(v, "clip_vloss"); }},
-      {"ent_coef", [&](const json& v) {
+      {"ent_coef",
+       [&](const json& v) {
          c.ent_coef = readNumber(v, "ent_coef", "a number >= 0", [](double x) { return x >= 0; });
        }},
-      {"vf_coef", [&](const json& v) {
+      {"vf_coef",
+       [&](const json& v) {
          c.vf_coef = readNumber(v, "vf_coef", "a number >= 0", [](double x) { return x >= 0; });
        }},
-      {"max_grad_norm", [&](const json& v) {
+      {"max_grad_norm",
+       [&](const json& v) {
          c.max_grad_norm = readNumber(v, "max_grad_norm", "a number > 0", [](double x) { return x > 0; });
        }},
-      {"target_kl", [&](const json& v) {
+      {"target_kl",
+       [&](const json& v) {
          if (v.is_null())
            c.target_kl.reset();
          else
            c.target_kl = readNumber(v, "target_kl", "null or a number > 0", [](double x) { return x > 0; });
        }},
-      {"total_timesteps",
-       [&](const json& v) { c.total_timesteps = readInteger(v, "total_timesteps", 1, int64_t(1) << 50); }},
-      {"hidden_sizes", [&](const json& v) {
+      {"hidden_sizes",
+       [&](const json& v) {
          const std::string expectation = "a list of 0 to 8 whole numbers in [1, 4096]";
          if (!v.is_array() || v.size() > 8) fail("hidden_sizes", expectation, v);
          c.hidden_sizes.clear();
@@ -101,27 +116,39 @@ PpoConfig PpoConfig::fromJson(const json& j) {
            c.hidden_sizes.push_back(h.get<int>());
          }
        }},
-      {"activation", [&](const json& v) {
+      {"activation",
+       [&](const json& v) {
          c.activation = parseActivation(readString(v, "activation", "\"tanh\" or \"relu\""), fieldName("activation"));
        }},
-      {"init_log_std", [&](const json& v) {
+      {"init_log_std",
+       [&](const json& v) {
          c.init_log_std =
              readNumber(v, "init_log_std", "a number in [-10, 5]", [](double x) { return x >= -10 && x <= 5; });
        }},
       {"normalize_obs", [&](const json& v) { c.normalize_obs = readBool(v, "normalize_obs"); }},
-      {"normalize_reward", [&](const json& v) { c.normalize_reward = readBool(v, "normalize_reward"); }},
-      {"obs_clip", [&](const json& v) {
+      {"normalize_reward",
+       [&](const json& v) { c.normalize_reward = readBool(v, "normalize_reward"); }},
+      {"obs_clip",
+       [&](const json& v) {
          c.obs_clip = readNumber(v, "obs_clip", "a number > 0", [](double x) { return x > 0; });
        }},
-      {"reward_clip", [&](const json& v) {
+      {"reward_clip",
+       [&](const json& v) {
          c.reward_clip = readNumber(v, "reward_clip", "a number > 0", [](double x) { return x > 0; });
        }},
-      {"action_bounding", [&](const json& v) {
+      {"action_bounding",
+       [&](const json& v) {
          c.action_bounding = parseActionBounding(readString(v, "action_bounding", "\"clip\" or \"tanh\""),
                                                  fieldName("action_bounding"));
        }},
   };
   for (const auto& [key, value] : j.items()) {
+    // CleanRL's total_timesteps was a second step limit beside the run's budget (and only ever
+    // set the annealing horizon): the budget is now the one limit, so the old name points there.
+    if (key == "total_timesteps")
+      throw ConfigError(fieldName(key) +
+                        " is not a setting: a run's one limit is its budget (budget.steps and/or "
+                        "budget.minutes)");
     const auto it = readers.find(key);
     if (it == readers.end()) {
       std::string known;
@@ -160,6 +187,45 @@ void PpoConfig::validate() const {
             "num_envs x num_steps = " + std::to_string(batchSize()));
 }
 
+const std::vector<ConfigFieldDoc>& PpoConfig::docs() {
+  static const std::vector<ConfigFieldDoc> docs = {
+      {"learning_rate",
+       "Adam's step size at the start; with anneal_lr it falls linearly to 0 over the budget."},
+      {"num_envs", "Envs stepped in parallel; a PPO batch is num_envs x num_steps env steps."},
+      {"num_steps", "Steps each env takes per rollout, before each update."},
+      {"anneal_lr",
+       "Lower the learning rate linearly to 0 over the run's budget (steps or minutes)."},
+      {"gamma", "Discount factor of future rewards."},
+      {"gae_lambda", "Lambda of generalised advantage estimation: lower trades variance for bias."},
+      {"num_minibatches", "Minibatches each batch is split into, per epoch."},
+      {"update_epochs", "Passes over each batch per update."},
+      {"norm_adv", "Normalise the advantages within each minibatch."},
+      {"clip_coef",
+       "PPO's clipping range of the new-to-old probability ratio (and of the value change with "
+       "clip_vloss)."},
+      {"clip_vloss", "Clip the value loss around the rollout's values, as CleanRL does."},
+      {"ent_coef", "Weight of the entropy bonus (more exploration)."},
+      {"vf_coef", "Weight of the value loss."},
+      {"max_grad_norm", "The gradient's global norm is clipped to this."},
+      {"target_kl",
+       "Stop an update's epochs early once the approximate KL divergence exceeds this; empty never "
+       "stops."},
+      {"hidden_sizes", "Hidden layer widths of the policy and value networks, e.g. 64, 64."},
+      {"activation", "Activation of the hidden layers: tanh or relu."},
+      {"init_log_std",
+       "Initial log standard deviation of the Gaussian policy (continuous actions)."},
+      {"normalize_obs",
+       "Normalise observations by running mean and variance (kept with the policy)."},
+      {"normalize_reward",
+       "Scale rewards by a running estimate of the discounted return's spread."},
+      {"obs_clip", "Normalised observations are clipped to [-obs_clip, obs_clip]."},
+      {"reward_clip", "Scaled rewards are clipped to [-reward_clip, reward_clip]."},
+      {"action_bounding",
+       "How actions stay in bounds: clip the Gaussian sample, or squash it with tanh."},
+  };
+  return docs;
+}
+
 nlohmann::json PpoConfig::toJson() const {
   json j;
   j["learning_rate"] = learning_rate;
@@ -177,7 +243,6 @@ nlohmann::json PpoConfig::toJson() const {
   j["vf_coef"] = vf_coef;
   j["max_grad_norm"] = max_grad_norm;
   j["target_kl"] = target_kl ? json(*target_kl) : json(nullptr);
-  j["total_timesteps"] = total_timesteps;
   j["hidden_sizes"] = hidden_sizes;
   j["activation"] = activationName(activation);
   j["init_log_std"] = init_log_std;

@@ -1,7 +1,8 @@
 #pragma once
 // Every PPO hyperparameter, with CleanRL's names (ppo_continuous_action.py)
 // and defaults, plus the network and normalisation settings. In JSON it is
-// one flat object; errors name the field as "ppo.<name>".
+// one flat object; errors name the field as "ppo.<name>". CleanRL's
+// total_timesteps is not among them: a run's budget is its one step limit.
 
 #include <cstdint>
 #include <optional>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rl/PolicyArchitecture.h"
+#include "util/ConfigFieldDoc.h"
 
 namespace palaestra {
 
@@ -29,6 +31,9 @@ struct PpoConfig {
   double vf_coef = 0.5;
   double max_grad_norm = 0.5;
   std::optional<double> target_kl;  // null = no early stop
+  // Not in JSON: a training session's budget is the run's one limit and sets the annealing horizon
+  // (PpoTrainer::setAnnealFraction). A PpoTrainer used on its own (tests) anneals over this many
+  // steps.
   int64_t total_timesteps = 1000000;
 
   std::vector<int> hidden_sizes{64, 64};
@@ -44,6 +49,9 @@ struct PpoConfig {
   static PpoConfig fromJson(const nlohmann::json& json);
   /// Every field, as fromJson reads it.
   nlohmann::json toJson() const;
+  /// The meaning of each JSON field (paths within "ppo"), for the New-run form and
+  /// docs/configuration.md.
+  static const std::vector<ConfigFieldDoc>& docs();
   /// Throws ConfigError if a value or a combination of values is unusable.
   void validate() const;
   /// The policy-shape part of the config.

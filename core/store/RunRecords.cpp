@@ -32,13 +32,22 @@ RunStatus runStatusFromName(const std::string& name) {
 }
 
 std::string episodeKindName(EpisodeKind kind) {
-  return kind == EpisodeKind::Eval ? "eval" : "train";
+  switch (kind) {
+    case EpisodeKind::Train:
+      return "train";
+    case EpisodeKind::Eval:
+      return "eval";
+    case EpisodeKind::Play:
+      return "play";
+  }
+  return "train";
 }
 
 EpisodeKind episodeKindFromName(const std::string& name) {
   if (name == "train") return EpisodeKind::Train;
   if (name == "eval") return EpisodeKind::Eval;
-  throw ConfigError("unknown episode kind '" + name + "' (expected train or eval)");
+  if (name == "play") return EpisodeKind::Play;
+  throw ConfigError("unknown episode kind '" + name + "' (expected train, eval or play)");
 }
 
 std::string describeCrashedRun(const CrashedRun& run, double now) {

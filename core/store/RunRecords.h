@@ -22,12 +22,13 @@ std::string runStatusName(RunStatus status);
 /// Parses a status name; throws ConfigError naming the text if it is none of the six.
 RunStatus runStatusFromName(const std::string& name);
 
-/// Why an episode was recorded: during training or by an evaluation.
-enum class EpisodeKind { Train, Eval };
+/// Why an episode was recorded: during training, by an evaluation, or people playing (a match in
+/// the app).
+enum class EpisodeKind { Train, Eval, Play };
 
-/// "train" or "eval".
+/// "train", "eval" or "play".
 std::string episodeKindName(EpisodeKind kind);
-/// Parses "train" / "eval"; throws ConfigError naming the text otherwise.
+/// Parses "train" / "eval" / "play"; throws ConfigError naming the text otherwise.
 EpisodeKind episodeKindFromName(const std::string& name);
 
 /// What the caller supplies to create a run; the store adds id and times.

@@ -204,6 +204,49 @@ CREATE TABLE resume_states (
 CREATE INDEX resume_states_by_checkpoint ON resume_states (checkpoint_id);
 )sql";
 
+// Version 7: people's matches get their own episode kind, 'play' (they were
+// stored as 'eval'). The episodes table is rebuilt for the new CHECK the same
+// way version 3 rebuilt runs, every id and row kept. Matches stored before
+// (the episodes of the app's "Play: ..." fight runs tagged play) become 'play',
+// and their outcome is said from the match's view: P1's win/loss become
+// "p1 won"/"p2 won", and a match that was quit ("running") becomes "quit".
+constexpr const char* kPlayEpisodes = R"sql(
+CREATE TABLE episodes_v7 (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  checkpoint_id INTEGER REFERENCES checkpoints(id) ON DELETE SET NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('train', 'eval', 'play')),
+  env_index INTEGER NOT NULL,
+  episode_index INTEGER NOT NULL,
+  task_json TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  length INTEGER NOT NULL,
+  action_size INTEGER NOT NULL,
+  episode_return REAL,
+  slot_returns_json TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  info_json TEXT NOT NULL,
+  terminated INTEGER NOT NULL,
+  truncated INTEGER NOT NULL,
+  actions BLOB NOT NULL,
+  hashes BLOB NOT NULL,
+  created_at REAL NOT NULL
+);
+INSERT INTO episodes_v7 SELECT id, run_id, checkpoint_id, kind, env_index, episode_index, task_json,
+  seed, length, action_size, episode_return, slot_returns_json, outcome, info_json, terminated,
+  truncated, actions, hashes, created_at FROM episodes;
+DROP TABLE episodes;
+ALTER TABLE episodes_v7 RENAME TO episodes;
+CREATE INDEX episodes_by_run_kind ON episodes (run_id, kind);
+CREATE INDEX episodes_by_checkpoint ON episodes (checkpoint_id);
+UPDATE episodes
+  SET kind = 'play',
+      outcome = CASE outcome WHEN 'running' THEN 'quit' WHEN 'win' THEN 'p1 won'
+                             WHEN 'loss' THEN 'p2 won' ELSE outcome END
+  WHERE run_id IN (SELECT id FROM runs WHERE env = 'fight' AND name LIKE 'Play: %'
+                   AND EXISTS (SELECT 1 FROM json_each(runs.tags_json) WHERE value = 'play'));
+)sql";
+
 }  // namespace
 
 const std::vector<StoreMigration>& storeMigrations() {
@@ -217,6 +260,7 @@ const std::vector<StoreMigration>& storeMigrations() {
        kWalkerPhysicsVersion},
       {6, "resume_states: the training state saved with each run's latest checkpoint",
        kResumeStates},
+      {7, "episodes.kind may be 'play' (people's matches)", kPlayEpisodes},
   };
   return migrations;
 }

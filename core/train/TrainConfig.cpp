@@ -81,6 +81,42 @@ TaskValues TrainConfig::taskValues(const TaskSpace& tasks) const {
   }
 }
 
+const std::vector<ConfigFieldDoc>& TrainConfig::docs() {
+  static const std::vector<ConfigFieldDoc> docs = [] {
+    std::vector<ConfigFieldDoc> d = {
+        {"env", "The simulation to train, by name (walker, fight)."},
+        {"env_config",
+         "The simulation's own settings (its fields are listed with each simulation)."},
+        {"task",
+         "Fixed task parameters {name: value} of every episode; absent ones take the simulation's "
+         "defaults."},
+        {"seed",
+         "Master seed: episode seeds and initial weights derive from it, so a seed and a config "
+         "train the same run."},
+        {"threads", "Worker threads for stepping envs and computing gradients; 0 uses every core."},
+        {"budget.steps",
+         "The run stops after this many env steps (all envs together; CleanRL's total_timesteps). "
+         "With "
+         "minutes as well, whichever is reached first stops it. Empty: no step limit."},
+        {"budget.minutes",
+         "The run stops after this many minutes of training (pauses do not count). With steps as "
+         "well, "
+         "whichever is reached first stops it. Empty: no time limit."},
+        {"eval.every_steps", "Evaluate, and store a checkpoint, every this many env steps."},
+        {"eval.episodes", "Deterministic evaluation episodes at each checkpoint during training."},
+        {"eval.final_episodes", "Deterministic evaluation episodes at the end of the run."},
+        {"keep_episodes.eval", "Store every evaluation episode (for replays)."},
+        {"keep_episodes.best_and_last",
+         "Store the best and the last training episode of each evaluation interval."},
+        {"keep_episodes.sample_rate", "Store this share (0 to 1) of the other training episodes."},
+    };
+    for (const ConfigFieldDoc& ppo : PpoConfig::docs())
+      d.push_back({"ppo." + ppo.path, ppo.meaning});
+    return d;
+  }();
+  return docs;
+}
+
 nlohmann::json TrainConfig::toJson() const {
   nlohmann::json j;
   j["env"] = env;

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "env/TaskSpace.h"
 #include "rl/PpoConfig.h"
+#include "util/ConfigFieldDoc.h"
 
 namespace palaestra {
 
@@ -47,6 +49,9 @@ struct TrainConfig {
   nlohmann::json toJson() const;
   /// The fixed task as values of `tasks` (defaults where unset); throws ConfigError ("task: ...").
   TaskValues taskValues(const TaskSpace& tasks) const;
+  /// The meaning of every field of toJson() (ppo.* included; env_config's fields are the env's, see
+  /// EnvInfo::configDocs): the one source of the New-run form's tooltips and docs/configuration.md.
+  static const std::vector<ConfigFieldDoc>& docs();
 };
 
 /// `config` as a new run stores it: its env config with the env's defaults written out

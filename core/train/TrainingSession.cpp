@@ -145,7 +145,10 @@ TrainConfig resumableConfig(const RunStore& store, int64_t runId, const ResumeRe
     default:
       break;
   }
-  TrainConfig config = readStoredRunConfig(run).config;
+  const StoredRunConfig stored = readStoredRunConfig(run);
+  if (!stored.training)
+    throw ConfigError(name + " is a people's match, not a training run: there is nothing to resume");
+  TrainConfig config = *stored.training;
   if (request.steps || request.minutes) {
     config.maxSteps = request.steps;
     config.maxMinutes = request.minutes;

@@ -52,6 +52,36 @@ FightConfig FightConfig::fromJson(const nlohmann::json& envConfig) {
   return config;
 }
 
+const std::vector<ConfigFieldDoc>& FightConfig::docs() {
+  static const std::vector<ConfigFieldDoc> docs = {
+      {"mode",
+       "single: one agent plays P1 against the scripted CPU (task: character, opponent, "
+       "cpu_level); two: two agents, P1 and P2."},
+      {"shared_policy",
+       "Two mode only: both players use one policy (observations are mirrored, so it plays "
+       "either side); false trains one policy per side."},
+      {"control",
+       "actions: facing-relative choices (direction x button, throw, special-move macros); pad: "
+       "the raw pad code, one step per frame (what people's matches use)."},
+      {"action_repeat",
+       "Frames each decision lasts with actions control (FightLadder uses 8); pad control is "
+       "always 1."},
+      {"observation_delay",
+       "Frames the agent sees the fight late, as FightingICE's 15-frame delay."},
+      {"round_break_frames", "Frozen frames between rounds."},
+      {"round_seconds", "The round timer in seconds (99 as in the arcade)."},
+      {"reward.preset",
+       "simple: damage dealt minus taken in percent of a health bar, +-round_win per round; "
+       "fightladder: FightLadder's 0.001 x (3 x dealt - taken) in health points, round bonus "
+       "growing with the health left."},
+      {"reward.dealt", "Weight of the damage dealt (overrides the preset's)."},
+      {"reward.taken", "Weight of the damage taken (overrides the preset's)."},
+      {"reward.scale", "Reward per unit of weighted damage (overrides the preset's)."},
+      {"reward.round_win", "Bonus for a round won, and penalty for a round lost."},
+  };
+  return docs;
+}
+
 nlohmann::json FightConfig::toJson() const {
   nlohmann::json j = {
       {"mode", mode == FightMode::Two ? "two" : "single"},

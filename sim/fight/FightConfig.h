@@ -23,8 +23,11 @@
 //     Explicit "dealt"/"taken"/"scale"/"round_win" override the preset's values.
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "util/ConfigFieldDoc.h"
 
 namespace palaestra::fight {
 
@@ -54,6 +57,8 @@ struct FightConfig {
   static FightConfig fromJson(const nlohmann::json& envConfig);
   /// The config as a JSON object (round-trips through fromJson).
   nlohmann::json toJson() const;
+  /// The meaning of each field, for the New-run form and docs/configuration.md.
+  static const std::vector<ConfigFieldDoc>& docs();
 };
 
 }  // namespace palaestra::fight

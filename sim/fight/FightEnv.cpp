@@ -346,6 +346,7 @@ EnvInfo fightEnvInfo() {
   };
   info.presets = fightPresets();
   info.defaultPreset = "default";
+  info.configDocs = FightConfig::docs();
   info.engineBench = [](double seconds, int threads) {
     return benchFightEngine(Roster::builtin(), seconds, threads);
   };

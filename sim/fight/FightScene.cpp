@@ -284,7 +284,10 @@ void FightScene::drawStage(Scene& scene, const MatchRules& rules) {
   const float w = static_cast<float>(rules.stageWidthPixels);
   scene.background = {0.78f, 0.85f, 0.95f, 1.0f};
   scene.viewWidth = w;
-  scene.focus = {w * 0.5f, 268.0f};  // shows y in about [-40, 575] at 1400 x 900
+  // The floor's bottom (-60) to the timer's text (about 570) must show in a view of any aspect:
+  // a wide view shows more stage around it instead of cropping the health bars or the floor.
+  scene.viewHeight = 650.0f;
+  scene.focus = {w * 0.5f, 258.0f};
   // Distant hills, the floor and the walls.
   ScenePolygon hills;
   hills.points = {{0, 0},          {0, 120}, {w * 0.2f, 170}, {w * 0.45f, 110},

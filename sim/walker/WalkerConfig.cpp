@@ -22,6 +22,19 @@ WalkerConfig WalkerConfig::fromJson(const nlohmann::json& envConfig) {
   return config;
 }
 
+const std::vector<ConfigFieldDoc>& WalkerConfig::docs() {
+  static const std::vector<ConfigFieldDoc> docs = {
+      {"terrain",
+       "The ground: normal (Gymnasium's BipedalWalker-v3), hardcore (stumps, stairs and pits; "
+       "2000 steps) or stump_tracks (TeachMyAgent's stumps set by the task's stump_height and "
+       "obstacle_spacing)."},
+      {"embodiment",
+       "The body: classic_bipedal (Gymnasium's walker), small_bipedal (shorter legs) or "
+       "big_quadruped (four legs, torque 300)."},
+  };
+  return docs;
+}
+
 nlohmann::json WalkerConfig::toJson() const {
   return {{"terrain", walker::terrainName(terrain)},
           {"embodiment", embodiment},

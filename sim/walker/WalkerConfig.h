@@ -5,9 +5,11 @@
 // it, kept so that runs recorded with it still replay bit-exactly.
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "util/ConfigFieldDoc.h"
 #include "walker/WalkerTerrain.h"
 
 namespace palaestra {
@@ -26,6 +28,8 @@ struct WalkerConfig {
   static WalkerConfig fromJson(const nlohmann::json& envConfig);
   /// The config as a JSON object (round-trips through fromJson).
   nlohmann::json toJson() const;
+  /// The meaning of each field, for the New-run form and docs/configuration.md.
+  static const std::vector<ConfigFieldDoc>& docs();
 };
 
 }  // namespace palaestra

@@ -8,6 +8,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include "util/Hash.h"
 #include "util/Rng.h"
@@ -533,15 +534,35 @@ void WalkerEnv::describe(Scene& scene) const {
   if (!hasEpisode_) return;
   const Physics& ph = *physics_;
 
-  // Terrain: earth down to y = 0 under each ground segment, grass edges on top, white obstacles.
+  // Terrain: earth under each ground segment, grass edges on top, white obstacles. The earth
+  // reaches far below the lowest ground (pits stay above y = 0), and flat ground continues past
+  // both ends of the terrain, so that no view, however tall or zoomed out, shows the ground as
+  // a slab floating in the sky.
+  constexpr float kEarthBottom = -1000.0f;
+  constexpr float kEarthBeyondEnds = 1000.0f;
   const Rgba earth = rgb255(102, 153, 76);
+  if (!terrain_.ground.empty()) {
+    const auto& first = terrain_.ground.front();
+    const auto& last = terrain_.ground.back();
+    for (const auto& [x0, x1, y] : {std::tuple{first.x - kEarthBeyondEnds, first.x, first.y},
+                                    std::tuple{last.x, last.x + kEarthBeyondEnds, last.y}}) {
+      ScenePolygon beyond;
+      beyond.points = {{static_cast<float>(x0), static_cast<float>(y)},
+                       {static_cast<float>(x1), static_cast<float>(y)},
+                       {static_cast<float>(x1), kEarthBottom},
+                       {static_cast<float>(x0), kEarthBottom}};
+      beyond.fill = earth;
+      beyond.outline = earth;
+      scene.polygons.push_back(std::move(beyond));
+    }
+  }
   for (size_t i = 0; i + 1 < terrain_.ground.size(); ++i) {
     const auto& a = terrain_.ground[i];
     const auto& b = terrain_.ground[i + 1];
     const Vec2f top0{static_cast<float>(a.x), static_cast<float>(a.y)};
     const Vec2f top1{static_cast<float>(b.x), static_cast<float>(b.y)};
     ScenePolygon poly;
-    poly.points = {top0, top1, {top1.x, 0.0f}, {top0.x, 0.0f}};
+    poly.points = {top0, top1, {top1.x, kEarthBottom}, {top0.x, kEarthBottom}};
     poly.fill = earth;
     poly.outline = earth;
     scene.polygons.push_back(std::move(poly));
@@ -683,6 +704,7 @@ EnvInfo walkerEnvInfo() {
   };
   info.presets = walkerPresets();
   info.defaultPreset = "default";
+  info.configDocs = WalkerConfig::docs();
   return info;
 }
 

@@ -90,7 +90,7 @@ class TestCrashConsistency : public QObject {
 
   // Every episode of the run replays bit-exactly; returns how many there are.
   int replayAll(RunStore& store, const RunInfo& run) {
-    const TrainConfig config = readStoredRunConfig(run).config;
+    const StoredRunConfig config = readStoredRunConfig(run);
     EnvPtr env = EnvRegistry::instance().get(config.env).create(config.envConfig);
     int count = 0;
     for (const EpisodeSummary& summary : store.episodes(run.id)) {

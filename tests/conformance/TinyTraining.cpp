@@ -19,4 +19,18 @@ nlohmann::json tinyTrainingConfig(const std::string& env, const std::string& pre
   return c;
 }
 
+nlohmann::json tinyWalkerConfig(int64_t steps, int64_t evalEvery, uint64_t seed) {
+  nlohmann::json c = tinyTrainingConfig("walker", "default", steps, static_cast<int>(evalEvery), 1, 1);
+  c["threads"] = 1;
+  c["seed"] = seed;
+  return c;
+}
+
+RunStore::Options fastStoreOptions() {
+  RunStore::Options options;
+  options.busyTimeoutMs = 50;
+  options.batchIntervalMs = 10;
+  return options;
+}
+
 }  // namespace palaestra::testing

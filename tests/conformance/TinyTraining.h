@@ -1,10 +1,13 @@
 #pragma once
-// A preset shrunk to seconds for tests that train for real: 2 envs, rollouts of 64 steps, one
-// epoch over 2 minibatches, a step budget and small evaluations.
+// Small, fast training configs and store options shared by suites that train for real (metrics,
+// checkpoints, eval episodes) in a second or two: 2 envs, rollouts of 64 steps, one epoch.
 
 #include <cstdint>
 
 #include <nlohmann/json.hpp>
+#include <string>
+
+#include "store/RunStore.h"
 
 namespace palaestra::testing {
 
@@ -12,5 +15,11 @@ namespace palaestra::testing {
 /// `evalEpisodes` episodes every `evalEvery` steps and a final one of `finalEpisodes`.
 nlohmann::json tinyTrainingConfig(const std::string& env, const std::string& preset, int64_t steps,
                                   int evalEvery, int evalEpisodes, int finalEpisodes);
+
+/// The walker's default preset as above with one eval episode every `evalEvery` steps, 1 thread.
+nlohmann::json tinyWalkerConfig(int64_t steps, int64_t evalEvery, uint64_t seed = 1);
+
+/// Store options for tests: short busy timeout, quick batched writes.
+RunStore::Options fastStoreOptions();
 
 }  // namespace palaestra::testing

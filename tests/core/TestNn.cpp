@@ -488,12 +488,23 @@ class TestNn : public QObject {
     nlohmann::json j = c.toJson();
     j["target_kl"] = 0.015;
     j["activation"] = "relu";
-    j["total_timesteps"] = 2e6;
+    j["num_steps"] = 2048.0;  // a whole float is a whole number
     const PpoConfig d = PpoConfig::fromJson(j);
     QCOMPARE(*d.target_kl, 0.015);
     QVERIFY(d.activation == Activation::Relu);
-    QCOMPARE(d.total_timesteps, int64_t(2000000));
+    QCOMPARE(d.num_steps, 2048);
     QVERIFY(PpoConfig::fromJson(d.toJson()).toJson() == d.toJson());
+    // The run's budget is its one limit: CleanRL's total_timesteps is not a second one.
+    QVERIFY(!d.toJson().contains("total_timesteps"));
+    j["total_timesteps"] = 2e6;
+    try {
+      PpoConfig::fromJson(j);
+      QFAIL("ppo.total_timesteps was accepted");
+    } catch (const ConfigError& e) {
+      QVERIFY2(QString(e.what()).startsWith("ppo.total_timesteps") &&
+                   QString(e.what()).contains("budget"),
+               e.what());
+    }
   }
 
   void configErrorsNameTheField() {

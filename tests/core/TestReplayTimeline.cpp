@@ -55,7 +55,7 @@ class SceneDigest {
       add(l.position), add(l.screenSpace), add(l.color);
       for (char ch : l.text) add(ch);
     }
-    add(s.focus), add(s.viewWidth), add(s.background);
+    add(s.focus), add(s.viewWidth), add(s.viewHeight), add(s.background);
   }
   uint64_t value() const { return h_; }
 

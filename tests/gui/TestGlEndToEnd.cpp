@@ -9,12 +9,15 @@
 // there (docs/ images) and with PALAESTRA_FRAME_SECONDS set it measures the
 // live view's frame times while two runs keep every core busy.
 #include <QApplication>
+#include <QChart>
+#include <QChartView>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
-#include <QDialogButtonBox>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -27,7 +30,10 @@
 #include <vector>
 
 #include "Simulations.h"
+#include "WindowMessages.h"
 #include "gui/AppController.h"
+#include "gui/AppSettings.h"
+#include "gui/CurvesPanel.h"
 #include "gui/MainWindow.h"
 #include "gui/StoreSession.h"
 #include "gui/WelcomePage.h"
@@ -36,6 +42,7 @@
 #include "widgets/CompareView.h"
 #include "widgets/ConfigDiffModel.h"
 #include "widgets/ConfigForm.h"
+#include "widgets/CurveChart.h"
 #include "widgets/EpisodeList.h"
 #include "widgets/EpisodeTableModel.h"
 #include "widgets/LiveViewer.h"
@@ -49,14 +56,6 @@
 using namespace palaestra;
 
 namespace {
-
-struct CapturedMessages {
-  QStringList texts;
-  void attach(MainWindow& window) {
-    window.setMessageSink([this](const QString&, const QString& text) { texts << text; });
-    window.setQuestionAnswerer([](const QString&, const QString&) { return true; });
-  }
-};
 
 // Fills the modal New-run dialog once it is up: the quick preset with an evaluation (and so a
 // checkpoint) every 8192 steps; `edit` may change fields; then clicks OK (if it is enabled).
@@ -138,7 +137,7 @@ class TestGlEndToEnd : public QObject {
 
   void startWatchReplayExportCompare() {
     MainWindow window;
-    CapturedMessages messages;
+    testing::WindowMessages messages;
     messages.attach(window);
     AppController controller(window);
     QVERIFY(window.openStore(path("e2e.sqlite"), RunStore::OpenMode::CreateOrOpen));
@@ -256,12 +255,12 @@ class TestGlEndToEnd : public QObject {
     const QString outDir = qEnvironmentVariable("PALAESTRA_SHOWCASE_DIR");
     if (outDir.isEmpty()) QSKIP("set PALAESTRA_SHOWCASE_DIR to save screenshots and measure frame times");
     const int seconds = qEnvironmentVariableIntValue("PALAESTRA_FRAME_SECONDS");
+    openAppSettings()->clear();  // a first start: the default window and dock layout
     MainWindow window;
-    CapturedMessages messages;
+    testing::WindowMessages messages;
     messages.attach(window);
     AppController controller(window);
     QVERIFY(window.openStore(path("showcase.sqlite"), RunStore::OpenMode::CreateOrOpen));
-    window.resize(1600, 1000);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     const std::shared_ptr<RunStore> store = window.storeSession()->store();
@@ -306,9 +305,35 @@ class TestGlEndToEnd : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(hasCheckpoint(*store, runA) && hasCheckpoint(*store, runB), 600000);
     window.refreshAll();
     window.runBrowser()->runView()->selectAll();  // both runs' curves
-    window.resizeDocks({window.dock(QStringLiteral("curvesDock"))}, {340}, Qt::Vertical);
     QTest::qWait(3000);
+    // The mouse over the curves: the readout lists both runs' values at that step.
+    CurveChart* chart = window.curvesPanel()->chart();
+    const QRectF plot = chart->chart()->plotArea();
+    const QPointF hover(plot.left() + plot.width() * 0.55, plot.center().y());
+    QTest::mouseMove(chart->chartView()->viewport(),
+                     chart->chartView()->mapFromScene(chart->chart()->mapToScene(hover)));
+    QTRY_VERIFY(chart->readout()->isVisible());
     QVERIFY(grabWithViews(&window).save(QDir(outDir).filePath(QStringLiteral("app-live-training.png"))));
+
+    // The New-run dialog lists every problem at once, each field marked.
+    bool saved = false;
+    QTimer::singleShot(300, [&] {
+      auto* dialog = qobject_cast<NewRunDialog*>(QApplication::activeModalWidget());
+      if (!dialog) return;
+      for (const auto& [field, text] :
+           {std::pair{"ppo.learning_rate", "fast"}, std::pair{"ppo.gamma", "1.5"},
+            std::pair{"eval.episodes", "0"}}) {
+        if (auto* edit =
+                qobject_cast<QLineEdit*>(dialog->form()->editor(QString::fromLatin1(field))))
+          edit->setText(QString::fromLatin1(text));
+      }
+      dialog->resize(560, 760);
+      QTest::qWait(200);
+      saved = dialog->grab().save(QDir(outDir).filePath(QStringLiteral("app-new-run.png")));
+      dialog->reject();
+    });
+    window.showNewRunDialog();
+    QVERIFY(saved);
 
     manager->stopAll();
     QVERIFY(manager->waitForAll(120000));

@@ -26,18 +26,21 @@
 #include <QtTest>
 
 #include "Simulations.h"
+#include "WindowMessages.h"
 #include "env/EnvRegistry.h"
 #include "fight/CharacterLoader.h"
 #include "fight/FightActionSet.h"
 #include "fight/FightEnv.h"
 #include "fight/FightObservation.h"
 #include "gui/AppController.h"
+#include "gui/AppSettings.h"
 #include "gui/MainWindow.h"
 #include "gui/StoreSession.h"
 #include "gui/WelcomePage.h"
 #include "replay/ReplayVerifier.h"
 #include "rl/Policy.h"
 #include "store/RunStore.h"
+#include "train/StoredRunConfig.h"
 #include "train/TrainConfig.h"
 #include "util/Rng.h"
 #include "widgets/CompareView.h"
@@ -53,19 +56,6 @@
 using namespace palaestra;
 
 namespace {
-
-struct Messages {
-  QStringList texts;
-  bool answer = true;
-  int questions = 0;
-  void attach(MainWindow& window) {
-    window.setMessageSink([this](const QString&, const QString& text) { texts << text; });
-    window.setQuestionAnswerer([this](const QString&, const QString&) {
-      ++questions;
-      return answer;
-    });
-  }
-};
 
 // Pixels (every second row and column) that differ between two images of the same size.
 int64_t differingPixels(const QImage& a, const QImage& b) {
@@ -117,7 +107,7 @@ class TestGlFightPlay : public QObject {
 
   void playCpuMatchStoreAndReplay() {
     MainWindow window;
-    Messages messages;
+    testing::WindowMessages messages;
     messages.attach(window);
     AppController controller(window);
     QVERIFY(window.openStore(path("play.sqlite"), RunStore::OpenMode::CreateOrOpen));
@@ -231,9 +221,25 @@ class TestGlFightPlay : public QObject {
     QCOMPARE(static_cast<int>(stored.record.hashes.size()), stored.record.length + 1);
     QVERIFY(stored.record.terminated);
     QVERIFY(messages.texts.isEmpty());
+    // A people's match is its own kind of episode, its outcome said from the match's view.
+    QCOMPARE(stored.kind, EpisodeKind::Play);
+    QVERIFY2(QStringList({"p1 won", "p2 won", "draw"})
+                 .contains(QString::fromStdString(stored.record.info.outcome)),
+             stored.record.info.outcome.c_str());
+    // The run's config describes the match (characters, CPU level, controls), not PPO.
+    const nlohmann::json storedConfig = nlohmann::json::parse(run.configJson);
+    QVERIFY2(!storedConfig.contains("ppo") && !storedConfig.contains("budget"),
+             run.configJson.c_str());
+    const fight::Roster& roster = fight::Roster::builtin();
+    QCOMPARE(storedConfig["match"]["p1"]["character"].get<std::string>(), roster.at(0).id);
+    QCOMPARE(storedConfig["match"]["p1"]["control"].get<std::string>(), std::string("keyboard"));
+    QCOMPARE(storedConfig["match"]["p2"]["character"].get<std::string>(), roster.at(1).id);
+    QCOMPARE(storedConfig["match"]["p2"]["control"].get<std::string>(), std::string("cpu"));
+    QCOMPARE(storedConfig["match"]["p2"]["cpu_level"].get<int>(), 1);
 
     // What `palaestra-cli replay --verify` does: re-simulate from the run's config.
-    const TrainConfig config = TrainConfig::fromJson(nlohmann::json::parse(run.configJson));
+    const StoredRunConfig config = StoredRunConfig::parse(run.configJson);
+    QVERIFY(config.isPlay());
     const EnvPtr replayEnv = EnvRegistry::instance().get(config.env).create(config.envConfig);
     const ReplayCheck check = verifyReplay(*replayEnv, stored.record);
     QVERIFY2(check.ok, check.message.c_str());
@@ -270,7 +276,7 @@ class TestGlFightPlay : public QObject {
 
   void quittingAsksFirstAndStores() {
     MainWindow window;
-    Messages messages;
+    testing::WindowMessages messages;
     messages.attach(window);
     AppController controller(window);
     QVERIFY(window.openStore(path("quit.sqlite"), RunStore::OpenMode::CreateOrOpen));
@@ -312,14 +318,19 @@ class TestGlFightPlay : public QObject {
         window.storeSession()->store()->loadEpisode(play->storedEpisodeId());
     QVERIFY(stored.record.length > 0);
     QVERIFY(!stored.record.terminated);
+    // Quit, not "running"; a people's match, not an evaluation.
+    QCOMPARE(stored.record.info.outcome, std::string("quit"));
+    QCOMPARE(stored.kind, EpisodeKind::Play);
     const RunInfo run = window.storeSession()->store()->getRun(play->storedRunId());
     QVERIFY2(run.name.find("vs") != std::string::npos, run.name.c_str());
+    const nlohmann::json match = nlohmann::json::parse(run.configJson)["match"];
+    QCOMPARE(match["p2"]["control"].get<std::string>(), std::string("keyboard"));
   }
 
   void closingTheAppKeepsTheMatch() {
     {
       MainWindow window;
-      Messages messages;
+      testing::WindowMessages messages;
       messages.attach(window);
       AppController controller(window);
       QVERIFY(window.openStore(path("closed.sqlite"), RunStore::OpenMode::CreateOrOpen));
@@ -340,7 +351,7 @@ class TestGlFightPlay : public QObject {
   // and replays bit-exactly. A checkpoint of another env is refused with a message.
   void agentOpponentPlaysAndReplays() {
     MainWindow window;
-    Messages messages;
+    testing::WindowMessages messages;
     messages.attach(window);
     AppController controller(window);
     QVERIFY(window.openStore(path("agent.sqlite"), RunStore::OpenMode::CreateOrOpen));
@@ -388,7 +399,9 @@ class TestGlFightPlay : public QObject {
     const StoredEpisode stored = store->loadEpisode(play->storedEpisodeId());
     const RunInfo played = store->getRun(play->storedRunId());
     QVERIFY2(played.name.find("agent fight agent") != std::string::npos, played.name.c_str());
-    const TrainConfig config = TrainConfig::fromJson(nlohmann::json::parse(played.configJson));
+    const StoredRunConfig config = StoredRunConfig::parse(played.configJson);
+    QCOMPARE(config.match["p2"]["control"].get<std::string>(), std::string("agent"));
+    QCOMPARE(config.match["p2"]["checkpoint_id"].get<int64_t>(), setup.agentCheckpointId);
     const EnvPtr replayEnv = EnvRegistry::instance().get(config.env).create(config.envConfig);
     const ReplayCheck check = verifyReplay(*replayEnv, stored.record);
     QVERIFY2(check.ok, check.message.c_str());
@@ -450,13 +463,13 @@ class TestGlFightPlay : public QObject {
   void showcase() {
     const QString outDir = qEnvironmentVariable("PALAESTRA_SHOWCASE_DIR");
     if (outDir.isEmpty()) QSKIP("set PALAESTRA_SHOWCASE_DIR to save screenshots");
+    openAppSettings()->clear();  // the first-start layout, not one an earlier test saved
     MainWindow window;
-    Messages messages;
+    testing::WindowMessages messages;
     messages.attach(window);
     AppController controller(window);
     QVERIFY(window.openStore(path("showcase.sqlite"), RunStore::OpenMode::CreateOrOpen));
-    window.resize(1600, 1000);
-    window.dock(QStringLiteral("curvesDock"))->hide();  // a taller view: the whole stage and HUD
+    window.resize(MainWindow::kDefaultSize);  // the default window, every dock shown
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     FightPlaySetup setup;
@@ -500,6 +513,11 @@ class TestGlFightPlay : public QObject {
     controller.replayPlayer()->seek(controller.replayPlayer()->frameCount() / 4);
     QTest::qWait(500);
     QVERIFY(grabWithViews(&window).save(QDir(outDir).filePath(QStringLiteral("fight-replay.png"))));
+    // The same replay in the smallest window: every dock, the whole stage and HUD.
+    window.resize(800, 600);
+    QTest::qWait(500);
+    QVERIFY(
+        grabWithViews(&window).save(QDir(outDir).filePath(QStringLiteral("app-small-window.png"))));
     // A copy of the store for `palaestra-cli replay --verify` (PALAESTRA_SHOWCASE_STORE=path).
     const QString keep = qEnvironmentVariable("PALAESTRA_SHOWCASE_STORE");
     if (!keep.isEmpty()) window.storeSession()->store()->saveCopyTo(keep.toStdString());

@@ -25,6 +25,7 @@
 #include <memory>
 
 #include "Simulations.h"
+#include "conformance/TinyTraining.h"
 #include "conformance/RunOwners.h"
 #include "gui/AppSettings.h"
 #include "gui/CurvesPanel.h"
@@ -46,17 +47,6 @@
 using namespace palaestra;
 
 namespace {
-
-nlohmann::json tinyWalkerConfig() {
-  nlohmann::json c = presetConfig("walker", "default");
-  c["ppo"]["num_envs"] = 2;
-  c["ppo"]["num_steps"] = 64;
-  c["ppo"]["num_minibatches"] = 2;
-  c["ppo"]["update_epochs"] = 1;
-  c["budget"] = {{"steps", 512}};
-  c["eval"] = {{"every_steps", 256}, {"episodes", 1}, {"final_episodes", 1}};
-  return c;
-}
 
 QByteArray readAll(const QString& path) {
   QFile file(path);
@@ -111,7 +101,7 @@ class TestMainWindow : public QObject {
     registerBuiltinSimulations();
     trainedStore_ = path("trained.sqlite");
     RunStore store(trainedStore_.toStdString());
-    TrainingSession session(TrainConfig::fromJson(tinyWalkerConfig()), &store, "tiny walker");
+    TrainingSession session(TrainConfig::fromJson(testing::tinyWalkerConfig(512, 256)), &store, "tiny walker");
     std::atomic<bool> stop{false};
     QCOMPARE(session.run(stop).status, RunStatus::Finished);
     trainedRunId_ = session.runId();
@@ -494,8 +484,10 @@ class TestMainWindow : public QObject {
     QTest::mouseClick(panel.pauseButton(), Qt::LeftButton);
     QCOMPARE(pause.count(), 1);
     QCOMPARE(pause[0][0].value<int64_t>(), int64_t(7));
-    // A job selected in the list wins over the run selected elsewhere.
-    panel.jobList()->topLevelItem(1)->setSelected(true);
+    // Selecting the run elsewhere selected its job; picking another job in the list (a click) wins.
+    QCOMPARE(panel.jobList()->selectedItems(),
+             QList<QTreeWidgetItem*>{panel.jobList()->topLevelItem(0)});
+    panel.jobList()->setCurrentItem(panel.jobList()->topLevelItem(1));
     QCOMPARE(panel.targetRunId(), int64_t(8));
     QVERIFY(!panel.pauseButton()->isEnabled() && panel.resumeButton()->isEnabled());
     QTest::mouseClick(panel.resumeButton(), Qt::LeftButton);

@@ -3,11 +3,15 @@
 // run store in a temporary directory: one raw and one smoothed series per run,
 // smoothed values equal to the core's time-weighted EMA, the x axis switch,
 // the min/max band, live refresh of newly logged points, smoothing 0, zoom and
-// reset, the hover text, and unknown metrics or runs shown as a message. The
+// reset, the hover text, the hover readout of every run's value at the mouse's
+// x, round axis ticks (also after zooming), renaming a plotted run, and
+// unknown metrics or runs shown as a message. The
 // last test times setMetric and refresh on a run with a million points.
 #include <QAreaSeries>
 #include <QChart>
+#include <QChartView>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QLineSeries>
 #include <QTemporaryDir>
 #include <QValueAxis>
@@ -20,6 +24,7 @@
 #include "store/RunStore.h"
 #include "widgets/CurveChart.h"
 #include "widgets/CurveDecimator.h"
+#include "widgets/RoundTicks.h"
 
 using namespace palaestra;
 
@@ -42,16 +47,19 @@ int64_t createRun(RunStore& store, const std::string& name) {
 }
 
 // Points i in [from, to): step = (i + 1) * stepEvery, wall time = wallStart + i * wallEvery.
-void logPoints(RunStore& store, int64_t runId, int from, int to, int64_t stepEvery, double wallStart,
-               double wallEvery, int nanAt = -1) {
+void logPoints(RunStore& store, int64_t runId, int from, int to, int64_t stepEvery,
+               double wallStart, double wallEvery, int nanAt = -1) {
   for (int i = from; i < to; ++i) {
     const double value = i == nanAt ? std::nan("") : std::sin(i * 0.3) + 0.05 * i;
-    store.logMetric(runId, MetricPoint{(i + 1) * stepEvery, wallStart + i * wallEvery, kMetric, value});
+    store.logMetric(runId,
+                    MetricPoint{(i + 1) * stepEvery, wallStart + i * wallEvery, kMetric, value});
   }
   store.flush();
 }
 
-QValueAxis* xAxisOf(QChart* chart) { return qobject_cast<QValueAxis*>(chart->axes(Qt::Horizontal).first()); }
+QValueAxis* xAxisOf(QChart* chart) {
+  return qobject_cast<QValueAxis*>(chart->axes(Qt::Horizontal).first());
+}
 
 bool sameValues(const std::vector<double>& a, const std::vector<double>& b) {
   if (a.size() != b.size()) return false;
@@ -82,6 +90,9 @@ class TestCurveChart : public QObject {
   void zeroSmoothingGivesRawValues();
   void zoomAndReset();
   void tooltipNamesRunAndValues();
+  void hoverReadoutShowsEveryRunAtTheMouse();
+  void ticksAreRoundNumbers();
+  void renamedRunKeepsItsCurve();
   void unknownMetricOrRunGivesMessage();
   void liveRefreshSmoothsNewPointsLikeAFullPass();
   void newerLoadSupersedesOlderAndDeletionWaits();
@@ -138,7 +149,8 @@ void TestCurveChart::decimatorKeepsBucketExtremesFirstAndLast() {
   const double span = x.back() - x.front();
   std::vector<double> bucketMin(inner, INFINITY), bucketMax(inner, -INFINITY);
   for (size_t i = 1; i + 1 < n; ++i) {
-    const int b = std::min(inner - 1, static_cast<int>(std::floor((x[i] - x.front()) / span * inner)));
+    const int b =
+        std::min(inner - 1, static_cast<int>(std::floor((x[i] - x.front()) / span * inner)));
     bucketMin[b] = std::min(bucketMin[b], y[i]);
     bucketMax[b] = std::max(bucketMax[b], y[i]);
   }
@@ -180,13 +192,15 @@ void TestCurveChart::chartHasRawAndSmoothedSeriesPerRun() {
   QCOMPARE(chart.chart()->series().size(), 4);
   QVERIFY(chart.rawSeries(alpha_) && chart.smoothedSeries(alpha_));
   QVERIFY(chart.rawSeries(beta_) && chart.smoothedSeries(beta_));
-  QCOMPARE(chart.rawSeries(alpha_)->count(), 99);        // 100 points, one NaN
-  QCOMPARE(chart.smoothedSeries(alpha_)->count(), 100);  // the NaN carries the previous smoothed value
+  QCOMPARE(chart.rawSeries(alpha_)->count(), 99);  // 100 points, one NaN
+  QCOMPARE(chart.smoothedSeries(alpha_)->count(),
+           100);  // the NaN carries the previous smoothed value
   QCOMPARE(chart.rawSeries(beta_)->count(), 80);
   QCOMPARE(chart.smoothedSeries(beta_)->count(), 80);
   QCOMPARE(chart.smoothedSeries(alpha_)->name(), QStringLiteral("alpha"));
   QCOMPARE(chart.smoothedSeries(beta_)->name(), QStringLiteral("beta"));
-  QVERIFY(chart.smoothedSeries(alpha_)->pen().color() != chart.smoothedSeries(beta_)->pen().color());
+  QVERIFY(chart.smoothedSeries(alpha_)->pen().color() !=
+          chart.smoothedSeries(beta_)->pen().color());
   QVERIFY(chart.rawSeries(alpha_)->pen().color().alpha() < 255);
   QCOMPARE(chart.rawSeries(alpha_)->at(0), QPointF(1000, std::sin(0.0)));
 }
@@ -203,7 +217,8 @@ void TestCurveChart::smoothedValuesEqualTheCoreEma() {
     QVERIFY(sameValues(chart.smoothedValues(run), expected));
     QVERIFY(!sameValues(chart.smoothedValues(run), chart.rawValues(run)));
     const QLineSeries* series = chart.smoothedSeries(run);
-    for (int i = 0; i < series->count(); ++i) QCOMPARE(series->at(i).y(), expected[static_cast<size_t>(i)]);
+    for (int i = 0; i < series->count(); ++i)
+      QCOMPARE(series->at(i).y(), expected[static_cast<size_t>(i)]);
   }
 }
 
@@ -315,8 +330,125 @@ void TestCurveChart::tooltipNamesRunAndValues() {
   const QString text = chart.tooltipText(beta_, 2600.0);  // nearest point: step 2500
   QVERIFY2(text.contains("beta") && text.contains("2500"), qPrintable(text));
   QVERIFY2(text.contains(QString::number(chart.rawValues(beta_)[1], 'g', 6)), qPrintable(text));
-  QVERIFY2(text.contains(QString::number(chart.smoothedValues(beta_)[1], 'g', 6)), qPrintable(text));
+  QVERIFY2(text.contains(QString::number(chart.smoothedValues(beta_)[1], 'g', 6)),
+           qPrintable(text));
   QVERIFY(chart.tooltipText(9999, 1.0).isEmpty());
+}
+
+namespace {
+
+// True if `interval` is 1, 2 or 5 times a power of ten.
+bool isRound(double interval) {
+  const double mantissa = interval / std::pow(10.0, std::floor(std::log10(interval)));
+  return std::abs(mantissa - 1) < 1e-9 || std::abs(mantissa - 2) < 1e-9 ||
+         std::abs(mantissa - 5) < 1e-9;
+}
+
+// Waits until the plot area has stopped moving (round tick labels take their width after the
+// first layout, which moves the plot once or twice).
+void waitForSettledPlot(CurveChart& chart) {
+  QRectF before;
+  for (int i = 0; i < 50 && chart.chart()->plotArea() != before; ++i) {
+    before = chart.chart()->plotArea();
+    QTest::qWait(30);
+  }
+}
+
+// The chart view's viewport position of the value (x, y) on the axes of `series`.
+QPoint viewportPosOf(CurveChart& chart, QLineSeries* series, double x, double y) {
+  const QPointF inChart = chart.chart()->mapToPosition(QPointF(x, y), series);
+  return chart.chartView()->mapFromScene(chart.chart()->mapToScene(inChart));
+}
+
+}  // namespace
+
+void TestCurveChart::hoverReadoutShowsEveryRunAtTheMouse() {
+  CurveChart chart;
+  chart.resize(900, 500);
+  chart.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&chart));
+  plot(chart, {alpha_, beta_});
+  QTRY_VERIFY(chart.chart()->plotArea().width() > 300);
+
+  // At step 50,000: alpha's point 50 (index 49) and beta's point 40 (index 39, step 50,000).
+  const QString text = chart.readoutText(50000.0);
+  QVERIFY2(text.contains("step 50") && text.contains("alpha") && text.contains("beta"),
+           qPrintable(text));
+  QVERIFY2(text.contains(QString::number(chart.smoothedValues(alpha_)[49], 'g', 6)),
+           qPrintable(text));
+  QVERIFY2(text.contains(QString::number(chart.rawValues(alpha_)[49], 'g', 6)), qPrintable(text));
+  QVERIFY2(text.contains(QString::number(chart.smoothedValues(beta_)[39], 'g', 6)),
+           qPrintable(text));
+  // Before every run's first point there is nothing to read.
+  QVERIFY(chart.readoutText(0.0).isEmpty());
+
+  // The mouse over the plot shows it, with the x under the cursor; off the plot it goes away.
+  QVERIFY(chart.readout()->isHidden());
+  waitForSettledPlot(chart);
+  const QPoint at = viewportPosOf(chart, chart.smoothedSeries(alpha_), 50000.0, 1.0);
+  QTest::mouseMove(chart.chartView()->viewport(), at);
+  QTRY_VERIFY(chart.readout()->isVisible());
+  const double x = chart.xAtViewportPos(at);
+  QVERIFY2(std::abs(x - 50000.0) < 400.0, qPrintable(QString::number(x)));
+  QCOMPARE(chart.readout()->text(), chart.readoutText(x));
+  QVERIFY(chart.readout()->geometry().intersects(chart.chartView()->viewport()->rect()));
+  QTest::mouseMove(chart.chartView()->viewport(), QPoint(1, 1));
+  QTRY_VERIFY(chart.readout()->isHidden());
+  QVERIFY(std::isnan(chart.xAtViewportPos(QPoint(1, 1))));
+}
+
+void TestCurveChart::ticksAreRoundNumbers() {
+  QCOMPARE(roundTickInterval(0, 237568, 8), 50000.0);
+  QCOMPARE(roundTickInterval(-248.5, 84.1, 5), 100.0);
+  QCOMPARE(roundTickInterval(0, 1, 6), 0.2);
+  QCOMPARE(roundTickInterval(3, 3, 5), 1.0);
+  QCOMPARE(roundTickInterval(0, std::nan(""), 5), 1.0);
+  QCOMPARE(tickDecimals(50000), 0);
+  QCOMPARE(tickDecimals(1), 0);
+  QCOMPARE(tickDecimals(0.2), 1);
+  QCOMPARE(tickDecimals(0.05), 2);
+
+  CurveChart chart;
+  chart.resize(900, 500);
+  chart.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&chart));
+  plot(chart, {alpha_, beta_});
+  QTRY_VERIFY(chart.chart()->plotArea().width() > 300);
+  for (int zoomed = 0; zoomed < 2; ++zoomed) {
+    if (zoomed) {
+      const QRectF area = chart.chart()->plotArea();
+      chart.chart()->zoomIn(
+          QRectF(area.left() + 37, area.top() + 11, area.width() / 3, area.height() / 2));
+      QTest::qWait(50);  // the redraw after a zoom is queued
+    }
+    for (Qt::Orientation o : {Qt::Horizontal, Qt::Vertical}) {
+      auto* axis = qobject_cast<QValueAxis*>(chart.chart()->axes(o).first());
+      QCOMPARE(axis->tickType(), QValueAxis::TicksDynamic);
+      QCOMPARE(axis->tickAnchor(), 0.0);
+      QVERIFY2(isRound(axis->tickInterval()), qPrintable(QString::number(axis->tickInterval())));
+      const double length = o == Qt::Horizontal ? chart.chart()->plotArea().width()
+                                                : chart.chart()->plotArea().height();
+      const double ticks = (axis->max() - axis->min()) / axis->tickInterval();
+      QVERIFY2(ticks >= 1 && ticks <= length / 40 + 1, qPrintable(QString::number(ticks)));
+      QCOMPARE(axis->labelFormat(), QString("%.%1f").arg(tickDecimals(axis->tickInterval())));
+    }
+  }
+  // The steps axis labels whole numbers, no "8192.0".
+  chart.resetZoom();
+  QCOMPARE(xAxisOf(chart.chart())->labelFormat(), QString("%.0f"));
+}
+
+void TestCurveChart::renamedRunKeepsItsCurve() {
+  CurveChart chart;
+  plot(chart, {alpha_, beta_});
+  QLineSeries* smooth = chart.smoothedSeries(alpha_);
+  chart.setRunName(alpha_, QStringLiteral("alpha renamed"));
+  QCOMPARE(chart.smoothedSeries(alpha_), smooth);
+  QCOMPARE(smooth->name(), QString("alpha renamed"));
+  QCOMPARE(chart.rawSeries(alpha_)->name(), QString("alpha renamed (raw)"));
+  QVERIFY(chart.readoutText(50000.0).contains("alpha renamed"));
+  QVERIFY(chart.tooltipText(alpha_, 50000.0).contains("alpha renamed"));
+  chart.setRunName(9999, QStringLiteral("nobody"));  // not plotted: nothing happens
 }
 
 void TestCurveChart::unknownMetricOrRunGivesMessage() {
@@ -362,14 +494,16 @@ void TestCurveChart::liveRefreshSmoothsNewPointsLikeAFullPass() {
   chart.refresh();
   QCOMPARE(chart.rawValues(live).size(), size_t{1020});
   QCOMPARE(chart.smoothingXScale(), scale);
-  QVERIFY(sameValues(chart.smoothedValues(live),
-                     smoothTimeWeightedEma(chart.xValues(live), chart.rawValues(live), chart.smoothing(), scale)));
+  QVERIFY(sameValues(
+      chart.smoothedValues(live),
+      smoothTimeWeightedEma(chart.xValues(live), chart.rawValues(live), chart.smoothing(), scale)));
   // 50% more span: the scale is refixed to a thousandth of the new span.
   logPoints(*store_, live, 1020, 1500, 100, 1000.0, 1.0);
   chart.refresh();
   QCOMPARE(chart.smoothingXScale(), (150000.0 - 100.0) * 1e-3);
-  QVERIFY(sameValues(chart.smoothedValues(live), smoothTimeWeightedEma(chart.xValues(live), chart.rawValues(live),
-                                                                       chart.smoothing(), chart.smoothingXScale())));
+  QVERIFY(sameValues(chart.smoothedValues(live),
+                     smoothTimeWeightedEma(chart.xValues(live), chart.rawValues(live),
+                                           chart.smoothing(), chart.smoothingXScale())));
   QCOMPARE(chart.smoothedSeries(live)->count() > 0, true);
 }
 
@@ -411,7 +545,8 @@ void TestCurveChart::millionPointsTiming() {
 
   timer.restart();
   const size_t read = store_->metricsAfterStep(big, kMetric, 0).size();
-  qInfo("of which reading %zu points from SQLite alone: %lld ms", read, static_cast<long long>(timer.elapsed()));
+  qInfo("of which reading %zu points from SQLite alone: %lld ms", read,
+        static_cast<long long>(timer.elapsed()));
 
   CurveChart chart;
   chart.resize(1000, 600);
@@ -423,7 +558,8 @@ void TestCurveChart::millionPointsTiming() {
   // The read happens on a worker thread: the GUI thread gets control back at once.
   QVERIFY(chart.isLoading());
   QCOMPARE(chart.message(), QStringLiteral("Loading curves..."));
-  qInfo("setMetric returned to the GUI thread after %lld ms", static_cast<long long>(timer.elapsed()));
+  qInfo("setMetric returned to the GUI thread after %lld ms",
+        static_cast<long long>(timer.elapsed()));
   // Wait like the event loop does (the worker posts its result), not with waitForLoad().
   QTRY_VERIFY_WITH_TIMEOUT(!chart.isLoading(), 30000);
   qInfo("setMetric with %d points until drawn (read on the worker, smooth, decimate): %lld ms", n,
@@ -435,7 +571,8 @@ void TestCurveChart::millionPointsTiming() {
   logPoints(*store_, big, n, n + 1000, 10, 1000.0, 0.01);
   timer.restart();
   chart.refresh();
-  qInfo("refresh with 1000 new points on top of %d: %lld ms", n, static_cast<long long>(timer.elapsed()));
+  qInfo("refresh with 1000 new points on top of %d: %lld ms", n,
+        static_cast<long long>(timer.elapsed()));
   QCOMPARE(chart.rawValues(big).size(), static_cast<size_t>(n + 1000));
   timer.restart();
   chart.refresh();

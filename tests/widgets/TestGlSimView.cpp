@@ -150,13 +150,14 @@ class TestGlSimView : public QObject {
     const QColor hullColor = pixelAt(image, *view, hullPixel);
     QVERIFY2(closeTo(hullColor, hull().fill), qPrintable(describe(hullColor, hull().fill)));
 
-    // Earth below the walker: the terrain quad under the hull reaches down to y = 0.
+    // Earth below the walker: the terrain quad under the hull reaches down to y = 0 or below (the
+    // ground is drawn to the bottom of any view, not as a slab).
     const ScenePolygon* ground = nullptr;
     for (const ScenePolygon& poly : scene_.polygons) {
       const auto [minX, maxX] = std::minmax_element(poly.points.begin(), poly.points.end(),
                                                     [](Vec2f a, Vec2f b) { return a.x < b.x; });
       const bool reachesZero = std::any_of(poly.points.begin(), poly.points.end(),
-                                           [](Vec2f p) { return p.y == 0.0f; });
+                                           [](Vec2f p) { return p.y <= 0.0f; });
       if (reachesZero && minX->x <= hullCenter.x && maxX->x > hullCenter.x) ground = &poly;
     }
     QVERIFY(ground);

@@ -3,14 +3,20 @@
 // valid config; unparsable and out-of-range values are marked on exactly
 // their field (through the core validator's message), disable OK and name the
 // field; fixing them re-enables OK; task parameters from the env spec are
-// range-checked; switching preset reloads the form; empty fields never crash.
+// range-checked; switching preset reloads the form; empty fields never crash;
+// every problem is listed at once; each field's tooltip is its documented
+// meaning; the budget is the one limit (no ppo.total_timesteps); the default
+// name and seed are ones no run in the store has.
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QtTest>
+#include <algorithm>
 
+#include "Simulations.h"
+#include "train/ConfigDocs.h"
 #include "train/TrainConfig.h"
 #include "util/Errors.h"
 #include "widgets/ConfigForm.h"
@@ -231,6 +237,113 @@ class TestNewRunDialog : public QObject {
     QCOMPARE(form.markedFields(), QStringList{"budget.minutes"});
     QVERIFY(form.firstError().startsWith("budget"));
     QVERIFY(validity.count() >= 2);
+  }
+
+  void everyProblemIsListedAtOnce() {
+    NewRunDialog dialog;
+    QVERIFY(dialog.selectEnvironment("walker"));
+    retype(formEdit(dialog, "ppo.learning_rate"), "-1");
+    retype(formEdit(dialog, "ppo.gamma"), "2");
+    retype(formEdit(dialog, "eval.episodes"), "ten");
+    retype(dialog.seedEditor(), "-3");
+    QStringList marked = dialog.form()->markedFields();
+    marked.sort();
+    QCOMPARE(marked, (QStringList{"eval.episodes", "ppo.gamma", "ppo.learning_rate"}));
+    const QStringList errors = dialog.errors();
+    QCOMPARE(errors.size(), 4);
+    for (const QString field : {"seed", "ppo.learning_rate", "ppo.gamma", "eval.episodes"}) {
+      const bool named = std::any_of(errors.begin(), errors.end(),
+                                     [&](const QString& e) { return e.startsWith(field); });
+      QVERIFY2(named, qPrintable(field + QString(" missing from: ") + errors.join(" | ")));
+      QVERIFY2(dialog.messageLabel()->text().contains(field),
+               qPrintable(dialog.messageLabel()->text()));
+    }
+    QVERIFY(!dialog.okButton()->isEnabled());
+    retype(formEdit(dialog, "ppo.gamma"), "0.99");
+    QCOMPARE(dialog.errors().size(), 3);
+    marked = dialog.form()->markedFields();
+    marked.sort();
+    QCOMPARE(marked, (QStringList{"eval.episodes", "ppo.learning_rate"}));
+    retype(formEdit(dialog, "ppo.learning_rate"), "0.001");
+    retype(formEdit(dialog, "eval.episodes"), "5");
+    retype(dialog.seedEditor(), "3");
+    QVERIFY2(dialog.isValid(), qPrintable(dialog.errors().join(" | ")));
+    QVERIFY(dialog.messageLabel()->isHidden());
+  }
+
+  void tooltipsAreTheDocumentedMeanings() {
+    registerBuiltinSimulations();
+    for (const char* env : {"walker", "fight"}) {
+      NewRunDialog dialog;
+      QVERIFY(dialog.selectEnvironment(env));
+      const QStringList paths = dialog.form()->fieldPaths();
+      QVERIFY(!paths.isEmpty());
+      for (const QString& path : paths) {
+        const QString meaning = QString::fromStdString(configFieldMeaning(env, path.toStdString()));
+        QVERIFY2(!meaning.isEmpty(),
+                 qPrintable(QString(env) + ": " + path + " has no documented meaning"));
+        auto* label = dialog.form()->findChild<QLabel*>(path + "_label");
+        QVERIFY2(label, qPrintable(path));
+        QCOMPARE(label->toolTip(), meaning);
+        QCOMPARE(dialog.form()->editor(path)->toolTip(), meaning);
+      }
+    }
+    // An invalid field says what is wrong, then what it means.
+    NewRunDialog dialog;
+    retype(formEdit(dialog, "ppo.gamma"), "2");
+    const QString tip = formEdit(dialog, "ppo.gamma")->toolTip();
+    QVERIFY2(tip.startsWith("ppo.gamma must be") && tip.contains("Discount factor"),
+             qPrintable(tip));
+    QVERIFY(!dialog.seedEditor()->toolTip().isEmpty());
+  }
+
+  void theBudgetIsTheOneLimit() {
+    NewRunDialog dialog;
+    QVERIFY(dialog.selectEnvironment("walker"));
+    const QStringList paths = dialog.form()->fieldPaths();
+    QVERIFY(paths.contains("budget.steps") && paths.contains("budget.minutes"));
+    for (const QString& path : paths) QVERIFY2(!path.contains("total_timesteps"), qPrintable(path));
+    QVERIFY(!dialog.config()["ppo"].contains("total_timesteps"));
+    // Both limits empty is refused with the section named; a step limit alone is fine.
+    retype(formEdit(dialog, "budget.minutes"), "");
+    QVERIFY(!dialog.isValid());
+    QVERIFY2(dialog.firstError().startsWith("budget"), qPrintable(dialog.firstError()));
+    retype(formEdit(dialog, "budget.steps"), "200000");
+    QVERIFY2(dialog.isValid(), qPrintable(dialog.firstError()));
+    const TrainConfig config = TrainConfig::fromJson(dialog.config());
+    QCOMPARE(config.maxSteps.value_or(0), uint64_t{200000});
+    QVERIFY(!config.maxMinutes);
+  }
+
+  void defaultsAvoidTheStoresNamesAndSeeds() {
+    NewRunDialog dialog;
+    QVERIFY(dialog.selectEnvironment("walker"));
+    QVERIFY(dialog.selectPreset("default"));
+    QCOMPARE(dialog.runName(), QString("walker-default"));
+    QCOMPARE(dialog.seedEditor()->text(), QString("1"));
+    std::vector<RunInfo> runs(3);
+    runs[0].name = "walker-default";
+    runs[0].env = "walker";
+    runs[0].seed = 1;
+    runs[1].name = "walker-default-2";
+    runs[1].env = "walker";
+    runs[1].seed = 2;
+    runs[2].name = "fight-default";
+    runs[2].env = "fight";
+    runs[2].seed = 3;
+    dialog.setExistingRuns(runs);
+    QCOMPARE(dialog.runName(), QString("walker-default-3"));
+    QCOMPARE(dialog.seedEditor()->text(), QString("3"));
+    QVERIFY2(dialog.isValid(), qPrintable(dialog.firstError()));
+    // Another env counts only its own runs' seeds.
+    QVERIFY(dialog.selectEnvironment("fight"));
+    QCOMPARE(dialog.runName(), QString("fight-default-2"));
+    QCOMPARE(dialog.seedEditor()->text(), QString("1"));
+    QVERIFY(dialog.selectEnvironment("walker"));
+    QVERIFY(dialog.selectPreset("quick"));
+    QCOMPARE(dialog.runName(), QString("walker-quick"));
+    QCOMPARE(dialog.seedEditor()->text(), QString("3"));
+    QCOMPARE(dialog.config()["seed"].get<int>(), 3);
   }
 };
 

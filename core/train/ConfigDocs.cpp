@@ -1,0 +1,54 @@
+#include "train/ConfigDocs.h"
+
+#include "env/EnvRegistry.h"
+#include "train/TrainConfig.h"
+
+namespace palaestra {
+
+namespace {
+
+const std::string kEnvConfigPrefix = "env_config.";
+
+// A table cell: pipes would end the cell early.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+void appendTable(std::string& out, const std::string& prefix,
+                 const std::vector<ConfigFieldDoc>& docs) {
+  out += "| field | meaning |\n|---|---|\n";
+  for (const ConfigFieldDoc& doc : docs)
+    out += "| `" + prefix + doc.path + "` | " + cell(doc.meaning) + " |\n";
+}
+
+}  // namespace
+
+std::string configFieldMeaning(const std::string& env, const std::string& path) {
+  for (const ConfigFieldDoc& doc : TrainConfig::docs())
+    if (doc.path == path) return doc.meaning;
+  if (path.rfind(kEnvConfigPrefix, 0) != 0) return {};
+  const EnvInfo* info = EnvRegistry::instance().find(env);
+  if (!info) return {};
+  const std::string field = path.substr(kEnvConfigPrefix.size());
+  for (const ConfigFieldDoc& doc : info->configDocs)
+    if (doc.path == field) return doc.meaning;
+  return {};
+}
+
+std::string configDocsMarkdown() {
+  std::string out = "### Training config\n\n";
+  appendTable(out, "", TrainConfig::docs());
+  for (const std::string& name : EnvRegistry::instance().names()) {
+    const EnvInfo& info = EnvRegistry::instance().get(name);
+    out += "\n### env_config of " + name + "\n\n";
+    appendTable(out, kEnvConfigPrefix, info.configDocs);
+  }
+  return out;
+}
+
+}  // namespace palaestra
