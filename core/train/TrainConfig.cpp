@@ -105,6 +105,9 @@ const std::vector<ConfigFieldDoc>& TrainConfig::docs() {
         {"eval.every_steps", "Evaluate, and store a checkpoint, every this many env steps."},
         {"eval.episodes", "Deterministic evaluation episodes at each checkpoint during training."},
         {"eval.final_episodes", "Deterministic evaluation episodes at the end of the run."},
+        {"eval.best_candidates",
+         "At the end, the checkpoints with this many best periodic evaluations are evaluated "
+         "again over final_episodes; the best becomes the run's result (0: the final one only)."},
         {"keep_episodes.eval", "Store every evaluation episode (for replays)."},
         {"keep_episodes.best_and_last",
          "Store the best and the last training episode of each evaluation interval."},

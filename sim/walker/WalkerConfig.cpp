@@ -31,6 +31,9 @@ const std::vector<ConfigFieldDoc>& WalkerConfig::docs() {
       {"embodiment",
        "The body: classic_bipedal (Gymnasium's walker), small_bipedal (shorter legs) or "
        "big_quadruped (four legs, torque 300)."},
+      {"physics_version",
+       "2: hip joints with Gymnasium's reference angles (current). 1: the physics of runs stored "
+       "before them, kept so those runs replay exactly."},
   };
   return docs;
 }
