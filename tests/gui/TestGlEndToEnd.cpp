@@ -284,12 +284,6 @@ class TestGlEndToEnd : public QObject {
       manager->pause(runA);
       manager->pause(runB);
       reportFrameTimes(*view, seconds, QStringLiteral("two runs paused"));
-      if (qEnvironmentVariableIsSet("EXP_NO_DOCKS")) {
-        for (const char* d : {"trainingDock", "curvesDock", "runsDock", "episodesDock", "inspectorDock"}) window.dock(d)->hide();
-        reportFrameTimes(*view, seconds, QStringLiteral("paused, no docks"));
-        window.resize(900, 700);
-        reportFrameTimes(*view, seconds, QStringLiteral("paused, no docks, small"));
-      }
       manager->resume(runA);
       manager->resume(runB);
       const uint64_t stepsBefore = manager->lastProgress(runA).steps + manager->lastProgress(runB).steps;
