@@ -268,8 +268,8 @@ void FightPlayView::setPaused(bool paused) {
 void FightPlayView::setTrainingMode(bool on) {
   trainingMode_ = on;
   if (trainingBox_->isChecked() != on) trainingBox_->setChecked(on);
-  view_->setLayerVisible(SceneLayer::Hitboxes, on);
-  view_->setLayerVisible(SceneLayer::Debug, on);
+  view_->setLayerVisible(fight::FightScene::kHitboxLayer, on);
+  view_->setLayerVisible(fight::FightScene::kStateNameLayer, on);
   redraw();
   updateStatus();
 }

@@ -27,6 +27,7 @@ class QLabel;
 
 namespace palaestra {
 
+class OverlayToggleBar;
 class PlaybackBar;
 class ReplayBuildJob;
 class ReplayTimeline;
@@ -74,6 +75,8 @@ class ReplayPlayer : public QWidget {
   PlaybackBar* bar() const { return bar_; }
   /// The reward strip.
   RewardStrip* rewardStrip() const { return strip_; }
+  /// The toggles of the open episode's overlay layers, as its env declares them.
+  OverlayToggleBar* overlayToggles() const { return overlayToggles_; }
   /// The playback clock (speed and pause state).
   const PlaybackClock& clock() const { return clock_; }
   /// Whether playback is running.
@@ -140,6 +143,7 @@ class ReplayPlayer : public QWidget {
   SimViewStandIn* standIn_ = nullptr;
   PlaybackBar* bar_ = nullptr;
   RewardStrip* strip_ = nullptr;
+  OverlayToggleBar* overlayToggles_ = nullptr;
   QLabel* badge_ = nullptr;
 };
 

@@ -32,6 +32,7 @@
 #include "fight/FightActionSet.h"
 #include "fight/FightEnv.h"
 #include "fight/FightObservation.h"
+#include "fight/FightScene.h"
 #include "gui/AppController.h"
 #include "gui/AppSettings.h"
 #include "gui/MainWindow.h"
@@ -186,8 +187,8 @@ class TestGlFightPlay : public QObject {
     tap(play, Qt::Key_U, 80);
     QTest::keyClick(play, Qt::Key_F3);
     QVERIFY(play->trainingMode());
-    QVERIFY(play->view()->layerVisible(SceneLayer::Hitboxes));
-    QVERIFY(play->view()->layerVisible(SceneLayer::Debug));
+    QVERIFY(play->view()->layerVisible(fight::FightScene::kHitboxLayer));
+    QVERIFY(play->view()->layerVisible(fight::FightScene::kStateNameLayer));
     QVERIFY2(QString::fromStdString(play->overlay().history(0)).contains("2"),
              play->overlay().history(0).c_str());
     QVERIFY2(QString::fromStdString(play->overlay().history(0)).contains("LP"),
@@ -196,7 +197,7 @@ class TestGlFightPlay : public QObject {
     QTest::qWait(150);
     const QImage overlays = play->view()->grabFramebuffer();
     QTest::keyClick(play, Qt::Key_F3);
-    QVERIFY(!play->view()->layerVisible(SceneLayer::Hitboxes));
+    QVERIFY(!play->view()->layerVisible(fight::FightScene::kHitboxLayer));
     QTest::qWait(150);
     const QImage overlaysOff = play->view()->grabFramebuffer();
     QVERIFY2(differingPixels(plain, overlays) > 0,

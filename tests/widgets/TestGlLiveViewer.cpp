@@ -10,7 +10,9 @@
 #include <cmath>
 #include <memory>
 
+#include "walker/WalkerEnv.h"
 #include "widgets/LiveViewer.h"
+#include "widgets/OverlayToggleBar.h"
 #include "widgets/SimView.h"
 
 using namespace palaestra;
@@ -70,16 +72,16 @@ class TestGlLiveViewer : public QObject {
     QVERIFY2(drawn > without.width() * without.height() / 20,
              qPrintable(QStringLiteral("%1 non-background pixels").arg(drawn)));
 
-    QVERIFY(!viewer.lidarCheck()->isChecked());
-    QVERIFY(!view.layerVisible(SceneLayer::Lidar));
-    viewer.lidarCheck()->setChecked(true);
-    QVERIFY(view.layerVisible(SceneLayer::Lidar));
+    QVERIFY(!viewer.overlayToggles()->toggle(WalkerEnv::kLidarLayer)->isChecked());
+    QVERIFY(!view.layerVisible(WalkerEnv::kLidarLayer));
+    viewer.overlayToggles()->toggle(WalkerEnv::kLidarLayer)->setChecked(true);
+    QVERIFY(view.layerVisible(WalkerEnv::kLidarLayer));
     const QImage with = view.grabFramebuffer();
     QCOMPARE(with.size(), without.size());
     const double ratio = static_cast<double>(with.width()) / view.width();
     int changedOnRays = 0, samples = 0;
     for (const SceneLine& line : viewer.scene().lines) {
-      if (line.layer != SceneLayer::Lidar) continue;
+      if (line.layer != WalkerEnv::kLidarLayer) continue;
       const Vec2f a = line.points.front(), b = line.points.back();
       for (double t = 0.5; t <= 0.9; t += 0.1, ++samples) {
         const QPointF p = view.worldToPixel(
@@ -93,7 +95,7 @@ class TestGlLiveViewer : public QObject {
     QVERIFY2(changedOnRays * 2 >= samples,
              qPrintable(QStringLiteral("%1 of %2 ray samples changed").arg(changedOnRays).arg(samples)));
 
-    viewer.lidarCheck()->setChecked(false);
+    viewer.overlayToggles()->toggle(WalkerEnv::kLidarLayer)->setChecked(false);
     QCOMPARE(view.grabFramebuffer(), without);
   }
 };
