@@ -9,7 +9,6 @@
 #include <exception>
 #include <limits>
 
-#include "Simulations.h"
 #include "env/EnvRegistry.h"
 #include "util/Errors.h"
 #include "widgets/OverlayToggleBar.h"
@@ -96,7 +95,6 @@ void LiveViewer::watch(const std::string& env, const nlohmann::json& envConfig,
   stop();
   showError({});
   try {
-    registerBuiltinSimulations();
     const EnvInfo* info = EnvRegistry::instance().find(env);
     if (!info) {
       std::string known;

@@ -56,7 +56,8 @@ class LiveViewer : public QWidget {
   ~LiveViewer() override;
 
   /// Watches a new env `env` (registry name) built from `envConfig` on `task`, episodes
-  /// seeded like evaluation episodes of `seed`, and starts playing. On a bad env name,
+  /// seeded like evaluation episodes of `seed`, and starts playing (env names are looked up in
+  /// the EnvRegistry, which the caller fills first). On a bad env name,
   /// config or task the viewer shows the message (errorMessage()) and watches nothing.
   void watch(const std::string& env, const nlohmann::json& envConfig, const TaskValues& task,
              uint64_t seed);

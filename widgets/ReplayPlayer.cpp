@@ -11,7 +11,6 @@
 #include <exception>
 #include <map>
 
-#include "Simulations.h"
 #include "env/EnvRegistry.h"
 #include "replay/ReplayHashChecker.h"
 #include "replay/ReplayTimeline.h"
@@ -119,7 +118,6 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
   std::vector<SceneLayerInfo> overlayLayers;
   try {
     episode = store->loadEpisode(episodeId);
-    registerBuiltinSimulations();
     const StoredRunConfig config = readStoredRunConfig(store->getRun(episode.runId));
     env = EnvRegistry::instance().get(config.env).create(config.envConfig);
     const ReplayHashChecker fits(*env, episode.record);

@@ -45,7 +45,8 @@ class ReplayPlayer : public QWidget {
   /// Stops the re-simulation worker.
   ~ReplayPlayer() override;
 
-  /// Opens episode `episodeId` of `store` and starts re-simulating it. On an unknown episode,
+  /// Opens episode `episodeId` of `store` and starts re-simulating it on the run's env from the
+  /// EnvRegistry (which the caller fills first). On an unknown episode,
   /// unknown env, bad run config or store error: emits errorOccurred with a clear message,
   /// returns false and keeps showing what it showed.
   bool openEpisode(std::shared_ptr<RunStore> store, int64_t episodeId);

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <memory>
 
+#include "Simulations.h"
 #include "walker/WalkerEnv.h"
 #include "widgets/LiveViewer.h"
 #include "widgets/OverlayToggleBar.h"
@@ -39,6 +40,9 @@ class TestGlLiveViewer : public QObject {
   Q_OBJECT
 
  private slots:
+  // The widgets find simulations in the registry; the app's main fills it, here the test does.
+  void initTestCase() { registerBuiltinSimulations(); }
+
   void watchedWalkerRendersAndLidarToggles() {
     LiveViewer viewer;
     QVERIFY2(viewer.glProblem().isEmpty(), qPrintable(viewer.glProblem()));

@@ -1,4 +1,4 @@
-#include "widgets/FightPlayView.h"
+#include "widgets/fight/FightPlayView.h"
 
 #include <QCheckBox>
 #include <QDateTime>

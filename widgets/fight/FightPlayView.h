@@ -27,8 +27,8 @@
 #include "env/Scene.h"
 #include "fight/FightTypes.h"
 #include "replay/EpisodeRecord.h"
-#include "widgets/FightKeyMap.h"
-#include "widgets/FightTrainingOverlay.h"
+#include "widgets/fight/FightKeyMap.h"
+#include "widgets/fight/FightTrainingOverlay.h"
 
 class QCheckBox;
 class QLabel;

@@ -1,4 +1,4 @@
-#include "widgets/FightTrainingOverlay.h"
+#include "widgets/fight/FightTrainingOverlay.h"
 
 #include "fight/FightScene.h"
 
