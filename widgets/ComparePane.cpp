@@ -4,6 +4,7 @@
 #include <QPainter>
 #include <QVBoxLayout>
 
+#include "widgets/OverlayToggleBar.h"
 #include "widgets/SimView.h"
 
 namespace palaestra {
@@ -24,6 +25,13 @@ ComparePane::ComparePane(QWidget* parent) : QWidget(parent) {
     setMinimumSize(160, 100);
     layout->addStretch(1);
   }
+  overlayToggles_ = new OverlayToggleBar(this);
+  overlayToggles_->addView(view_);
+  layout->addWidget(overlayToggles_);
+}
+
+void ComparePane::setOverlayLayers(const std::vector<SceneLayerInfo>& layers) {
+  overlayToggles_->setLayers(layers);
 }
 
 void ComparePane::setCaption(const QString& caption) { caption_->setText(caption); }
@@ -54,7 +62,7 @@ void ComparePane::paintEvent(QPaintEvent* event) {
   if (view_) return;
   QPainter painter(this);
   const int top = caption_->geometry().bottom() + 2;
-  const QRect area(0, top, width(), height() - top);
+  const QRect area(0, top, width(), overlayToggles_->geometry().top() - top);  // the toggles stay clear
   SimView::paintUnavailableMessage(painter, area, glProblem_);
   if (!overlay_.isEmpty()) {
     painter.setPen(palette().color(QPalette::WindowText));

@@ -1,5 +1,7 @@
 #pragma once
-// One side of the comparison view: a caption over a simulation view. Where no
+// One side of the comparison view: a caption over a simulation view, with
+// toggles for the overlay layers of the side's env below it (each side has its
+// own, since the two sides may show different simulations). Where no
 // OpenGL 3.3 context can be created (SimView::openGlProblem() is non-empty) the
 // pane never creates a SimView and paints SimView's "no OpenGL" message in its
 // place; it still keeps the scene it was given, so the comparison logic works
@@ -9,12 +11,15 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <vector>
+
 #include "env/Scene.h"
 
 class QLabel;
 
 namespace palaestra {
 
+class OverlayToggleBar;
 class SimView;
 
 class ComparePane : public QWidget {
@@ -38,6 +43,10 @@ class ComparePane : public QWidget {
   void setOverlayLines(const QStringList& lines);
   /// The overlay lines last set.
   QStringList overlayLines() const { return overlay_; }
+  /// Offers toggles for `layers` (the side's env's overlay layers; empty: none).
+  void setOverlayLayers(const std::vector<SceneLayerInfo>& layers);
+  /// The overlay toggles below the view.
+  OverlayToggleBar* overlayToggles() const { return overlayToggles_; }
   /// The simulation view, or nullptr where OpenGL is unavailable.
   SimView* simView() const { return view_; }
   /// Why no simulation view was created; empty when there is one.
@@ -50,6 +59,7 @@ class ComparePane : public QWidget {
  private:
   QLabel* caption_ = nullptr;
   SimView* view_ = nullptr;
+  OverlayToggleBar* overlayToggles_ = nullptr;
   QString glProblem_;
   Scene fallbackScene_;  // kept only without a view (the view keeps its own copy)
   QStringList overlay_;

@@ -302,6 +302,8 @@ void CompareView::startReplays(std::array<PreparedSide, 2>& prepared) {
   for (size_t side = 0; side < 2; ++side) {
     Side& s = sides_[side];
     s.caption = prepared[side].caption;
+    panes_[side]->setOverlayLayers(prepared[side].env ? prepared[side].env->spec().overlayLayers
+                                                      : std::vector<SceneLayerInfo>{});
     if (prepared[side].episode) {
       // Both sides play on one clock; the first side's env sets the real-time step length.
       if (side == 0 || !sides_[0].job) clock_.setSecondsPerStep(prepared[side].env->spec().secondsPerStep);
@@ -372,6 +374,7 @@ bool CompareView::compareCheckpointOnTasks(std::shared_ptr<RunStore> store, int6
     sides_[side].runner = std::move(runners[side]);
     sides_[side].caption = captions[side];
     panes_[side]->setCaption(captions[side]);
+    panes_[side]->setOverlayLayers(sides_[side].runner->env().spec().overlayLayers);
   }
   frame_ = 0;
   clock_.setSecondsPerStep(sides_[0].runner->env().spec().secondsPerStep);

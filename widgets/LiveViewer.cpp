@@ -9,9 +9,9 @@
 #include <exception>
 #include <limits>
 
-#include "Simulations.h"
 #include "env/EnvRegistry.h"
 #include "util/Errors.h"
+#include "widgets/OverlayToggleBar.h"
 #include "widgets/PlaybackBar.h"
 #include "widgets/SimView.h"
 
@@ -57,17 +57,13 @@ LiveViewer::LiveViewer(QWidget* parent) : QWidget(parent) {
   bar_->setStepBackEnabled(false);  // a live env cannot step back
   bar_->stepBackButton()->setToolTip(tr("Stepping back is available in the replay player"));
 
-  lidarCheck_ = new QCheckBox(tr("Lidar rays"), this);
-  contactsCheck_ = new QCheckBox(tr("Contacts"), this);
-  jointsCheck_ = new QCheckBox(tr("Joint motors"), this);
+  overlayToggles_ = new OverlayToggleBar(this);
+  overlayToggles_->addView(simView_);
   rewardCheck_ = new QCheckBox(tr("Per-step reward"), this);
-  jointsCheck_->setChecked(simView_ ? simView_->layerVisible(SceneLayer::Joints) : true);
 
   auto* overlays = new QHBoxLayout;
   overlays->setContentsMargins(4, 0, 4, 0);
-  overlays->addWidget(lidarCheck_);
-  overlays->addWidget(contactsCheck_);
-  overlays->addWidget(jointsCheck_);
+  overlays->addWidget(overlayToggles_);
   overlays->addWidget(rewardCheck_);
   overlays->addStretch(1);
 
@@ -79,14 +75,6 @@ LiveViewer::LiveViewer(QWidget* parent) : QWidget(parent) {
   layout->addWidget(bar_);
   layout->addLayout(overlays);
 
-  const auto layerToggle = [this](QCheckBox* box, SceneLayer layer) {
-    connect(box, &QCheckBox::toggled, this, [this, layer](bool on) {
-      if (simView_) simView_->setLayerVisible(layer, on);
-    });
-  };
-  layerToggle(lidarCheck_, SceneLayer::Lidar);
-  layerToggle(contactsCheck_, SceneLayer::Contacts);
-  layerToggle(jointsCheck_, SceneLayer::Joints);
   connect(rewardCheck_, &QCheckBox::toggled, this, [this] { refresh(); });
 
   connect(bar_, &PlaybackBar::playToggled, this, &LiveViewer::togglePlay);
@@ -107,7 +95,6 @@ void LiveViewer::watch(const std::string& env, const nlohmann::json& envConfig,
   stop();
   showError({});
   try {
-    registerBuiltinSimulations();
     const EnvInfo* info = EnvRegistry::instance().find(env);
     if (!info) {
       std::string known;
@@ -123,6 +110,7 @@ void LiveViewer::watch(const std::string& env, const nlohmann::json& envConfig,
     return;
   }
   clock_.setSecondsPerStep(runner_->env().spec().secondsPerStep);
+  overlayToggles_->setLayers(runner_->env().spec().overlayLayers);
   if (policySource_) {
     pollPolicySource();
   } else {

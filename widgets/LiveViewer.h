@@ -1,8 +1,10 @@
 #pragma once
 // The live view the user watches: one env driven by a policy (the latest
 // training snapshot, or a stored checkpoint), drawn by a SimView with a
-// PlaybackBar (MuJoCo-style speed: pause, single step, 1/8x .. 8x, max) and
-// overlay toggles (lidar rays, contacts, joint motors, per-step reward).
+// PlaybackBar (MuJoCo-style speed: pause, single step, 1/8x .. 8x, max),
+// toggles for the overlay layers the watched env declares (the walker's lidar
+// rays, contacts and joint motors; the fight's hitboxes and state names) and
+// one for the per-step reward line.
 //
 // The viewer runs in the GUI thread and simulates only what it shows: a timer
 // at the display rate asks the PlaybackClock how many steps are due, so
@@ -38,6 +40,7 @@
 
 namespace palaestra {
 
+class OverlayToggleBar;
 class PlaybackBar;
 class SimView;
 
@@ -53,7 +56,8 @@ class LiveViewer : public QWidget {
   ~LiveViewer() override;
 
   /// Watches a new env `env` (registry name) built from `envConfig` on `task`, episodes
-  /// seeded like evaluation episodes of `seed`, and starts playing. On a bad env name,
+  /// seeded like evaluation episodes of `seed`, and starts playing (env names are looked up in
+  /// the EnvRegistry, which the caller fills first). On a bad env name,
   /// config or task the viewer shows the message (errorMessage()) and watches nothing.
   void watch(const std::string& env, const nlohmann::json& envConfig, const TaskValues& task,
              uint64_t seed);
@@ -83,12 +87,8 @@ class LiveViewer : public QWidget {
   /// The last error shown to the user (bad env, task or policy); empty when none.
   QString errorMessage() const { return error_; }
 
-  /// Overlay toggle: lidar rays (SceneLayer::Lidar).
-  QCheckBox* lidarCheck() const { return lidarCheck_; }
-  /// Overlay toggle: contacts (SceneLayer::Contacts).
-  QCheckBox* contactsCheck() const { return contactsCheck_; }
-  /// Overlay toggle: joint motors (SceneLayer::Joints).
-  QCheckBox* jointsCheck() const { return jointsCheck_; }
+  /// The toggles of the watched env's overlay layers (none before the first watch()).
+  OverlayToggleBar* overlayToggles() const { return overlayToggles_; }
   /// Overlay toggle: the per-step reward line of the text overlay.
   QCheckBox* rewardCheck() const { return rewardCheck_; }
 
@@ -141,9 +141,7 @@ class LiveViewer : public QWidget {
   QWidget* unavailable_ = nullptr;  // painted "no OpenGL" message
   QLabel* errorLabel_;
   PlaybackBar* bar_;
-  QCheckBox* lidarCheck_;
-  QCheckBox* contactsCheck_;
-  QCheckBox* jointsCheck_;
+  OverlayToggleBar* overlayToggles_;
   QCheckBox* rewardCheck_;
   QString error_;
 

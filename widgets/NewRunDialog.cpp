@@ -13,7 +13,6 @@
 #include <exception>
 #include <set>
 
-#include "Simulations.h"
 #include "env/EnvRegistry.h"
 #include "train/ConfigDocs.h"
 #include "train/TrainConfig.h"
@@ -55,7 +54,6 @@ void markEditor(QWidget* editor, const QString& error) {
 }  // namespace
 
 NewRunDialog::NewRunDialog(QWidget* parent) : QDialog(parent) {
-  registerBuiltinSimulations();
   setWindowTitle(tr("New training run"));
 
   env_ = new QComboBox(this);

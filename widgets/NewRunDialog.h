@@ -6,6 +6,7 @@
 // validates. Each field's tooltip is its documented meaning (train/ConfigDocs).
 // Given the store's runs (setExistingRuns), the default name is one no run has
 // and the default seed the preset's seed or the next one no run of the env uses.
+// The environments offered are the EnvRegistry's, which the app fills before creating it.
 
 #include <QDialog>
 #include <QString>

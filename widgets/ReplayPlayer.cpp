@@ -11,13 +11,13 @@
 #include <exception>
 #include <map>
 
-#include "Simulations.h"
 #include "env/EnvRegistry.h"
 #include "replay/ReplayHashChecker.h"
 #include "replay/ReplayTimeline.h"
 #include "store/RunStore.h"
 #include "train/StoredRunConfig.h"
 #include "util/Errors.h"
+#include "widgets/OverlayToggleBar.h"
 #include "widgets/PlaybackBar.h"
 #include "widgets/ReplayBuildJob.h"
 #include "widgets/RewardStrip.h"
@@ -62,12 +62,16 @@ ReplayPlayer::ReplayPlayer(QWidget* parent) : QWidget(parent), clock_(EnvSpec{}.
 
   strip_ = new RewardStrip(this);
 
+  overlayToggles_ = new OverlayToggleBar(this);
+  overlayToggles_->addView(simView_);
+
   auto* top = new QWidget(this);
   auto* topLayout = new QVBoxLayout(top);
   topLayout->setContentsMargins(0, 0, 0, 0);
   topLayout->addWidget(view, 1);
   topLayout->addWidget(badge_);
   topLayout->addWidget(bar_);
+  topLayout->addWidget(overlayToggles_);
 
   auto* splitter = new QSplitter(Qt::Vertical, this);
   splitter->addWidget(top);
@@ -111,9 +115,9 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
   StoredEpisode episode;
   TaskValues task;
   double secondsPerStep = 0.0;
+  std::vector<SceneLayerInfo> overlayLayers;
   try {
     episode = store->loadEpisode(episodeId);
-    registerBuiltinSimulations();
     const StoredRunConfig config = readStoredRunConfig(store->getRun(episode.runId));
     env = EnvRegistry::instance().get(config.env).create(config.envConfig);
     const ReplayHashChecker fits(*env, episode.record);
@@ -121,6 +125,7 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
     task = episode.record.task.empty() ? env->spec().tasks.defaults() : episode.record.task;
     env->spec().tasks.validate(task);
     secondsPerStep = env->spec().secondsPerStep;
+    overlayLayers = env->spec().overlayLayers;
   } catch (const std::exception& e) {
     emit errorOccurred(what + QString::fromStdString(e.what()));
     return false;
@@ -139,6 +144,7 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
   returnSoFar_ = 0.0;
   clock_.resetCarry();
   clock_.setSecondsPerStep(secondsPerStep);  // 1x plays the episode in its simulated time
+  overlayToggles_->setLayers(overlayLayers);
   job_ = std::make_unique<ReplayBuildJob>(std::move(env), std::move(episode.record));
   bar_->setFrameCount(0);
   strip_->setRewards({});

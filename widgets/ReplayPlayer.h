@@ -27,6 +27,7 @@ class QLabel;
 
 namespace palaestra {
 
+class OverlayToggleBar;
 class PlaybackBar;
 class ReplayBuildJob;
 class ReplayTimeline;
@@ -44,7 +45,8 @@ class ReplayPlayer : public QWidget {
   /// Stops the re-simulation worker.
   ~ReplayPlayer() override;
 
-  /// Opens episode `episodeId` of `store` and starts re-simulating it. On an unknown episode,
+  /// Opens episode `episodeId` of `store` and starts re-simulating it on the run's env from the
+  /// EnvRegistry (which the caller fills first). On an unknown episode,
   /// unknown env, bad run config or store error: emits errorOccurred with a clear message,
   /// returns false and keeps showing what it showed.
   bool openEpisode(std::shared_ptr<RunStore> store, int64_t episodeId);
@@ -74,6 +76,8 @@ class ReplayPlayer : public QWidget {
   PlaybackBar* bar() const { return bar_; }
   /// The reward strip.
   RewardStrip* rewardStrip() const { return strip_; }
+  /// The toggles of the open episode's overlay layers, as its env declares them.
+  OverlayToggleBar* overlayToggles() const { return overlayToggles_; }
   /// The playback clock (speed and pause state).
   const PlaybackClock& clock() const { return clock_; }
   /// Whether playback is running.
@@ -140,6 +144,7 @@ class ReplayPlayer : public QWidget {
   SimViewStandIn* standIn_ = nullptr;
   PlaybackBar* bar_ = nullptr;
   RewardStrip* strip_ = nullptr;
+  OverlayToggleBar* overlayToggles_ = nullptr;
   QLabel* badge_ = nullptr;
 };
 

@@ -38,15 +38,15 @@ void pushTriangle(std::vector<ColoredVertex>& out, Vec2f a, Vec2f b, Vec2f c, Rg
   pushVertex(out, c, color);
 }
 
-bool layerVisible(SceneLayer layer, SceneLayerMask mask) {
-  return layer == SceneLayer::Base || (mask & sceneLayerBit(layer)) != 0;
+bool layerVisible(SceneLayerId layer, SceneLayerMask mask) {
+  return layer == kBaseLayer || (mask & sceneLayerBit(layer)) != 0;
 }
 
 // Appends everything of one pass: the Base layer, or the toggleable overlays.
 void appendPass(const Scene& scene, bool overlays, SceneLayerMask mask, float worldPerPixel,
                 std::vector<ColoredVertex>& out) {
-  auto inPass = [&](SceneLayer layer) {
-    return (layer != SceneLayer::Base) == overlays && layerVisible(layer, mask);
+  auto inPass = [&](SceneLayerId layer) {
+    return (layer != kBaseLayer) == overlays && layerVisible(layer, mask);
   };
   const float outlineWidth = SceneTessellator::kOutlineWidthPixels * worldPerPixel;
   for (const ScenePolygon& poly : scene.polygons) {

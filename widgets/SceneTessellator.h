@@ -11,12 +11,13 @@
 
 namespace palaestra {
 
-/// A set of SceneLayers as bits; Base is drawn whatever the mask says.
+/// A set of scene layer ids as bits; the base layer is drawn whatever the mask says.
 using SceneLayerMask = uint32_t;
+static_assert(kMaxSceneLayerId < 32, "every layer id needs a bit of SceneLayerMask");
 
-/// The mask bit of one layer.
-constexpr SceneLayerMask sceneLayerBit(SceneLayer layer) {
-  return SceneLayerMask{1} << static_cast<uint32_t>(layer);
+/// The mask bit of one layer (none for ids beyond kMaxSceneLayerId).
+constexpr SceneLayerMask sceneLayerBit(SceneLayerId layer) {
+  return layer > kMaxSceneLayerId ? 0 : SceneLayerMask{1} << static_cast<uint32_t>(layer);
 }
 
 /// One triangle corner: world position and straight (not premultiplied) RGBA.

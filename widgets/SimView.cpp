@@ -124,8 +124,8 @@ void SimView::setScene(const Scene& scene) {
   requestFrame();
 }
 
-void SimView::setLayerVisible(SceneLayer layer, bool visible) {
-  if (layer == SceneLayer::Base) return;
+void SimView::setLayerVisible(SceneLayerId layer, bool visible) {
+  if (layer == kBaseLayer) return;
   if (visible)
     layers_ |= sceneLayerBit(layer);
   else
@@ -133,8 +133,8 @@ void SimView::setLayerVisible(SceneLayer layer, bool visible) {
   requestFrame();
 }
 
-bool SimView::layerVisible(SceneLayer layer) const {
-  return layer == SceneLayer::Base || (layers_ & sceneLayerBit(layer)) != 0;
+bool SimView::layerVisible(SceneLayerId layer) const {
+  return layer == kBaseLayer || (layers_ & sceneLayerBit(layer)) != 0;
 }
 
 void SimView::setOverlayLines(const QStringList& lines) {

@@ -41,7 +41,7 @@ class SimView : public QWidget {
   Q_OBJECT
 
  public:
-  /// A view with an empty scene; Base and Joints layers visible.
+  /// A view with an empty scene; only the base layer visible (viewers apply the env's defaults).
   explicit SimView(QWidget* parent = nullptr);
   ~SimView() override;
 
@@ -50,10 +50,12 @@ class SimView : public QWidget {
   /// The scene last given to setScene.
   const Scene& scene() const { return scene_; }
 
-  /// Shows or hides a layer; Base cannot be hidden.
-  void setLayerVisible(SceneLayer layer, bool visible);
-  /// Whether a layer is drawn (always true for Base).
-  bool layerVisible(SceneLayer layer) const;
+  /// Shows or hides an overlay layer; the base layer cannot be hidden.
+  void setLayerVisible(SceneLayerId layer, bool visible);
+  /// Whether a layer is drawn (always true for the base layer).
+  bool layerVisible(SceneLayerId layer) const;
+  /// The overlay layers drawn, as the tessellator takes them.
+  SceneLayerMask visibleLayers() const { return layers_; }
 
   /// Text lines the caller wants in the top-left overlay (step, return, speed, ...).
   void setOverlayLines(const QStringList& lines);
@@ -143,7 +145,7 @@ class SimView : public QWidget {
   double viewWidthInWorld() const;
 
   Scene scene_;
-  SceneLayerMask layers_ = sceneLayerBit(SceneLayer::Joints);
+  SceneLayerMask layers_ = 0;
   QStringList overlayLines_;
   bool showFrameTimes_ = true;
 

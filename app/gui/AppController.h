@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "env/TaskSpace.h"
-#include "widgets/FightPlayView.h"
+#include "widgets/fight/FightPlayView.h"
 
 class QAction;
 

@@ -31,6 +31,8 @@ struct EnvSpec {
   double memoryBytes = 0;                // heap one env holds at most during an episode (world,
                                          // buffers, own action log), for memory estimates; the
                                          // conformance test checks it against a measurement
+  std::vector<SceneLayerInfo> overlayLayers;  // the overlay groups describe() draws besides the
+                                              // base layer, in the order viewers list their toggles
 };
 
 struct StepStatus {

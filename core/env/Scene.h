@@ -17,15 +17,28 @@ struct Rgba {
   float r = 1, g = 1, b = 1, a = 1;
 };
 
-/// Named overlay groups a viewer can toggle; Base is always drawn.
-enum class SceneLayer : uint8_t { Base, Lidar, Contacts, Joints, Hitboxes, Debug };
+/// The overlay group a primitive belongs to: an id its env declares in EnvSpec::overlayLayers
+/// (1 .. kMaxSceneLayerId), or kBaseLayer, which is always drawn. Ids mean something only
+/// within one env (the walker's 1 is lidar, the fight's 1 hitboxes).
+using SceneLayerId = uint8_t;
+/// The layer of everything that is not an overlay: always drawn, never declared.
+inline constexpr SceneLayerId kBaseLayer = 0;
+/// The largest overlay id, so that a viewer keeps the visible layers as bits of one word.
+inline constexpr SceneLayerId kMaxSceneLayerId = 31;
+
+/// One overlay group an env draws, as its viewers offer it to be toggled.
+struct SceneLayerInfo {
+  SceneLayerId id = kBaseLayer;  // what the env's primitives carry in `layer`
+  std::string label;             // the toggle's text, e.g. "Lidar rays"
+  bool visibleByDefault = false; // shown before the user toggles it
+};
 
 /// A filled and/or outlined convex or concave polygon in world units.
 struct ScenePolygon {
   std::vector<Vec2f> points;
   Rgba fill;
   Rgba outline;
-  SceneLayer layer = SceneLayer::Base;
+  SceneLayerId layer = kBaseLayer;
 };
 
 /// A line strip (two or more points) in world units.
@@ -33,7 +46,7 @@ struct SceneLine {
   std::vector<Vec2f> points;
   Rgba color;
   float width = 1.0f;  // in pixels
-  SceneLayer layer = SceneLayer::Base;
+  SceneLayerId layer = kBaseLayer;
 };
 
 struct SceneCircle {
@@ -41,7 +54,7 @@ struct SceneCircle {
   float radius = 1.0f;
   Rgba fill;
   Rgba outline;
-  SceneLayer layer = SceneLayer::Base;
+  SceneLayerId layer = kBaseLayer;
 };
 
 /// Many identical small shapes at once (swarms): drawn instanced.
@@ -56,7 +69,7 @@ struct SceneLabel {
   bool screenSpace = false;
   std::string text;
   Rgba color;
-  SceneLayer layer = SceneLayer::Base;  // overlay group (e.g. Debug state names), toggled like shapes
+  SceneLayerId layer = kBaseLayer;  // overlay group (e.g. the fight's state names), toggled like shapes
 };
 
 struct Scene {

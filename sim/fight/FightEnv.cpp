@@ -66,6 +66,8 @@ FightEnv::FightEnv(const FightConfig& config, const Roster* roster)
   // Measured 4-9 KiB per env (match, CPU, decoders; conformance test) plus the delay buffer.
   spec_.memoryBytes =
       12.0 * 1024 + (config_.observationDelay + 1.0) * 2 * FightObservation::kSize * sizeof(float);
+  spec_.overlayLayers = {{FightScene::kHitboxLayer, "Hitboxes", false},
+                         {FightScene::kStateNameLayer, "State names", false}};
 }
 
 FightEnv::~FightEnv() = default;

@@ -22,7 +22,7 @@ Rgba darker(Rgba c, float f) {
 }
 
 void rect(Scene& scene, float x, float y, float w, float h, Rgba fill, Rgba outline,
-          SceneLayer layer = SceneLayer::Base) {
+          SceneLayerId layer = kBaseLayer) {
   ScenePolygon p;
   p.points = {{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}};
   p.fill = fill;
@@ -35,7 +35,7 @@ void boxOutline(Scene& scene, const std::array<int32_t, 4>& b, Rgba color) {
   const Rgba fill{color.r, color.g, color.b, 0.18f};
   rect(scene, static_cast<float>(b[0]) / kPx, static_cast<float>(b[1]) / kPx,
        static_cast<float>(b[2]) / kPx, static_cast<float>(b[3]) / kPx, fill, color,
-       SceneLayer::Hitboxes);
+       FightScene::kHitboxLayer);
 }
 
 void limb(Scene& scene, Vec2f a, Vec2f b, Rgba color, float width) {
@@ -47,7 +47,7 @@ void limb(Scene& scene, Vec2f a, Vec2f b, Rgba color, float width) {
 }
 
 void label(Scene& scene, float x, float y, std::string text, Rgba color,
-           SceneLayer layer = SceneLayer::Base) {
+           SceneLayerId layer = kBaseLayer) {
   SceneLabel l;
   l.layer = layer;
   l.position = {x, y};
@@ -332,7 +332,7 @@ void FightScene::draw(const FightMatch& match, Scene& scene, const FightSceneOpt
           match.character(p.owner).moves[static_cast<size_t>(p.moveIndex)].projectile;
       const float bx = p.facing >= 0 ? def.hitbox.x : -def.hitbox.x - def.hitbox.w;
       rect(scene, c.x + bx, c.y + def.hitbox.y, def.hitbox.w, def.hitbox.h, {1, 0.1f, 0.1f, 0.18f},
-           {1, 0.1f, 0.1f, 1}, SceneLayer::Hitboxes);
+           {1, 0.1f, 0.1f, 1}, FightScene::kHitboxLayer);
     }
   }
 
@@ -349,7 +349,7 @@ void FightScene::draw(const FightMatch& match, Scene& scene, const FightSceneOpt
     if (f.comboHits > 1) state += " combo " + std::to_string(f.comboHits);
     label(scene, static_cast<float>(f.x) / kPx - 40.0f,
           static_cast<float>(f.y) / kPx + match.character(i).standing.hurtbox.h + 40.0f, state,
-          {0.05f, 0.05f, 0.05f, 1}, SceneLayer::Debug);
+          {0.05f, 0.05f, 0.05f, 1}, FightScene::kStateNameLayer);
   }
   drawHud(match, scene, options, stageWidth);
 }

@@ -4,7 +4,8 @@
 // limbs reaching toward an active hitbox; crouch, jump and knockdown poses;
 // the character's colours), projectiles, the HUD (health and meter bars,
 // timer, round wins, names) and KO / round banners. Hurtboxes, hitboxes and
-// pushboxes go on SceneLayer::Hitboxes, state names on SceneLayer::Debug.
+// pushboxes go on FightScene::kHitboxLayer, state names on FightScene::kStateNameLayer
+// (FightEnv declares both in its EnvSpec).
 //
 // World units are pixels (state units / kUnitsPerPixel), y up, the floor at
 // y = 0; the camera is fixed on the stage (viewWidth = the stage width). The
@@ -33,6 +34,10 @@ class FightScene {
   static void drawStage(Scene& scene, const MatchRules& rules);
   /// The height of the HUD's health bars in world pixels (overlays added by the app go below it).
   static constexpr float kHudTop = 538.0f;
+  /// Overlay layer of the hurt-, hit- and pushboxes.
+  static constexpr SceneLayerId kHitboxLayer = 1;
+  /// Overlay layer of the fighters' state names (action, move, frame, stun, combo).
+  static constexpr SceneLayerId kStateNameLayer = 2;
 };
 
 }  // namespace palaestra::fight

@@ -146,6 +146,10 @@ WalkerEnv::WalkerEnv(const WalkerConfig& config)
   spec_.secondsPerStep = 1.0 / kFps;
   // Measured 270-345 KiB per env (Box2D world, terrain, the reserved action log; conformance test).
   spec_.memoryBytes = 400.0 * 1024;
+  // Joint motors are shown at first: they say where the legs bend, which the bodies alone hide.
+  spec_.overlayLayers = {{kLidarLayer, "Lidar rays", false},
+                         {kContactsLayer, "Contacts", false},
+                         {kJointsLayer, "Joint motors", true}};
   observation_.assign(embodiment_.observationSize(), 0.0f);
   actionLog_.reserve(static_cast<size_t>(spec_.maxEpisodeSteps) * embodiment_.numMotors());
 }
@@ -631,7 +635,7 @@ void WalkerEnv::describe(Scene& scene) const {
     c.radius = 0.06f;
     c.fill = rgb255(255, 255, 255);
     c.outline = rgb255(40, 40, 40);
-    c.layer = SceneLayer::Joints;
+    c.layer = kJointsLayer;
     scene.circles.push_back(c);
   }
   const b2Vec2 pos = ph.hull->GetPosition();
@@ -640,7 +644,7 @@ void WalkerEnv::describe(Scene& scene) const {
     ray.points = {{pos.x, pos.y}, lidarEnd_[i]};
     ray.color = rgb255(255, 0, 0);
     ray.width = 1.0f;
-    ray.layer = SceneLayer::Lidar;
+    ray.layer = kLidarLayer;
     scene.lines.push_back(std::move(ray));
   }
   for (b2Contact* c = const_cast<b2World&>(*ph.world).GetContactList(); c; c = c->GetNext()) {
@@ -653,7 +657,7 @@ void WalkerEnv::describe(Scene& scene) const {
       point.radius = 0.05f;
       point.fill = rgb255(255, 200, 0);
       point.outline = rgb255(120, 60, 0);
-      point.layer = SceneLayer::Contacts;
+      point.layer = kContactsLayer;
       scene.circles.push_back(point);
     }
   }

@@ -28,6 +28,12 @@ class WalkerEnv final : public Env, public PhysicsOnlyStepping {
  public:
   /// Number of lidar rays (Gymnasium: 10, fanned from straight down to 1.35 rad forward).
   static constexpr int kLidarRays = 10;
+  /// Overlay layer of the lidar rays (declared in spec().overlayLayers).
+  static constexpr SceneLayerId kLidarLayer = 1;
+  /// Overlay layer of the ground contact points.
+  static constexpr SceneLayerId kContactsLayer = 2;
+  /// Overlay layer of the joint motors.
+  static constexpr SceneLayerId kJointsLayer = 3;
 
   /// Builds a walker of that terrain and embodiment (call reset before stepping).
   explicit WalkerEnv(const WalkerConfig& config);

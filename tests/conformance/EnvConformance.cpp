@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -423,6 +424,30 @@ bool checkScene(Env& env, const std::string& when) {
     CONFORM(finitePoint(c.center) && c.radius > 0, str("bad circle ", when));
   for (const auto& p : scene.particles)
     for (float v : p.xyAngle) CONFORM(std::isfinite(v), str("particle value not finite ", when));
+  // Overlay layers: declared once each with an id a viewer can toggle, and every primitive
+  // on the base layer or a declared one (else no viewer could ever show or hide it).
+  std::set<SceneLayerId> declared;
+  for (const SceneLayerInfo& layer : env.spec().overlayLayers) {
+    CONFORM(layer.id != kBaseLayer && layer.id <= kMaxSceneLayerId,
+            str("overlay layer '", layer.label, "' has id ", int(layer.id), " (1..",
+                int(kMaxSceneLayerId), " allowed)"));
+    CONFORM(!layer.label.empty(), str("overlay layer ", int(layer.id), " has no label"));
+    CONFORM(declared.insert(layer.id).second, str("overlay layer id ", int(layer.id), " twice"));
+  }
+  const auto checkLayer = [&](SceneLayerId id, const char* kind) {
+    CONFORM(id == kBaseLayer || declared.count(id),
+            str(kind, " on overlay layer ", int(id), " which spec().overlayLayers does not declare ",
+                when));
+    return true;
+  };
+  for (const auto& p : scene.polygons)
+    if (!checkLayer(p.layer, "polygon")) return false;
+  for (const auto& l : scene.lines)
+    if (!checkLayer(l.layer, "line")) return false;
+  for (const auto& c : scene.circles)
+    if (!checkLayer(c.layer, "circle")) return false;
+  for (const auto& l : scene.labels)
+    if (!checkLayer(l.layer, "label")) return false;
   return true;
 }
 

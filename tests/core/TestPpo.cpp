@@ -82,8 +82,8 @@ class MoveToTargetEnv : public ToyEnv<MoveState> {
     return s;
   }
   void describe(Scene& scene) const override {
-    scene.circles.push_back({{state_.position, 0}, 0.1f, {0, 0, 1, 1}, {0, 0, 0, 1}, SceneLayer::Base});
-    scene.circles.push_back({{state_.target, 0}, 0.05f, {1, 0, 0, 1}, {0, 0, 0, 1}, SceneLayer::Base});
+    scene.circles.push_back({{state_.position, 0}, 0.1f, {0, 0, 1, 1}, {0, 0, 0, 1}, kBaseLayer});
+    scene.circles.push_back({{state_.target, 0}, 0.05f, {1, 0, 0, 1}, {0, 0, 0, 1}, kBaseLayer});
   }
   EpisodeInfo episodeInfo() const override {
     return {"timeout", {{"distance", std::abs(state_.position - state_.target)}}};

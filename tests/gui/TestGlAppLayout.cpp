@@ -42,7 +42,7 @@
 #include "widgets/ComparePane.h"
 #include "widgets/CompareView.h"
 #include "widgets/CurveChart.h"
-#include "widgets/FightPlayView.h"
+#include "widgets/fight/FightPlayView.h"
 #include "widgets/LiveViewer.h"
 #include "widgets/ReplayPlayer.h"
 #include "widgets/RewardStrip.h"

@@ -32,6 +32,7 @@
 #include "fight/FightActionSet.h"
 #include "fight/FightEnv.h"
 #include "fight/FightObservation.h"
+#include "fight/FightScene.h"
 #include "gui/AppController.h"
 #include "gui/AppSettings.h"
 #include "gui/MainWindow.h"
@@ -45,9 +46,9 @@
 #include "util/Rng.h"
 #include "widgets/CompareView.h"
 #include "widgets/EpisodeList.h"
-#include "widgets/FightControlsDialog.h"
-#include "widgets/FightPlayDialog.h"
-#include "widgets/FightPlayView.h"
+#include "widgets/fight/FightControlsDialog.h"
+#include "widgets/fight/FightPlayDialog.h"
+#include "widgets/fight/FightPlayView.h"
 #include "widgets/ReplayPlayer.h"
 #include "widgets/RunBrowser.h"
 #include "widgets/SimView.h"
@@ -186,8 +187,8 @@ class TestGlFightPlay : public QObject {
     tap(play, Qt::Key_U, 80);
     QTest::keyClick(play, Qt::Key_F3);
     QVERIFY(play->trainingMode());
-    QVERIFY(play->view()->layerVisible(SceneLayer::Hitboxes));
-    QVERIFY(play->view()->layerVisible(SceneLayer::Debug));
+    QVERIFY(play->view()->layerVisible(fight::FightScene::kHitboxLayer));
+    QVERIFY(play->view()->layerVisible(fight::FightScene::kStateNameLayer));
     QVERIFY2(QString::fromStdString(play->overlay().history(0)).contains("2"),
              play->overlay().history(0).c_str());
     QVERIFY2(QString::fromStdString(play->overlay().history(0)).contains("LP"),
@@ -196,7 +197,7 @@ class TestGlFightPlay : public QObject {
     QTest::qWait(150);
     const QImage overlays = play->view()->grabFramebuffer();
     QTest::keyClick(play, Qt::Key_F3);
-    QVERIFY(!play->view()->layerVisible(SceneLayer::Hitboxes));
+    QVERIFY(!play->view()->layerVisible(fight::FightScene::kHitboxLayer));
     QTest::qWait(150);
     const QImage overlaysOff = play->view()->grabFramebuffer();
     QVERIFY2(differingPixels(plain, overlays) > 0,

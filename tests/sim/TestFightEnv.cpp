@@ -16,6 +16,7 @@
 #include "fight/FightActionSet.h"
 #include "fight/FightEnv.h"
 #include "fight/FightObservation.h"
+#include "fight/FightScene.h"
 #include "fight/MotionInputs.h"
 #include "util/Errors.h"
 #include "util/Rng.h"
@@ -402,12 +403,12 @@ class TestFightEnv : public QObject {
     QVERIFY(scene.polygons.size() > 10);
     const auto hitboxLayer =
         std::count_if(scene.polygons.begin(), scene.polygons.end(),
-                      [](const ScenePolygon& p) { return p.layer == SceneLayer::Hitboxes; });
+                      [](const ScenePolygon& p) { return p.layer == fight::FightScene::kHitboxLayer; });
     QVERIFY(hitboxLayer >= 4);  // at least a hurtbox and a pushbox per fighter
     bool hasName = false, hasDebug = false;
     for (const auto& l : scene.labels) {
       hasName |= l.text.find(env->match().character(0).displayName) != std::string::npos;
-      hasDebug |= l.layer == SceneLayer::Debug;
+      hasDebug |= l.layer == fight::FightScene::kStateNameLayer;
     }
     QVERIFY(hasName);
     QVERIFY(hasDebug);

@@ -512,13 +512,13 @@ class TestWalker : public QObject {
     for (int t = 0; t < 30; ++t) env->step(a, &reward);
     Scene scene;
     env->describe(scene);
-    auto count = [&](auto& items, SceneLayer layer) {
+    auto count = [&](auto& items, SceneLayerId layer) {
       return std::count_if(items.begin(), items.end(),
                            [&](const auto& item) { return item.layer == layer; });
     };
-    QCOMPARE(count(scene.lines, SceneLayer::Lidar), long(WalkerEnv::kLidarRays));
-    QCOMPARE(count(scene.circles, SceneLayer::Joints), long(4));
-    QVERIFY(count(scene.circles, SceneLayer::Contacts) > 0);  // feet on the ground
+    QCOMPARE(count(scene.lines, WalkerEnv::kLidarLayer), long(WalkerEnv::kLidarRays));
+    QCOMPARE(count(scene.circles, WalkerEnv::kJointsLayer), long(4));
+    QVERIFY(count(scene.circles, WalkerEnv::kContactsLayer) > 0);  // feet on the ground
     QVERIFY(scene.polygons.size() > 199 + 5);                  // terrain, obstacles, flag, walker
     QCOMPARE(scene.focus.x, env->hullPosition().x);
     QCOMPARE(scene.viewWidth, 20.0f);

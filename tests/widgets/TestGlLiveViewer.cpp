@@ -10,7 +10,10 @@
 #include <cmath>
 #include <memory>
 
+#include "Simulations.h"
+#include "walker/WalkerEnv.h"
 #include "widgets/LiveViewer.h"
+#include "widgets/OverlayToggleBar.h"
 #include "widgets/SimView.h"
 
 using namespace palaestra;
@@ -37,6 +40,9 @@ class TestGlLiveViewer : public QObject {
   Q_OBJECT
 
  private slots:
+  // The widgets find simulations in the registry; the app's main fills it, here the test does.
+  void initTestCase() { registerBuiltinSimulations(); }
+
   void watchedWalkerRendersAndLidarToggles() {
     LiveViewer viewer;
     QVERIFY2(viewer.glProblem().isEmpty(), qPrintable(viewer.glProblem()));
@@ -70,16 +76,16 @@ class TestGlLiveViewer : public QObject {
     QVERIFY2(drawn > without.width() * without.height() / 20,
              qPrintable(QStringLiteral("%1 non-background pixels").arg(drawn)));
 
-    QVERIFY(!viewer.lidarCheck()->isChecked());
-    QVERIFY(!view.layerVisible(SceneLayer::Lidar));
-    viewer.lidarCheck()->setChecked(true);
-    QVERIFY(view.layerVisible(SceneLayer::Lidar));
+    QVERIFY(!viewer.overlayToggles()->toggle(WalkerEnv::kLidarLayer)->isChecked());
+    QVERIFY(!view.layerVisible(WalkerEnv::kLidarLayer));
+    viewer.overlayToggles()->toggle(WalkerEnv::kLidarLayer)->setChecked(true);
+    QVERIFY(view.layerVisible(WalkerEnv::kLidarLayer));
     const QImage with = view.grabFramebuffer();
     QCOMPARE(with.size(), without.size());
     const double ratio = static_cast<double>(with.width()) / view.width();
     int changedOnRays = 0, samples = 0;
     for (const SceneLine& line : viewer.scene().lines) {
-      if (line.layer != SceneLayer::Lidar) continue;
+      if (line.layer != WalkerEnv::kLidarLayer) continue;
       const Vec2f a = line.points.front(), b = line.points.back();
       for (double t = 0.5; t <= 0.9; t += 0.1, ++samples) {
         const QPointF p = view.worldToPixel(
@@ -93,7 +99,7 @@ class TestGlLiveViewer : public QObject {
     QVERIFY2(changedOnRays * 2 >= samples,
              qPrintable(QStringLiteral("%1 of %2 ray samples changed").arg(changedOnRays).arg(samples)));
 
-    viewer.lidarCheck()->setChecked(false);
+    viewer.overlayToggles()->toggle(WalkerEnv::kLidarLayer)->setChecked(false);
     QCOMPARE(view.grabFramebuffer(), without);
   }
 };

@@ -17,6 +17,7 @@
 
 #include "Simulations.h"
 #include "env/EnvRegistry.h"
+#include "walker/WalkerEnv.h"
 #include "widgets/SimView.h"
 
 using namespace palaestra;
@@ -172,18 +173,18 @@ class TestGlSimView : public QObject {
   void lidarLayerTogglesRayPixels() {
     auto view = shownView();
     QVERIFY(view);
-    QVERIFY(!view->layerVisible(SceneLayer::Lidar));
-    QVERIFY(view->layerVisible(SceneLayer::Base));
-    view->setLayerVisible(SceneLayer::Base, false);  // Base cannot be hidden
-    QVERIFY(view->layerVisible(SceneLayer::Base));
+    QVERIFY(!view->layerVisible(WalkerEnv::kLidarLayer));
+    QVERIFY(view->layerVisible(kBaseLayer));
+    view->setLayerVisible(kBaseLayer, false);  // Base cannot be hidden
+    QVERIFY(view->layerVisible(kBaseLayer));
     const QImage without = view->grabFramebuffer();
-    view->setLayerVisible(SceneLayer::Lidar, true);
-    QVERIFY(view->layerVisible(SceneLayer::Lidar));
+    view->setLayerVisible(WalkerEnv::kLidarLayer, true);
+    QVERIFY(view->layerVisible(WalkerEnv::kLidarLayer));
     const QImage with = view->grabFramebuffer();
 
     const SceneLine* ray = nullptr;
     for (const SceneLine& line : scene_.lines)
-      if (line.layer == SceneLayer::Lidar) ray = &line;  // the last ray points forward-down
+      if (line.layer == WalkerEnv::kLidarLayer) ray = &line;  // the last ray points forward-down
     QVERIFY(ray);
     int changed = 0, samples = 0;
     for (double t = 0.5; t <= 0.9; t += 0.02, ++samples) {
@@ -194,7 +195,7 @@ class TestGlSimView : public QObject {
     }
     QVERIFY2(changed * 2 >= samples, qPrintable(QStringLiteral("%1 of %2 ray pixels changed").arg(changed).arg(samples)));
 
-    view->setLayerVisible(SceneLayer::Lidar, false);
+    view->setLayerVisible(WalkerEnv::kLidarLayer, false);
     const QImage again = view->grabFramebuffer();
     QCOMPARE(again, without);
   }
@@ -486,7 +487,7 @@ class TestGlSimView : public QObject {
     QVERIFY2(light > 200, "the message text is drawn");
     // Camera and layer calls still work without GL.
     view.setZoom(2);
-    view.setLayerVisible(SceneLayer::Lidar, true);
+    view.setLayerVisible(WalkerEnv::kLidarLayer, true);
     QVERIFY(waitForFrames(view, 1));
   }
 

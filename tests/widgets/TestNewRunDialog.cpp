@@ -57,6 +57,9 @@ class TestNewRunDialog : public QObject {
   Q_OBJECT
 
  private slots:
+  // The widgets find simulations in the registry; the app's main fills it, here the test does.
+  void initTestCase() { registerBuiltinSimulations(); }
+
   void defaultWalkerPresetIsValid() {
     NewRunDialog dialog;
     QVERIFY(dialog.selectEnvironment("walker"));

@@ -17,6 +17,7 @@
 #include <limits>
 #include <memory>
 
+#include "Simulations.h"
 #include "train/Evaluator.h"
 
 #include "widgets/LiveViewer.h"
@@ -46,6 +47,9 @@ class TestPlayback : public QObject {
   Q_OBJECT
 
  private slots:
+  // The widgets find simulations in the registry; the app's main fills it, here the test does.
+  void initTestCase() { registerBuiltinSimulations(); }
+
   void clockLadderAndLabels() {
     PlaybackClock clock(0.02);
     QCOMPARE(PlaybackClock::speedCount(), 8);

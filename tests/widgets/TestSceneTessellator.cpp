@@ -9,6 +9,13 @@
 using namespace palaestra;
 
 namespace {
+// Overlay ids as an env would declare them (the tessellator knows no env).
+constexpr SceneLayerId kRayLayer = 1;
+constexpr SceneLayerId kJointLayer = 3;
+constexpr SceneLayerId kOtherLayer = 4;
+}  // namespace
+
+namespace {
 
 double triangleArea(Vec2f a, Vec2f b, Vec2f c) {
   return ((static_cast<double>(b.x) - a.x) * (static_cast<double>(c.y) - a.y) -
@@ -141,12 +148,12 @@ class TestSceneTessellator : public QObject {
     scene.polygons.push_back(body);
     SceneLine ray;
     ray.points = {{0, 0}, {5, 0}};
-    ray.layer = SceneLayer::Lidar;
+    ray.layer = kRayLayer;
     scene.lines.push_back(ray);
     SceneCircle joint;
     joint.radius = 0.1f;
     joint.outline.a = 0;
-    joint.layer = SceneLayer::Joints;
+    joint.layer = kJointLayer;
     scene.circles.push_back(joint);
 
     TessellatedScene out;
@@ -154,17 +161,17 @@ class TestSceneTessellator : public QObject {
     QCOMPARE(out.triangles.size(), size_t{6});  // Base only
     QCOMPARE(out.overlayFirstVertex, size_t{6});
 
-    SceneTessellator::tessellate(scene, sceneLayerBit(SceneLayer::Lidar), 0.01f, out);
+    SceneTessellator::tessellate(scene, sceneLayerBit(kRayLayer), 0.01f, out);
     QCOMPARE(out.triangles.size(), size_t{12});  // plus the ray's quad
     QCOMPARE(out.overlayFirstVertex, size_t{6});
     QCOMPARE(out.triangles[6].r, ray.color.r);
 
     SceneTessellator::tessellate(
-        scene, sceneLayerBit(SceneLayer::Lidar) | sceneLayerBit(SceneLayer::Joints), 0.01f, out);
+        scene, sceneLayerBit(kRayLayer) | sceneLayerBit(kJointLayer), 0.01f, out);
     const size_t disc = 3 * static_cast<size_t>(SceneTessellator::circleSegments(10.0f));
     QCOMPARE(out.triangles.size(), size_t{12} + disc);
     // Base is drawn even when the mask omits it; other layers follow it.
-    body.layer = SceneLayer::Hitboxes;
+    body.layer = kOtherLayer;
     scene.polygons.push_back(body);
     SceneTessellator::tessellate(scene, 0, 0.01f, out);
     QCOMPARE(out.triangles.size(), size_t{6});

@@ -5,7 +5,7 @@
 #include <QDialog>
 #include <array>
 
-#include "widgets/FightKeyMap.h"
+#include "widgets/fight/FightKeyMap.h"
 
 class QLabel;
 class QPushButton;

@@ -2,13 +2,11 @@
 // The play page of the fighting game: a person (P1, keyboard) against a CPU,
 // a second person on the same keyboard, or a stored agent checkpoint (P2).
 //
-// The match is the "fight" env in two-player pad mode (one env step = one
-// frame, each agent's action a PadState code), so what is recorded (seed,
-// task, both pads per frame, state hash per frame) is exactly what the replay
-// player re-simulates. Frames run at a fixed 60 Hz from a QTimer and a clock
-// accumulator, never faster than real time (a test hook runs a fixed number of
-// frames per tick instead). When the match ends, or the user quits it, it is
-// stored as an episode of a new run in the given store (tag "play").
+// The match itself (the env, P2's controller, the recording, storing it as a
+// Play episode of its own run) is a fight::FightMatchSession; this page only
+// turns keys into pads, runs the session's frames at a fixed 60 Hz from a QTimer
+// and a clock accumulator, never faster than real time (a test hook runs a fixed
+// number of frames per tick instead), and draws the match.
 //
 // Keys (while the page has focus): the FightKeyMap's players' keys, Escape
 // quits (asking first while the match runs), Space or F2 pauses, F3 toggles
@@ -25,10 +23,9 @@
 #include <optional>
 
 #include "env/Scene.h"
-#include "fight/FightTypes.h"
-#include "replay/EpisodeRecord.h"
-#include "widgets/FightKeyMap.h"
-#include "widgets/FightTrainingOverlay.h"
+#include "fight/FightMatchSession.h"
+#include "widgets/fight/FightKeyMap.h"
+#include "widgets/fight/FightTrainingOverlay.h"
 
 class QCheckBox;
 class QLabel;
@@ -37,27 +34,11 @@ class QTimer;
 
 namespace palaestra {
 
-class Policy;
 class RunStore;
 class SimView;
-namespace fight {
-class FightActionSet;
-class FightController;
-class FightEnv;
-class FightObservationDelay;
-}  // namespace fight
 
 /// Who plays which side of a person's match, as chosen in FightPlayDialog.
-struct FightPlaySetup {
-  enum class Opponent { Cpu, Person, Agent };
-  int p1Character = 0;  // index into Roster::builtin()
-  int p2Character = 0;  // index into Roster::builtin()
-  Opponent opponent = Opponent::Cpu;
-  int cpuLevel = 1;                // 1..8 (Cpu)
-  int64_t agentCheckpointId = -1;  // a checkpoint of a run of env "fight" (Agent)
-  bool trainingMode = false;
-  uint64_t seed = 1;  // the match seed
-};
+using FightPlaySetup = fight::FightMatchSetup;
 
 class FightPlayView : public QWidget {
   Q_OBJECT
@@ -74,7 +55,7 @@ class FightPlayView : public QWidget {
   /// `error` set if the setup cannot be played (bad character, checkpoint, store).
   bool start(const FightPlaySetup& setup, std::shared_ptr<RunStore> store, QString* error);
   /// Whether a match is being played (started, not yet over or quit).
-  bool running() const { return running_; }
+  bool running() const { return session_ && session_->running(); }
   /// Pauses or resumes the match clock.
   void setPaused(bool paused);
   /// Whether the match is paused.
@@ -101,9 +82,11 @@ class FightPlayView : public QWidget {
   /// The view drawing the match.
   SimView* view() const { return view_; }
   /// The match env (nullptr before the first start()).
-  const fight::FightEnv* env() const { return env_.get(); }
+  const fight::FightEnv* env() const { return session_ ? &session_->env() : nullptr; }
+  /// The match being played or last played (nullptr before the first start()).
+  const fight::FightMatchSession* session() const { return session_.get(); }
   /// Frames played in the current recording.
-  int framesPlayed() const { return record_.length; }
+  int framesPlayed() const { return session_ ? session_->framesPlayed() : 0; }
   /// The training overlay's state (input history, frame advantage).
   const FightTrainingOverlay& overlay() const { return overlay_; }
   /// Run and episode ids of the last stored match (-1 before one is stored).
@@ -128,10 +111,10 @@ class FightPlayView : public QWidget {
 
  private:
   void tick();
+  // Plays one frame of the session with the held keys' pads; reports the match once it is over.
   void playFrame();
-  fight::PadState opponentPad();
-  void restartRecording();
-  void finish();
+  // The match ended (or was quit): stops the clock and says where it was stored, or why not.
+  void reportEnd();
   void redraw();
   void updateStatus();
   bool handlesKey(int key) const;
@@ -149,18 +132,7 @@ class FightPlayView : public QWidget {
   QSet<int> held_;
   std::function<bool()> confirmQuit_;
 
-  FightPlaySetup setup_;
-  std::shared_ptr<RunStore> store_;
-  int64_t runId_ = -1;
-  std::unique_ptr<fight::FightEnv> env_;
-  std::unique_ptr<fight::FightController> cpu_;
-  std::shared_ptr<const Policy> agent_;
-  std::unique_ptr<fight::FightActionSet> agentDecoder_;
-  std::unique_ptr<fight::FightObservationDelay> agentObservations_;
-  std::array<std::string, 2> names_;
-  EpisodeRecord record_;
-  std::vector<double> agentReturns_;
-  bool running_ = false;
+  std::unique_ptr<fight::FightMatchSession> session_;
   bool paused_ = false;
   bool trainingMode_ = false;
   int64_t storedRun_ = -1;

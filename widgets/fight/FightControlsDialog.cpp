@@ -1,4 +1,4 @@
-#include "widgets/FightControlsDialog.h"
+#include "widgets/fight/FightControlsDialog.h"
 
 #include <QDialogButtonBox>
 #include <QGridLayout>

@@ -6,7 +6,7 @@
 #include <QDialog>
 #include <memory>
 
-#include "widgets/FightPlayView.h"
+#include "widgets/fight/FightPlayView.h"
 
 class QCheckBox;
 class QComboBox;

@@ -1,4 +1,4 @@
-#include "widgets/FightKeyMap.h"
+#include "widgets/fight/FightKeyMap.h"
 
 #include <QKeySequence>
 #include <QSettings>

@@ -1,4 +1,4 @@
-#include "widgets/FightTrainingOverlay.h"
+#include "widgets/fight/FightTrainingOverlay.h"
 
 #include "fight/FightScene.h"
 
@@ -74,15 +74,15 @@ std::string FightTrainingOverlay::history(int player) const {
 void FightTrainingOverlay::draw(Scene& scene) const {
   const float top = fight::FightScene::kHudTop - 70.0f;
   const Rgba text{0.08f, 0.1f, 0.3f, 1.0f};  // dark on the light sky
-  scene.labels.push_back({{16.0f, top}, false, "P1 inputs: " + history(0), text, SceneLayer::Base});
+  scene.labels.push_back({{16.0f, top}, false, "P1 inputs: " + history(0), text, kBaseLayer});
   scene.labels.push_back(
-      {{16.0f, top - 22.0f}, false, "P2 inputs: " + history(1), text, SceneLayer::Base});
+      {{16.0f, top - 22.0f}, false, "P2 inputs: " + history(1), text, kBaseLayer});
   scene.labels.push_back(
       {{16.0f, top - 44.0f},
        false,
        "Frame advantage: " + (advantage_.empty() ? std::string("-") : advantage_),
        {0.7f, 0.15f, 0.0f, 1.0f},
-       SceneLayer::Base});
+       kBaseLayer});
 }
 
 }  // namespace palaestra

@@ -1,4 +1,4 @@
-#include "widgets/FightPlayDialog.h"
+#include "widgets/fight/FightPlayDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
