@@ -633,21 +633,25 @@ void CurveChart::redraw() {
     yMax = std::max(yMax, curve->yMax);
   }
   const bool haveData = xMin <= xMax && yMin <= yMax;
+  // Attaching a new series and refilling one move the axes to the data's range. With dynamic
+  // ticks whose interval suits a smaller range, Qt Charts then lays out a label per interval
+  // (hundreds of thousands, gigabytes), and the move would read as a user zoom. So the ticks are
+  // held fixed and range changes ignored until the series are updated, and the range is set
+  // again afterwards.
+  settingAxes_ = true;
+  holdTicks(axisX_);
+  holdTicks(axisY_);
   if (haveData && !zoomed_) {
     const double xPad = xMax > xMin ? 0.0 : 1.0;
     const double yPad = yMax > yMin ? (yMax - yMin) * 0.05 : std::max(1.0, std::abs(yMax) * 0.05);
-    settingAxes_ = true;
-    const QRectF plot = chart_->plotArea();
-    setRangeWithRoundTicks(axisX_, xMin - xPad, xMax + xPad, plot.width(), kPixelsPerXTick);
-    setRangeWithRoundTicks(axisY_, yMin - yPad, yMax + yPad, plot.height(), kPixelsPerYTick);
-    settingAxes_ = false;
+    axisX_->setRange(xMin - xPad, xMax + xPad);
+    axisY_->setRange(yMin - yPad, yMax + yPad);
   }
   const double visibleMin = axisX_->min();
   const double visibleMax = axisX_->max();
+  const double visibleYMin = axisY_->min();
+  const double visibleYMax = axisY_->max();
   const int buckets = decimationBuckets();
-  // No y title: the metric is named beside the chart (its chooser), and a rotated name longer
-  // than the plot is high was elided ("train/episode_re...").
-  updateTicks();
 
   for (const auto& curve : curves_) {
     if (curve->x.empty()) continue;
@@ -713,6 +717,12 @@ void CurveChart::redraw() {
     bandLower_ = nullptr;
     bandMean_ = nullptr;
   }
+  axisX_->setRange(visibleMin, visibleMax);
+  axisY_->setRange(visibleYMin, visibleYMax);
+  // No y title: the metric is named beside the chart (its chooser), and a rotated name longer
+  // than the plot is high was elided ("train/episode_re...").
+  updateTicks();
+  settingAxes_ = false;
 }
 
 void CurveChart::onXRangeChanged() {

@@ -27,6 +27,15 @@ void applyRoundTicks(QValueAxis* axis, double lengthPixels, double pixelsPerTick
   const double perTick = std::max(1.0, pixelsPerTick);
   const double length = std::isfinite(lengthPixels) ? std::clamp(lengthPixels, 0.0, 1e5) : 0.0;
   const int maxTicks = std::max(2, static_cast<int>(length / perTick) + 1);
+  // A range too narrow for its magnitude (a single point can give [x - 1e-12, x + 1e-12]) would
+  // get an interval below the values' precision: Qt Charts then adds it to the first tick forever
+  // without passing the maximum (endless labels, all memory). Such a range keeps fixed ticks.
+  const double span = axis->max() - axis->min();
+  const double magnitude = std::max(std::abs(axis->min()), std::abs(axis->max()));
+  if (!std::isfinite(span) || !(span > magnitude * 1e-9)) {
+    holdTicks(axis);
+    return;
+  }
   const double interval = roundTickInterval(axis->min(), axis->max(), maxTicks);
   // Interval first: the ticks turn dynamic only once it fits the range.
   axis->setTickAnchor(0.0);  // ticks at whole multiples of the interval

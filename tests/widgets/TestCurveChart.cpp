@@ -92,6 +92,7 @@ class TestCurveChart : public QObject {
   void tooltipNamesRunAndValues();
   void hoverReadoutShowsEveryRunAtTheMouse();
   void ticksAreRoundNumbers();
+  void growingDataNeverReadsAsAZoomNorFloodsTheAxis();
   void renamedRunKeepsItsCurve();
   void unknownMetricOrRunGivesMessage();
   void liveRefreshSmoothsNewPointsLikeAFullPass();
@@ -395,6 +396,52 @@ void TestCurveChart::hoverReadoutShowsEveryRunAtTheMouse() {
   QTest::mouseMove(chart.chartView()->viewport(), QPoint(1, 1));
   QTRY_VERIFY(chart.readout()->isHidden());
   QVERIFY(std::isnan(chart.xAtViewportPos(QPoint(1, 1))));
+}
+
+// A run that starts with one point and grows to 50M steps, then a new run whose points arrive
+// live: the axes follow the data with a few round ticks, never read as a user zoom.
+void TestCurveChart::growingDataNeverReadsAsAZoomNorFloodsTheAxis() {
+  const int64_t gamma = createRun(*store_, "gamma");
+  logPoints(*store_, gamma, 0, 1, 1000, 0.0, 1.0);
+  CurveChart chart;
+  chart.resize(900, 500);
+  chart.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&chart));
+  plot(chart, {gamma});
+  QValueAxis* x = xAxisOf(chart.chart());
+  auto tickCount = [&] { return (x->max() - x->min()) / x->tickInterval(); };
+  QVERIFY2(tickCount() <= 40, qPrintable(QString::number(tickCount())));
+
+  logPoints(*store_, gamma, 1, 200, 250000, 1.0, 1.0);
+  chart.refresh();
+  chart.waitForLoad();
+  QTRY_VERIFY(x->max() >= 200 * 250000.0);
+  QVERIFY2(tickCount() <= 40, qPrintable(QString::number(tickCount())));
+
+  // A new run with no points yet is shown alone; its points arrive while it trains.
+  const int64_t delta = createRun(*store_, "delta");
+  chart.setRuns({delta});
+  chart.waitForLoad();
+  logPoints(*store_, delta, 0, 1, 200000, 0.0, 1.0);
+  chart.refresh();
+  chart.waitForLoad();
+  logPoints(*store_, delta, 1, 300, 200000, 0.0, 1.0);
+  chart.refresh();
+  chart.waitForLoad();
+  QTRY_VERIFY(x->max() >= 300 * 200000.0);
+  QVERIFY2(tickCount() <= 40, qPrintable(QString::number(tickCount())));
+  QCOMPARE(x->tickType(), QValueAxis::TicksDynamic);
+
+  // A range narrower than its values' precision allows (Qt gives one a single point) keeps fixed
+  // ticks: a dynamic interval there would never step past the maximum (the app hung, 23 GB).
+  QValueAxis narrow;
+  narrow.setRange(5e7 - 1e-9, 5e7 + 1e-9);
+  applyRoundTicks(&narrow, 800, 80);
+  QCOMPARE(narrow.tickType(), QValueAxis::TicksFixed);
+  narrow.setRange(5e7, 5e7 + 2000);
+  applyRoundTicks(&narrow, 800, 80);
+  QCOMPARE(narrow.tickType(), QValueAxis::TicksDynamic);
+  QCOMPARE(narrow.tickInterval(), 200.0);
 }
 
 void TestCurveChart::ticksAreRoundNumbers() {
