@@ -33,6 +33,8 @@ struct EnvSpec {
                                          // conformance test checks it against a measurement
   std::vector<SceneLayerInfo> overlayLayers;  // the overlay groups describe() draws besides the
                                               // base layer, in the order viewers list their toggles
+  std::vector<std::string> liveMetrics;  // EpisodeInfo values viewers plot live under the scene
+                                         // while an episode plays (e.g. the swarm's "order")
 };
 
 struct StepStatus {
@@ -73,6 +75,10 @@ class Env {
   /// Why an episode whose final info was `recorded` cannot be re-simulated on this env (e.g. it
   /// was recorded with another physics version), or empty when it can.
   virtual std::string replayProblem(const EpisodeInfo& /*recorded*/) const { return {}; }
+  /// The agent nearest `world` within `tolerance` world units, or -1 (what a click in a viewer picks).
+  virtual int agentAt(Vec2f /*world*/, float /*tolerance*/) const { return -1; }
+  /// Appends what a viewer highlights for one picked agent (e.g. its radius and neighbours).
+  virtual void describeAgent(int /*agent*/, Scene& /*scene*/) const {}
 };
 
 using EnvPtr = std::unique_ptr<Env>;

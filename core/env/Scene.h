@@ -61,7 +61,8 @@ struct SceneCircle {
 struct SceneParticles {
   std::vector<float> xyAngle;  // x, y, heading per particle
   float size = 0.1f;           // world units
-  Rgba color;
+  Rgba color;                  // of every particle, unless `colors` is given
+  std::vector<Rgba> colors;    // empty, or one colour per particle (e.g. by heading or phase)
 };
 
 struct SceneLabel {

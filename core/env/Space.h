@@ -17,6 +17,9 @@ struct Space {
   std::vector<float> low;   // Box: lower bound per dimension (may be -inf)
   std::vector<float> high;  // Box: upper bound per dimension (may be +inf)
   std::vector<int> counts;  // Discrete: {n}; MultiDiscrete: choices per dimension
+  float quantum = 0.0f;     // Box: the env applies only multiples of this (0: any value); whoever
+                            // hands actions to the env rounds them to it first, so that the action
+                            // log holds what was applied and compresses to a few bits per value
 
   /// A box of `dims` dimensions, each within [low, high].
   static Space box(int dims, float low, float high);
