@@ -526,7 +526,8 @@ void WalkerEnv::restore(std::span<const uint8_t> data) {
       steps > static_cast<uint32_t>(spec_.maxEpisodeSteps))
     throw std::invalid_argument("walker snapshot is malformed (action log length)");
   std::vector<float> actions(static_cast<size_t>(steps) * motors);
-  std::memcpy(actions.data(), in.rest().data(), actions.size() * sizeof(float));
+  // memcpy from an empty span's null data is undefined even for zero bytes (UBSan: nonnull).
+  if (!actions.empty()) std::memcpy(actions.data(), in.rest().data(), actions.size() * sizeof(float));
   reset(seed, task);
   float reward = 0;
   for (uint32_t t = 0; t < steps; ++t) step(actions.data() + t * motors, &reward);
