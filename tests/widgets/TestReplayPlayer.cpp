@@ -226,7 +226,8 @@ class TestReplayPlayer : public QObject {
     QCOMPARE(values.at(1).second, static_cast<double>(player.timeline()->rewards()[9]));
     QCOMPARE(values.at(2).first, QString("return so far"));
     QCOMPARE(values.at(2).second, player.timeline()->returnUpTo(10));
-    const TaskSpace& tasks = EnvRegistry::instance().get("walker").create(nlohmann::json::object())->spec().tasks;
+    const EnvPtr walker = EnvRegistry::instance().get("walker").create(nlohmann::json::object());
+    const TaskSpace& tasks = walker->spec().tasks;
     QCOMPARE(values.size(), 3 + tasks.size());
     for (int i = 0; i < tasks.size(); ++i)
       QCOMPARE(values.at(3 + i).first, "task: " + QString::fromStdString(tasks.params()[i].name));
