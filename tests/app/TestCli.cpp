@@ -203,7 +203,9 @@ class TestCli : public QObject {
   }
   void benchMeasuresEveryEnvTheSameWay() {
     QFETCH(QString, env);
-    const CliResult r = runCli({"bench", env, "--seconds", "0.2", "--threads", "1", "--json"});
+    // Generous limit: the bench makes a dozen measurements, slow under ASan on a loaded machine.
+    const CliResult r =
+        runCli({"bench", env, "--seconds", "0.2", "--threads", "1", "--json"}, 600000);
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const auto j = r.json();
     for (const char* key : {"env_steps_per_s_1t", "env_steps_per_s_all", "raw_engine_steps_per_s",

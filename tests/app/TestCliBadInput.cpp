@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "conformance/Sanitizers.h"
 #include "conformance/CliRunner.h"
 
 namespace {
@@ -150,11 +151,10 @@ class TestCliBadInput : public QObject {
                  huge.lastErrorLine().contains("this machine has"),
              qPrintable(huge.err));
     QVERIFY2(clock.elapsed() < 30000, "the refusal came late");
-#if defined(__SANITIZE_ADDRESS__)
     // ASan reserves terabytes of shadow address space at start-up, so an ASan build cannot start
     // under `ulimit -v` at all (it dies in ReserveShadowMemoryRange); the plain build runs this half.
-    QSKIP("address-limit half needs a build without ASan (ASan cannot start under ulimit -v)");
-#endif
+    if (palaestra::testing::kAddressSanitizer)
+      QSKIP("address-limit half needs a build without ASan (ASan cannot start under ulimit -v)");
     // num_envs 65536 of the walker preset (6 GB, which once segfaulted under a memory limit):
     // refused under `ulimit -v` 2 GiB, naming the limit.
     writeFile(path("envs.json"), R"({"ppo": {"num_envs": 65536}})");

@@ -39,11 +39,16 @@ inline CliResult runCli(const QStringList& args, int timeoutMs = 120000,
   QProcess p;
   if (!environment.isEmpty()) p.setProcessEnvironment(environment);
   p.start(cliPath(), args);
-  p.waitForFinished(timeoutMs);
+  const bool finished = p.waitForFinished(timeoutMs);
+  if (!finished) {  // a process still running reads as exit 0 otherwise
+    p.kill();
+    p.waitForFinished();
+  }
   CliResult r;
-  r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+  r.exitCode = finished && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
   r.out = QString::fromUtf8(p.readAllStandardOutput());
   r.err = QString::fromUtf8(p.readAllStandardError());
+  if (!finished) r.err += QString("\n(timed out after %1 ms)").arg(timeoutMs);
   return r;
 }
 

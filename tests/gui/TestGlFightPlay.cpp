@@ -25,6 +25,7 @@
 #include <QTimer>
 #include <QtTest>
 
+#include "conformance/Sanitizers.h"
 #include "Simulations.h"
 #include "WindowMessages.h"
 #include "env/EnvRegistry.h"
@@ -155,7 +156,8 @@ class TestGlFightPlay : public QObject {
     const int framesBefore = play->framesPlayed();
     QTest::qWait(600);
     const int realTimeFrames = play->framesPlayed() - framesBefore;
-    QVERIFY2(realTimeFrames > 5, qPrintable(QString::number(realTimeFrames)));
+    if (!palaestra::testing::kAddressSanitizer)  // the pace only; never faster than real time holds everywhere
+      QVERIFY2(realTimeFrames > 5, qPrintable(QString::number(realTimeFrames)));
     QVERIFY2(realTimeFrames <= clock.elapsed() * 60 / 1000 + 2,
              qPrintable(QString::number(realTimeFrames)));
 
