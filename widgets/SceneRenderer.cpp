@@ -21,18 +21,22 @@ void main() {
 }
 )";
 
-// Particles: one heading triangle per instance, rotated and scaled on the GPU.
+// Particles: one heading triangle per instance, rotated and scaled on the GPU. A particle is
+// never drawn smaller than `minSize` (world units for kMinParticlePixels at the current zoom), so a
+// zoomed-out swarm stays a field of arrows instead of vanishing between pixels.
 const char* const kParticleVertexShader = R"(#version 330 core
 layout(location = 0) in vec2 corner;  // unit triangle pointing along +x
 layout(location = 1) in vec4 pose;    // x, y, heading, size
-layout(location = 2) in vec4 color;
+layout(location = 2) in vec4 color;   // 8-bit RGBA, normalised
 uniform vec2 center;
 uniform vec2 scale;
+uniform float minSize;
 out vec4 vColor;
 void main() {
   float c = cos(pose.z);
   float s = sin(pose.z);
-  vec2 world = pose.xy + pose.w * vec2(c * corner.x - s * corner.y, s * corner.x + c * corner.y);
+  float size = max(pose.w, minSize);
+  vec2 world = pose.xy + size * vec2(c * corner.x - s * corner.y, s * corner.x + c * corner.y);
   vColor = color;
   gl_Position = vec4((world - center) * scale, 0.0, 1.0);
 }
@@ -97,7 +101,7 @@ QString SceneRenderer::initialize() {
                         reinterpret_cast<void*>(offsetof(ParticleInstance, x)));
   glVertexAttribDivisor(1, 1);
   glEnableVertexAttribArray(2);
-  glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, sizeof(ParticleInstance),
+  glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(ParticleInstance),
                         reinterpret_cast<void*>(offsetof(ParticleInstance, r)));
   glVertexAttribDivisor(2, 1);
   particleVao_.release();
@@ -187,6 +191,8 @@ void SceneRenderer::draw(const Scene& scene, SceneLayerMask layers, const SceneC
     particleProgram_->bind();
     particleProgram_->setUniformValue("center", centerUniform);
     particleProgram_->setUniformValue("scale", scaleUniform);
+    particleProgram_->setUniformValue("minSize",
+                                      static_cast<float>(kMinParticlePixels * perPixel));
     particleVao_.bind();
     glDrawArraysInstanced(GL_TRIANGLES, 0, 3, static_cast<GLsizei>(particles.size()));
     particleVao_.release();

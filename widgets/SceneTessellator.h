@@ -26,11 +26,16 @@ struct ColoredVertex {
   float r, g, b, a;
 };
 
-/// One particle as the instanced draw reads it.
+/// One particle as the instanced draw reads it: 20 bytes, colour as 8-bit RGBA (a 100,000-agent
+/// swarm uploads 2 MB per frame instead of 3.2 MB with float colours).
 struct ParticleInstance {
   float x, y, heading, size;
-  float r, g, b, a;
+  uint8_t r, g, b, a;
 };
+static_assert(sizeof(ParticleInstance) == 20, "particles are uploaded as one flat array");
+
+/// A colour channel in [0, 1] as the 8-bit value particles carry (non-finite: 0).
+uint8_t colorByte(float channel);
 
 /// GPU-ready geometry of one scene. Base geometry comes first, then particles
 /// are drawn, then the overlay layers (vertices from `overlayFirstVertex`), so
@@ -53,6 +58,8 @@ class SceneTessellator {
   /// Fills `out` (cleared first) with the scene's visible primitives. Line and
   /// outline widths are in pixels, so the current `worldUnitsPerPixel` is needed.
   /// Primitives with fewer points than they need or non-finite values are skipped.
+  /// Particles take their own colour from SceneParticles::colors when it holds one per
+  /// particle, else the group's colour (conformance requires one per particle or none).
   static void tessellate(const Scene& scene, SceneLayerMask visibleLayers,
                          float worldUnitsPerPixel, TessellatedScene& out);
 

@@ -199,6 +199,31 @@ class TestSceneTessellator : public QObject {
     QVERIFY(out.particles.empty());
   }
 
+  void particlesTakeTheirOwnColours() {
+    Scene scene;
+    SceneParticles group;
+    group.xyAngle = {0, 0, 0, 1, 1, 0.5f, 2, 2, 1.0f};
+    group.color = {0.5f, 0.5f, 0.5f, 1.0f};
+    group.colors = {{1, 0, 0, 1}, {0, 1, 0, 0}, {0, 0.2f, 2.0f, 1}};  // the second is invisible
+    scene.particles.push_back(group);
+    TessellatedScene out;
+    SceneTessellator::tessellate(scene, 0, 0.01f, out);
+    QCOMPARE(out.particles.size(), size_t{2});
+    QCOMPARE(out.particles[0].r, uint8_t{255});
+    QCOMPARE(out.particles[0].g, uint8_t{0});
+    QCOMPARE(out.particles[1].x, 2.0f);
+    QCOMPARE(out.particles[1].heading, 1.0f);
+    QCOMPARE(out.particles[1].g, uint8_t{51});   // 0.2 of 255, rounded
+    QCOMPARE(out.particles[1].b, uint8_t{255});  // clamped
+    // Colours are per particle only when there is one each; otherwise the group's colour.
+    scene.particles[0].colors.pop_back();
+    SceneTessellator::tessellate(scene, 0, 0.01f, out);
+    QCOMPARE(out.particles.size(), size_t{3});
+    for (const ParticleInstance& p : out.particles) QCOMPARE(p.r, uint8_t{128});
+    QCOMPARE(colorByte(NAN), uint8_t{0});
+    QCOMPARE(colorByte(-3.0f), uint8_t{0});
+  }
+
   void tenThousandParticlesAreCheap() {
     Scene scene;
     SceneParticles swarm;
