@@ -84,6 +84,42 @@ uint8_t colorByte(float channel) {
   return static_cast<uint8_t>(std::clamp(channel, 0.0f, 1.0f) * 255.0f + 0.5f);
 }
 
+void SceneTessellator::cullParticles(std::vector<ParticleInstance>& particles, Vec2f center,
+                                     double worldUnitsPerPixel, int widthPixels, int heightPixels,
+                                     double cellPixels, double marginPixels,
+                                     std::vector<uint32_t>& cells) {
+  if (!(worldUnitsPerPixel > 0) || !(cellPixels > 0) || widthPixels <= 0 || heightPixels <= 0 ||
+      !std::isfinite(worldUnitsPerPixel) || !(marginPixels >= 0))
+    return;
+  // Cells cover the view plus the margin on every side; cell (0, 0) is the bottom-left one.
+  const double cellWorld = cellPixels * worldUnitsPerPixel;
+  const double left = center.x - (widthPixels / 2.0 + marginPixels) * worldUnitsPerPixel;
+  const double bottom = center.y - (heightPixels / 2.0 + marginPixels) * worldUnitsPerPixel;
+  const auto columns = static_cast<int64_t>(std::ceil((widthPixels + 2 * marginPixels) / cellPixels));
+  const auto rows = static_cast<int64_t>(std::ceil((heightPixels + 2 * marginPixels) / cellPixels));
+  if (columns <= 0 || rows <= 0 || columns * rows > (int64_t{1} << 26)) return;  // absurd: keep all
+  constexpr uint32_t kEmpty = 0xffffffffu;
+  cells.assign(static_cast<size_t>(columns * rows), kEmpty);
+  const double inverse = 1.0 / cellWorld;
+  auto cellOf = [&](const ParticleInstance& p) -> int64_t {
+    const double cx = (p.x - left) * inverse, cy = (p.y - bottom) * inverse;
+    if (!(cx >= 0 && cy >= 0 && cx < static_cast<double>(columns) && cy < static_cast<double>(rows)))
+      return -1;
+    return static_cast<int64_t>(cy) * columns + static_cast<int64_t>(cx);
+  };
+  const size_t n = std::min<size_t>(particles.size(), kEmpty - 1);
+  for (size_t i = 0; i < n; ++i)
+    if (const int64_t cell = cellOf(particles[i]); cell >= 0)
+      cells[static_cast<size_t>(cell)] = static_cast<uint32_t>(i);
+  size_t kept = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t cell = cellOf(particles[i]);
+    if (cell >= 0 && cells[static_cast<size_t>(cell)] == static_cast<uint32_t>(i))
+      particles[kept++] = particles[i];
+  }
+  particles.resize(kept);
+}
+
 double SceneTessellator::signedArea(std::span<const Vec2f> points) {
   double twice = 0;
   for (size_t i = 0, n = points.size(); i < n; ++i) {

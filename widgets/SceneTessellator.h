@@ -63,6 +63,16 @@ class SceneTessellator {
   static void tessellate(const Scene& scene, SceneLayerMask visibleLayers,
                          float worldUnitsPerPixel, TessellatedScene& out);
 
+  /// Drops the particles a view of `widthPixels` x `heightPixels` logical pixels centred on
+  /// `center` cannot show: those farther outside it than `marginPixels`, and, where several fall
+  /// in one cell of `cellPixels` x `cellPixels`, all but the last (drawn on top, it covers most of
+  /// the others). Keeps the order. `cells` is scratch kept between frames. A zoomed-out swarm of
+  /// 100,000 arrows at least 6 px long over a few hundred thousand pixels is mostly arrows hidden
+  /// under others, and a software rasteriser pays for each one.
+  static void cullParticles(std::vector<ParticleInstance>& particles, Vec2f center,
+                            double worldUnitsPerPixel, int widthPixels, int heightPixels,
+                            double cellPixels, double marginPixels, std::vector<uint32_t>& cells);
+
   /// Triangulates a simple polygon (convex or concave, either winding) by ear
   /// clipping; returns 3 * (n - 2) indices into `points`, none if n < 3.
   static std::vector<uint32_t> triangulate(std::span<const Vec2f> points);

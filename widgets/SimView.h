@@ -98,6 +98,8 @@ class SimView : public QWidget {
 
   /// Frame times and paint durations of the recent frames.
   const FrameTimeMeter& frameTimes() const { return frameTimes_; }
+  /// Forgets the recorded frame times (a measurement of a new situation starts clean).
+  void clearFrameTimes() { frameTimes_.clear(); }
   /// Frames shown since construction (GL frames swapped and message frames; not grabs).
   quint64 framesPainted() const { return framesPainted_; }
   /// Whether OpenGL 3.3 was set up; false before the first frame or grab and after a failure.

@@ -7,8 +7,8 @@
 //
 // Only with PALAESTRA_FRAME_SECONDS set (seconds per situation); PALAESTRA_SWARM_AGENTS lists the
 // swarm sizes (default "10000,100000"). Run it on a quiet machine:
-//   PALAESTRA_FRAME_SECONDS=20 xvfb-run -a -s "-screen 0 1920x1200x24" \
-//     build/tests/gui_GlSwarmFrameTimes
+//   PALAESTRA_FRAME_SECONDS=20 xvfb-run -a -s "-screen 0 1920x1200x24"
+//   build/tests/gui_GlSwarmFrameTimes   (one command line)
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -37,7 +37,9 @@ struct FrameFigures {
 // Reads the view's meter (the last 240 frames) every 4 s for `seconds` after 4 s of warm-up.
 FrameFigures measureFrames(SimView& view, int seconds) {
   std::vector<double> p95s, p50s;
-  QTest::qWait(4000);  // the meter's window fills with frames of this situation
+  QTest::qWait(2000);      // the situation settles
+  view.clearFrameTimes();  // at a few frames per second 240 frames would reach far back
+  QTest::qWait(2000);
   const quint64 framesBefore = view.framesPainted();
   QElapsedTimer clock;
   clock.start();

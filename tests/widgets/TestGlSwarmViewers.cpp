@@ -169,14 +169,24 @@ class TestGlSwarmViewers : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     QImage image = view.grabFramebuffer();
     QVERIFY2(view.glAvailable(), qPrintable(view.glError()));
-    // Each agent's body (a little behind its nose-tail middle) shows its own colour.
-    for (int i = 0; i < 4; ++i) {
-      const Vec2f p = env.position(i);
-      const float h = env.heading(i);
-      const Vec2f body{p.x - 0.5f / 6 * std::cos(h), p.y - 0.5f / 6 * std::sin(h)};
-      const QColor pixel = pixelAt(image, view, view.worldToPixel(body));
-      QVERIFY2(closeTo(pixel, ParticleTestEnv::colorOf(i)),
-               qPrintable(QStringLiteral("agent %1: pixel %2").arg(i).arg(pixel.name())));
+    // Each agent's body (a little behind its nose-tail middle) shows its own colour: as point
+    // sprites at zoom 1 (58 px squares), as instanced triangles zoomed in (beyond 64 px).
+    for (double zoom : {1.0, 2.0}) {
+      view.setZoom(zoom);
+      image = view.grabFramebuffer();
+      for (int i = 0; i < 4; ++i) {
+        const Vec2f p = env.position(i);
+        const float h = env.heading(i);
+        const Vec2f body{p.x - 0.5f / 6 * std::cos(h), p.y - 0.5f / 6 * std::sin(h)};
+        const QColor pixel = pixelAt(image, view, view.worldToPixel(body));
+        QVERIFY2(
+            closeTo(pixel, ParticleTestEnv::colorOf(i)),
+            qPrintable(
+                QStringLiteral("zoom %1, agent %2: pixel %3").arg(zoom).arg(i).arg(pixel.name())));
+        // Ahead of the nose is background.
+        const Vec2f ahead{p.x + 0.4f * std::cos(h), p.y + 0.4f * std::sin(h)};
+        QVERIFY(closeTo(pixelAt(image, view, view.worldToPixel(ahead)), scene.background));
+      }
     }
     // Zoomed far out (the grid about 0.01 px wide) the four would be a speck of a hundredth of a
     // pixel; drawn at least kMinParticlePixels long, they still make an arrow of several pixels.
