@@ -167,8 +167,7 @@ void LiveViewer::setTask(const TaskValues& task) {
 void LiveViewer::stop() {
   timer_.stop();
   runner_.reset();
-  selectAgent(-1);
-  refresh();
+  selectAgent(-1);  // redraws
 }
 
 void LiveViewer::selectAgent(int agent) {
@@ -206,8 +205,8 @@ void LiveViewer::updateInspector() {
   observations_.resize(static_cast<size_t>(spec.numAgents) * rowSize);
   runner_->env().observe(observations_.data());
   inspector_->setAgent(selectedAgent_,
-                       std::span<const float>(observations_).subspan(
-                           static_cast<size_t>(selectedAgent_) * rowSize, rowSize),
+                       std::span<const float>(observations_)
+                           .subspan(static_cast<size_t>(selectedAgent_) * rowSize, rowSize),
                        spec.observationSpace);
 }
 

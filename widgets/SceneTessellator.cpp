@@ -95,7 +95,8 @@ void SceneTessellator::cullParticles(std::vector<ParticleInstance>& particles, V
   const double cellWorld = cellPixels * worldUnitsPerPixel;
   const double left = center.x - (widthPixels / 2.0 + marginPixels) * worldUnitsPerPixel;
   const double bottom = center.y - (heightPixels / 2.0 + marginPixels) * worldUnitsPerPixel;
-  const auto columns = static_cast<int64_t>(std::ceil((widthPixels + 2 * marginPixels) / cellPixels));
+  const auto columns =
+      static_cast<int64_t>(std::ceil((widthPixels + 2 * marginPixels) / cellPixels));
   const auto rows = static_cast<int64_t>(std::ceil((heightPixels + 2 * marginPixels) / cellPixels));
   if (columns <= 0 || rows <= 0 || columns * rows > (int64_t{1} << 26)) return;  // absurd: keep all
   constexpr uint32_t kEmpty = 0xffffffffu;
@@ -103,7 +104,8 @@ void SceneTessellator::cullParticles(std::vector<ParticleInstance>& particles, V
   const double inverse = 1.0 / cellWorld;
   auto cellOf = [&](const ParticleInstance& p) -> int64_t {
     const double cx = (p.x - left) * inverse, cy = (p.y - bottom) * inverse;
-    if (!(cx >= 0 && cy >= 0 && cx < static_cast<double>(columns) && cy < static_cast<double>(rows)))
+    if (!(cx >= 0 && cy >= 0 && cx < static_cast<double>(columns) &&
+          cy < static_cast<double>(rows)))
       return -1;
     return static_cast<int64_t>(cy) * columns + static_cast<int64_t>(cx);
   };
@@ -278,8 +280,13 @@ void SceneTessellator::tessellate(const Scene& scene, SceneLayerMask visibleLaye
     const size_t count = group.xyAngle.size() / 3;
     const bool ownColors = group.colors.size() == count;
     if (!ownColors && !visible(group.color)) continue;
-    const ParticleInstance shared{0, 0, 0, group.size, colorByte(group.color.r),
-                                  colorByte(group.color.g), colorByte(group.color.b),
+    const ParticleInstance shared{0,
+                                  0,
+                                  0,
+                                  group.size,
+                                  colorByte(group.color.r),
+                                  colorByte(group.color.g),
+                                  colorByte(group.color.b),
                                   colorByte(group.color.a)};
     const float* v = group.xyAngle.data();
     for (size_t i = 0; i < count; ++i, v += 3) {

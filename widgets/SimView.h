@@ -116,7 +116,8 @@ class SimView : public QWidget {
   /// Paints the "no OpenGL" message with `reason` into `area` (used by the view; public for tests).
   static void paintUnavailableMessage(QPainter& painter, const QRect& area, const QString& reason);
 
-  /// A press that moves farther than this (logical pixels) before its release is a drag, not a click.
+  /// A press that moves farther than this (logical pixels) before its release is a drag, not a
+  /// click.
   static constexpr double kClickSlopPixels = 4.0;
   /// How far from a click (logical pixels) an agent may be and still be picked.
   static constexpr double kPickTolerancePixels = 8.0;

@@ -100,8 +100,9 @@ ReplayTimeline::ReplayTimeline(Env& env, EpisodeRecord record)
 
 std::span<const double> ReplayTimeline::liveMetricValues(size_t metric) const {
   if (metric >= liveMetrics_.size())
-    throw std::out_of_range("live metric " + std::to_string(metric) + " does not exist (the env has " +
-                            std::to_string(liveMetrics_.size()) + ")");
+    throw std::out_of_range("live metric " + std::to_string(metric) +
+                            " does not exist (the env has " + std::to_string(liveMetrics_.size()) +
+                            ")");
   return liveMetrics_[metric];
 }
 

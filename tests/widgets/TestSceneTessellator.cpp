@@ -228,15 +228,15 @@ class TestSceneTessellator : public QObject {
     // A 100 x 50 px view of 1 world unit per pixel centred on (0, 0), cells of 3 px, margin 2 px.
     std::vector<ParticleInstance> particles;
     auto add = [&](float x, float y) { particles.push_back({x, y, 0, 1, 255, 255, 255, 255}); };
-    add(0.5f, 0.5f);    // 0: under particle 1 (same cell), dropped
-    add(1.0f, 1.0f);    // 1: kept
-    add(10.0f, 0.5f);   // 2: a cell of its own, kept
-    add(51.0f, 0.0f);   // 3: 1 px beyond the right edge, within the margin: kept
-    add(60.0f, 0.0f);   // 4: beyond the margin: dropped
-    add(0.0f, -26.5f);  // 5: 1.5 px below the bottom edge: kept
-    add(0.0f, NAN);     // 6: not a place: dropped
-    add(-20.0f, 20.0f); // 7: kept
-    add(-19.5f, 20.5f); // 8: on top of 7 in its cell: kept, 7 dropped
+    add(0.5f, 0.5f);     // 0: under particle 1 (same cell), dropped
+    add(1.0f, 1.0f);     // 1: kept
+    add(10.0f, 0.5f);    // 2: a cell of its own, kept
+    add(51.0f, 0.0f);    // 3: 1 px beyond the right edge, within the margin: kept
+    add(60.0f, 0.0f);    // 4: beyond the margin: dropped
+    add(0.0f, -26.5f);   // 5: 1.5 px below the bottom edge: kept
+    add(0.0f, NAN);      // 6: not a place: dropped
+    add(-20.0f, 20.0f);  // 7: kept
+    add(-19.5f, 20.5f);  // 8: on top of 7 in its cell: kept, 7 dropped
     std::vector<uint32_t> cells;
     SceneTessellator::cullParticles(particles, {0, 0}, 1.0, 100, 50, 3.0, 2.0, cells);
     std::vector<float> xs;
