@@ -11,6 +11,8 @@
 
 #include "env/EnvRegistry.h"
 #include "util/Errors.h"
+#include "widgets/AgentInspector.h"
+#include "widgets/LiveMetricStrip.h"
 #include "widgets/OverlayToggleBar.h"
 #include "widgets/PlaybackBar.h"
 #include "widgets/SimView.h"
@@ -67,15 +69,28 @@ LiveViewer::LiveViewer(QWidget* parent) : QWidget(parent) {
   overlays->addWidget(rewardCheck_);
   overlays->addStretch(1);
 
+  inspector_ = new AgentInspector(this);
+  inspector_->hide();
+  metricStrip_ = new LiveMetricStrip(this);
+  metricStrip_->hide();
+
+  auto* viewRow = new QHBoxLayout;
+  viewRow->setContentsMargins(0, 0, 0, 0);
+  viewRow->setSpacing(2);
+  viewRow->addWidget(view, 1);
+  viewRow->addWidget(inspector_);
+
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(2);
   layout->addWidget(errorLabel_);
-  layout->addWidget(view, 1);
+  layout->addLayout(viewRow, 1);
+  layout->addWidget(metricStrip_);
   layout->addWidget(bar_);
   layout->addLayout(overlays);
 
   connect(rewardCheck_, &QCheckBox::toggled, this, [this] { refresh(); });
+  if (simView_) connect(simView_, &SimView::pointClicked, this, &LiveViewer::pickAgentAt);
 
   connect(bar_, &PlaybackBar::playToggled, this, &LiveViewer::togglePlay);
   connect(bar_, &PlaybackBar::stepForwardRequested, this, &LiveViewer::stepForward);
@@ -109,8 +124,16 @@ void LiveViewer::watch(const std::string& env, const nlohmann::json& envConfig,
     refresh();
     return;
   }
-  clock_.setSecondsPerStep(runner_->env().spec().secondsPerStep);
-  overlayToggles_->setLayers(runner_->env().spec().overlayLayers);
+  const EnvSpec& spec = runner_->env().spec();
+  clock_.setSecondsPerStep(spec.secondsPerStep);
+  overlayToggles_->setLayers(spec.overlayLayers);
+  selectedAgent_ = -1;
+  inspector_->clear();
+  inspector_->hide();
+  metricStrip_->setMetricNames(spec.liveMetrics);
+  metricStrip_->setFrameCount(spec.maxEpisodeSteps + 1);
+  metricStrip_->setVisible(!spec.liveMetrics.empty());
+  recordLiveMetrics();
   if (policySource_) {
     pollPolicySource();
   } else {
@@ -144,7 +167,47 @@ void LiveViewer::setTask(const TaskValues& task) {
 void LiveViewer::stop() {
   timer_.stop();
   runner_.reset();
+  selectAgent(-1);  // redraws
+}
+
+void LiveViewer::selectAgent(int agent) {
+  const bool valid = runner_ && agent >= 0 && agent < runner_->env().spec().numAgents;
+  selectedAgent_ = valid ? agent : -1;
+  inspector_->setVisible(valid);
+  if (!valid) inspector_->clear();
   refresh();
+}
+
+int LiveViewer::pickAgentAt(QPointF pixel) {
+  if (!runner_ || !simView_) return -1;
+  const double tolerance = SimView::kPickTolerancePixels * simView_->worldUnitsPerPixel();
+  const int agent =
+      runner_->env().agentAt(simView_->pixelToWorld(pixel), static_cast<float>(tolerance));
+  selectAgent(agent);
+  return selectedAgent_;
+}
+
+void LiveViewer::recordLiveMetrics() {
+  if (!runner_ || metricStrip_->metricNames().empty()) return;
+  const std::vector<std::string>& names = metricStrip_->metricNames();
+  const EpisodeInfo info = runner_->env().episodeInfo();
+  metricValues_.assign(names.size(), std::numeric_limits<double>::quiet_NaN());
+  for (size_t m = 0; m < names.size(); ++m)
+    for (const auto& [name, value] : info.values)
+      if (name == names[m]) metricValues_[m] = value;
+  metricStrip_->append(runner_->episodeStep(), metricValues_);
+}
+
+void LiveViewer::updateInspector() {
+  if (!runner_ || selectedAgent_ < 0) return;
+  const EnvSpec& spec = runner_->env().spec();
+  const auto rowSize = static_cast<size_t>(spec.observationSpace.size());
+  observations_.resize(static_cast<size_t>(spec.numAgents) * rowSize);
+  runner_->env().observe(observations_.data());
+  inspector_->setAgent(selectedAgent_,
+                       std::span<const float>(observations_)
+                           .subspan(static_cast<size_t>(selectedAgent_) * rowSize, rowSize),
+                       spec.observationSpace);
 }
 
 void LiveViewer::togglePlay() {
@@ -201,7 +264,11 @@ void LiveViewer::tick() {
 
 void LiveViewer::advance() {
   runner_->step();
-  if (runner_->lastStepEndedEpisode() && policySource_) pollPolicySource();
+  if (runner_->lastStepEndedEpisode()) {
+    metricStrip_->clearValues();  // the env already shows the next episode's first state
+    if (policySource_) pollPolicySource();
+  }
+  recordLiveMetrics();
 }
 
 void LiveViewer::pollPolicySource() {
@@ -245,11 +312,17 @@ QStringList LiveViewer::overlayLines() const {
 
 QList<QPair<QString, double>> LiveViewer::stepValues() const {
   if (!runner_) return {};
-  return {{tr("step"), static_cast<double>(runner_->episodeStep())},
-          {tr("reward"), runner_->lastReward()},
-          {tr("return so far"), runner_->episodeReturn()},
-          {tr("episode"), static_cast<double>(runner_->episodesFinished())},
-          {tr("speed"), clock_.speedFactor()}};
+  QList<QPair<QString, double>> values{
+      {tr("step"), static_cast<double>(runner_->episodeStep())},
+      {tr("reward"), runner_->lastReward()},
+      {tr("return so far"), runner_->episodeReturn()},
+      {tr("episode"), static_cast<double>(runner_->episodesFinished())},
+      {tr("speed"), clock_.speedFactor()}};
+  for (int m = 0; m < static_cast<int>(metricStrip_->metricNames().size()); ++m)
+    values.append({QString::fromStdString(metricStrip_->metricNames()[static_cast<size_t>(m)]),
+                   metricStrip_->valueAtCursor(m)});
+  if (selectedAgent_ >= 0) values.append({tr("picked agent"), static_cast<double>(selectedAgent_)});
+  return values;
 }
 
 void LiveViewer::refresh() {
@@ -262,10 +335,12 @@ void LiveViewer::refresh() {
       // Described only here, once per shown frame: the viewer simulates and draws only what it shows.
       scene_.clear();
       runner_->describe(scene_);
+      if (selectedAgent_ >= 0) runner_->env().describeAgent(selectedAgent_, scene_);
       simView_->setScene(scene_);
     }
     simView_->setOverlayLines(overlayLines());
   }
+  updateInspector();
   emit stepValuesChanged();
 }
 

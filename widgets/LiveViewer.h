@@ -4,7 +4,11 @@
 // PlaybackBar (MuJoCo-style speed: pause, single step, 1/8x .. 8x, max),
 // toggles for the overlay layers the watched env declares (the walker's lidar
 // rays, contacts and joint motors; the fight's hitboxes and state names) and
-// one for the per-step reward line.
+// one for the per-step reward line. The env's live metrics (EnvSpec::liveMetrics,
+// e.g. the swarm's "order") are plotted step by step under the view
+// (LiveMetricStrip). Clicking the view picks the agent there (Env::agentAt): the
+// env highlights it (Env::describeAgent) and an AgentInspector beside the view
+// shows its observation row, frame by frame; clicking empty space clears it.
 //
 // The viewer runs in the GUI thread and simulates only what it shows: a timer
 // at the display rate asks the PlaybackClock how many steps are due, so
@@ -21,6 +25,7 @@
 #include <QLabel>
 #include <QList>
 #include <QPair>
+#include <QPointF>
 #include <QString>
 #include <QStringList>
 #include <QTimer>
@@ -29,6 +34,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -40,6 +46,8 @@
 
 namespace palaestra {
 
+class AgentInspector;
+class LiveMetricStrip;
 class OverlayToggleBar;
 class PlaybackBar;
 class SimView;
@@ -92,6 +100,18 @@ class LiveViewer : public QWidget {
   /// Overlay toggle: the per-step reward line of the text overlay.
   QCheckBox* rewardCheck() const { return rewardCheck_; }
 
+  /// Picks agent `agent` of the watched env (highlighted, its observation in the inspector);
+  /// -1, or an index the env does not have, clears the pick.
+  void selectAgent(int agent);
+  /// The agent picked, or -1.
+  int selectedAgent() const { return selectedAgent_; }
+  /// Picks the agent under `pixel` (view widget coordinates) as a click does; the agent or -1.
+  int pickAgentAt(QPointF pixel);
+  /// The panel showing the picked agent's observation (hidden while none is picked).
+  AgentInspector* agentInspector() const { return inspector_; }
+  /// The strip of the env's live metrics (hidden when the env names none).
+  LiveMetricStrip* metricStrip() const { return metricStrip_; }
+
   /// The text overlay lines: step, return so far, reward (if toggled), speed.
   QStringList overlayLines() const;
   /// Values for the inspector: step, reward, return so far, episode, speed (factor, +inf at max).
@@ -127,6 +147,10 @@ class LiveViewer : public QWidget {
   void applyPolicy(const std::shared_ptr<const Policy>& policy);
   // Redraws the scene and the overlay, updates the bar and emits stepValuesChanged.
   void refresh();
+  // Appends the env's live metrics at its current step to the strip.
+  void recordLiveMetrics();
+  // Refills the inspector with the picked agent's observation row.
+  void updateInspector();
   void showError(const QString& message);
   void updateTimer();
 
@@ -143,7 +167,12 @@ class LiveViewer : public QWidget {
   PlaybackBar* bar_;
   OverlayToggleBar* overlayToggles_;
   QCheckBox* rewardCheck_;
+  AgentInspector* inspector_;
+  LiveMetricStrip* metricStrip_;
   QString error_;
+  int selectedAgent_ = -1;
+  std::vector<float> observations_;   // the whole env's observation, for the picked agent's row
+  std::vector<double> metricValues_;  // one step's live metric values
 
   QTimer timer_;
   QElapsedTimer sinceTick_;

@@ -17,6 +17,7 @@
 #include "store/RunStore.h"
 #include "train/StoredRunConfig.h"
 #include "util/Errors.h"
+#include "widgets/LiveMetricStrip.h"
 #include "widgets/OverlayToggleBar.h"
 #include "widgets/PlaybackBar.h"
 #include "widgets/ReplayBuildJob.h"
@@ -61,6 +62,8 @@ ReplayPlayer::ReplayPlayer(QWidget* parent) : QWidget(parent), clock_(EnvSpec{}.
   bar_->setPlaying(false);
 
   strip_ = new RewardStrip(this);
+  metricStrip_ = new LiveMetricStrip(this);
+  metricStrip_->hide();
 
   overlayToggles_ = new OverlayToggleBar(this);
   overlayToggles_->addView(simView_);
@@ -69,6 +72,7 @@ ReplayPlayer::ReplayPlayer(QWidget* parent) : QWidget(parent), clock_(EnvSpec{}.
   auto* topLayout = new QVBoxLayout(top);
   topLayout->setContentsMargins(0, 0, 0, 0);
   topLayout->addWidget(view, 1);
+  topLayout->addWidget(metricStrip_);
   topLayout->addWidget(badge_);
   topLayout->addWidget(bar_);
   topLayout->addWidget(overlayToggles_);
@@ -116,6 +120,7 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
   TaskValues task;
   double secondsPerStep = 0.0;
   std::vector<SceneLayerInfo> overlayLayers;
+  std::vector<std::string> liveMetrics;
   try {
     episode = store->loadEpisode(episodeId);
     const StoredRunConfig config = readStoredRunConfig(store->getRun(episode.runId));
@@ -126,6 +131,7 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
     env->spec().tasks.validate(task);
     secondsPerStep = env->spec().secondsPerStep;
     overlayLayers = env->spec().overlayLayers;
+    liveMetrics = env->spec().liveMetrics;
   } catch (const std::exception& e) {
     emit errorOccurred(what + QString::fromStdString(e.what()));
     return false;
@@ -150,6 +156,9 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
   strip_->setRewards({});
   strip_->setFrameCount(job_->framesExpected());
   strip_->setCursorFrame(0);
+  metricStrip_->setMetricNames(liveMetrics);
+  metricStrip_->setFrameCount(job_->framesExpected());
+  metricStrip_->setVisible(!liveMetrics.empty());
   updateBadge();
   updateOverlay();
   buildPoll_.start();
@@ -189,6 +198,9 @@ void ReplayPlayer::pollBuild() {
     {
       std::unique_lock<std::mutex> lock = job_->lock();
       strip_->setRewards(job_->timeline().rewards());
+      const ReplayTimeline& timeline = job_->timeline();
+      for (size_t m = 0; m < timeline.liveMetricNames().size(); ++m)
+        metricStrip_->setValues(static_cast<int>(m), timeline.liveMetricValues(m));
     }
     if (first) showFrame(0);
   }
@@ -228,6 +240,7 @@ void ReplayPlayer::showFrame(int frame) {
   lastSeekMs_ = static_cast<double>(timer.nsecsElapsed()) / 1e6;
   bar_->setFrame(frame);
   strip_->setCursorFrame(frame);
+  metricStrip_->setCursorFrame(frame);
   emit frameChanged(frame);
   emit stepValuesChanged();
 }
@@ -348,6 +361,9 @@ QList<QPair<QString, double>> ReplayPlayer::stepValues() const {
   values.append({tr("frame"), static_cast<double>(frame_)});
   values.append({tr("reward"), reward_});
   values.append({tr("return so far"), returnSoFar_});
+  for (int m = 0; m < static_cast<int>(metricStrip_->metricNames().size()); ++m)
+    values.append({QString::fromStdString(metricStrip_->metricNames()[static_cast<size_t>(m)]),
+                   metricStrip_->valueAtCursor(m)});
   const TaskSpace& tasks = job_->env().spec().tasks;
   for (int i = 0; i < tasks.size() && i < static_cast<int>(task_.size()); ++i)
     values.append({tr("task: %1").arg(QString::fromStdString(tasks.params()[static_cast<size_t>(i)].name)),

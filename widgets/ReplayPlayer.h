@@ -4,8 +4,10 @@
 // (ReplayBuildJob) and frames become seekable as they are built. Controls: a
 // PlaybackBar (play/pause, step forward and back, speed, timeline slider and
 // frame counter), a RewardStrip (per-step rewards with a cursor at the current
-// frame; clicking it seeks) and a badge telling whether the replay matched the
-// stored state hashes or where it diverged.
+// frame; clicking it seeks), the env's live metrics over the episode's frames
+// with a cursor at the frame shown (LiveMetricStrip; only for envs that name
+// live metrics) and a badge telling whether the replay matched the stored state
+// hashes or where it diverged.
 //
 // The view is a SimView, or where OpenGL is unavailable (SimView::openGlProblem()
 // non-empty) a SimViewStandIn: no SimView is ever created then.
@@ -27,6 +29,7 @@ class QLabel;
 
 namespace palaestra {
 
+class LiveMetricStrip;
 class OverlayToggleBar;
 class PlaybackBar;
 class ReplayBuildJob;
@@ -76,6 +79,8 @@ class ReplayPlayer : public QWidget {
   PlaybackBar* bar() const { return bar_; }
   /// The reward strip.
   RewardStrip* rewardStrip() const { return strip_; }
+  /// The strip of the open episode's live metrics (hidden when its env names none).
+  LiveMetricStrip* metricStrip() const { return metricStrip_; }
   /// The toggles of the open episode's overlay layers, as its env declares them.
   OverlayToggleBar* overlayToggles() const { return overlayToggles_; }
   /// The playback clock (speed and pause state).
@@ -144,6 +149,7 @@ class ReplayPlayer : public QWidget {
   SimViewStandIn* standIn_ = nullptr;
   PlaybackBar* bar_ = nullptr;
   RewardStrip* strip_ = nullptr;
+  LiveMetricStrip* metricStrip_ = nullptr;
   OverlayToggleBar* overlayToggles_ = nullptr;
   QLabel* badge_ = nullptr;
 };

@@ -3,6 +3,7 @@
 #include <QVector2D>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 
 namespace palaestra {
@@ -21,20 +22,60 @@ void main() {
 }
 )";
 
-// Particles: one heading triangle per instance, rotated and scaled on the GPU.
+// Particles: one heading triangle per instance, rotated and scaled on the GPU. A particle is
+// never drawn smaller than `minSize` (world units for kMinParticlePixels at the current zoom), so a
+// zoomed-out swarm stays a field of arrows instead of vanishing between pixels.
 const char* const kParticleVertexShader = R"(#version 330 core
 layout(location = 0) in vec2 corner;  // unit triangle pointing along +x
 layout(location = 1) in vec4 pose;    // x, y, heading, size
-layout(location = 2) in vec4 color;
+layout(location = 2) in vec4 color;   // 8-bit RGBA, normalised
 uniform vec2 center;
 uniform vec2 scale;
+uniform float minSize;
 out vec4 vColor;
 void main() {
   float c = cos(pose.z);
   float s = sin(pose.z);
-  vec2 world = pose.xy + pose.w * vec2(c * corner.x - s * corner.y, s * corner.x + c * corner.y);
+  float size = max(pose.w, minSize);
+  vec2 world = pose.xy + size * vec2(c * corner.x - s * corner.y, s * corner.x + c * corner.y);
   vColor = color;
   gl_Position = vec4((world - center) * scale, 0.0, 1.0);
+}
+)";
+
+// Particles as point sprites: one vertex per particle straight from the flat instance array, the
+// arrow cut out of the point's square in the fragment shader. Mesa's llvmpipe runs an instanced
+// draw's vertices instance by instance (100,000 arrows: about 25 ms before any pixel), while a
+// point list is one batch; the square is kSpriteSide arrow lengths wide so any heading fits.
+const char* const kParticlePointVertexShader = R"(#version 330 core
+layout(location = 1) in vec4 pose;   // x, y, heading, size
+layout(location = 2) in vec4 color;  // 8-bit RGBA, normalised
+uniform vec2 center;
+uniform vec2 scale;
+uniform float minSize;
+uniform float devicePixelsPerWorld;
+uniform float spriteSide;
+out vec4 vColor;
+flat out vec2 vDirection;
+void main() {
+  vColor = color;
+  vDirection = vec2(cos(pose.z), sin(pose.z));
+  gl_PointSize = max(pose.w, minSize) * devicePixelsPerWorld * spriteSide;
+  gl_Position = vec4((pose.xy - center) * scale, 0.0, 1.0);
+}
+)";
+
+// The arrow of kParticleShape within the sprite: nose at +0.5, tail corners at (-0.5, +-0.3).
+const char* const kParticlePointFragmentShader = R"(#version 330 core
+in vec4 vColor;
+flat in vec2 vDirection;
+uniform float spriteSide;
+out vec4 fragColor;
+void main() {
+  vec2 p = (gl_PointCoord - vec2(0.5)) * vec2(1.0, -1.0) * spriteSide;  // arrow lengths, y up
+  vec2 q = vec2(dot(p, vDirection), dot(p, vec2(-vDirection.y, vDirection.x)));
+  if (q.x < -0.5 || abs(q.y) > 0.3 * (0.5 - q.x)) discard;
+  fragColor = vColor;
 }
 )";
 
@@ -54,20 +95,25 @@ const float kParticleShape[] = {0.5f, 0.0f, -0.5f, 0.3f, -0.5f, -0.3f};
 QString SceneRenderer::initialize() {
   release();
   initializeOpenGLFunctions();
-  auto build = [](QOpenGLShaderProgram& program, const char* vertex, const char* what) -> QString {
+  auto build = [](QOpenGLShaderProgram& program, const char* vertex, const char* fragment,
+                  const char* what) -> QString {
     if (!program.addShaderFromSourceCode(QOpenGLShader::Vertex, vertex) ||
-        !program.addShaderFromSourceCode(QOpenGLShader::Fragment, kColorFragmentShader) ||
-        !program.link())
+        !program.addShaderFromSourceCode(QOpenGLShader::Fragment, fragment) || !program.link())
       return QStringLiteral("The %1 shader failed to build: %2").arg(what, program.log().trimmed());
     return {};
   };
   triangleProgram_ = std::make_unique<QOpenGLShaderProgram>();
   particleProgram_ = std::make_unique<QOpenGLShaderProgram>();
-  QString error = build(*triangleProgram_, kTriangleVertexShader, "triangle");
-  if (error.isEmpty()) error = build(*particleProgram_, kParticleVertexShader, "particle");
+  particlePointProgram_ = std::make_unique<QOpenGLShaderProgram>();
+  QString error = build(*triangleProgram_, kTriangleVertexShader, kColorFragmentShader, "triangle");
+  if (error.isEmpty())
+    error = build(*particleProgram_, kParticleVertexShader, kColorFragmentShader, "particle");
+  if (error.isEmpty())
+    error = build(*particlePointProgram_, kParticlePointVertexShader, kParticlePointFragmentShader,
+                  "particle sprite");
   if (error.isEmpty() &&
-      (!triangleVao_.create() || !particleVao_.create() || !triangleVbo_.create() ||
-       !particleShapeVbo_.create() || !particleInstanceVbo_.create()))
+      (!triangleVao_.create() || !particleVao_.create() || !particlePointVao_.create() ||
+       !triangleVbo_.create() || !particleShapeVbo_.create() || !particleInstanceVbo_.create()))
     error = QStringLiteral("OpenGL vertex arrays or buffers could not be created.");
   if (!error.isEmpty()) {
     release();
@@ -97,10 +143,21 @@ QString SceneRenderer::initialize() {
                         reinterpret_cast<void*>(offsetof(ParticleInstance, x)));
   glVertexAttribDivisor(1, 1);
   glEnableVertexAttribArray(2);
-  glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, sizeof(ParticleInstance),
+  glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(ParticleInstance),
                         reinterpret_cast<void*>(offsetof(ParticleInstance, r)));
   glVertexAttribDivisor(2, 1);
   particleVao_.release();
+
+  // The same instance array read one particle per vertex, for the point sprites.
+  particlePointVao_.bind();
+  particleInstanceVbo_.bind();
+  glEnableVertexAttribArray(1);
+  glVertexAttribPointer(1, 4, GL_FLOAT, GL_FALSE, sizeof(ParticleInstance),
+                        reinterpret_cast<void*>(offsetof(ParticleInstance, x)));
+  glEnableVertexAttribArray(2);
+  glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(ParticleInstance),
+                        reinterpret_cast<void*>(offsetof(ParticleInstance, r)));
+  particlePointVao_.release();
   particleInstanceVbo_.release();
 
   if (const GLenum glError = glGetError(); glError != GL_NO_ERROR) {
@@ -115,8 +172,10 @@ QString SceneRenderer::initialize() {
 void SceneRenderer::release() {
   triangleProgram_.reset();
   particleProgram_.reset();
+  particlePointProgram_.reset();
   triangleVao_.destroy();
   particleVao_.destroy();
+  particlePointVao_.destroy();
   triangleVbo_.destroy();
   particleShapeVbo_.destroy();
   particleInstanceVbo_.destroy();
@@ -167,6 +226,19 @@ void SceneRenderer::draw(const Scene& scene, SceneLayerMask layers, const SceneC
            triangles.size() * sizeof(ColoredVertex));
     triangleVbo_.release();
   }
+  // The largest particle on screen decides how far outside the view one may still show, and
+  // whether they go out as sprites.
+  const float minSize = static_cast<float>(kMinParticlePixels * perPixel);
+  float largest = minSize;
+  for (const SceneParticles& group : scene.particles)
+    if (std::isfinite(group.size)) largest = std::max(largest, group.size);
+  const double devicePerLogical =
+      static_cast<double>(camera.deviceSize.width()) / std::max(1, camera.logicalSize.width());
+  const double largestPixels = largest / perPixel;
+  SceneTessellator::cullParticles(tessellated_.particles, camera.center, perPixel,
+                                  camera.logicalSize.width(), camera.logicalSize.height(),
+                                  kParticleCellPixels, largestPixels * kSpriteSide / 2 + 1,
+                                  particleCells_);
   const auto& particles = tessellated_.particles;
   if (!particles.empty()) {
     upload(particleInstanceVbo_, particleCapacity_, particles.data(),
@@ -184,12 +256,32 @@ void SceneRenderer::draw(const Scene& scene, SceneLayerMask layers, const SceneC
   triangleVao_.release();
 
   if (!particles.empty()) {
-    particleProgram_->bind();
-    particleProgram_->setUniformValue("center", centerUniform);
-    particleProgram_->setUniformValue("scale", scaleUniform);
-    particleVao_.bind();
-    glDrawArraysInstanced(GL_TRIANGLES, 0, 3, static_cast<GLsizei>(particles.size()));
-    particleVao_.release();
+    const double spritePixels = largestPixels * devicePerLogical * kSpriteSide;
+    if (spritePixels <= kMaxSpritePixels) {
+      particlePointProgram_->bind();
+      particlePointProgram_->setUniformValue("center", centerUniform);
+      particlePointProgram_->setUniformValue("scale", scaleUniform);
+      particlePointProgram_->setUniformValue("minSize", minSize);
+      particlePointProgram_->setUniformValue("devicePixelsPerWorld",
+                                             static_cast<float>(devicePerLogical / perPixel));
+      particlePointProgram_->setUniformValue("spriteSide", kSpriteSide);
+      glEnable(GL_PROGRAM_POINT_SIZE);
+      particlePointVao_.bind();
+      glDrawArrays(GL_POINTS, 0, static_cast<GLsizei>(particles.size()));
+      particlePointVao_.release();
+      glDisable(GL_PROGRAM_POINT_SIZE);
+    } else {
+      // Zoomed in this far the sprites would be large squares of mostly discarded pixels (and
+      // beyond the point sizes GL promises): arrows as instanced triangles.
+      particleProgram_->bind();
+      particleProgram_->setUniformValue("center", centerUniform);
+      particleProgram_->setUniformValue("scale", scaleUniform);
+      particleProgram_->setUniformValue("minSize", minSize);
+      particleVao_.bind();
+      glDrawArraysInstanced(GL_TRIANGLES, 0, 3, static_cast<GLsizei>(particles.size()));
+      particleVao_.release();
+    }
+    lastParticlesAsSprites_ = spritePixels <= kMaxSpritePixels;
     triangleProgram_->bind();
   }
 

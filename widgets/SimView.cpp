@@ -242,7 +242,9 @@ void SimView::wheelEvent(QWheelEvent* event) {
 
 void SimView::mousePressEvent(QMouseEvent* event) {
   if (event->button() == Qt::LeftButton) {
-    dragging_ = true;
+    pressed_ = true;
+    dragging_ = false;
+    pressPos_ = event->position();
     lastDragPos_ = event->position();
     event->accept();
     return;
@@ -251,7 +253,17 @@ void SimView::mousePressEvent(QMouseEvent* event) {
 }
 
 void SimView::mouseMoveEvent(QMouseEvent* event) {
-  if (dragging_ && (event->buttons() & Qt::LeftButton)) {
+  if (pressed_ && (event->buttons() & Qt::LeftButton)) {
+    // Within the slop a press stays a click (a hand is never quite still); beyond it the drag
+    // pans from where it began, so no movement is lost.
+    if (!dragging_) {
+      const QPointF moved = event->position() - pressPos_;
+      if (std::hypot(moved.x(), moved.y()) <= kClickSlopPixels) {
+        event->accept();
+        return;
+      }
+      dragging_ = true;
+    }
     const QPointF delta = event->position() - lastDragPos_;
     lastDragPos_ = event->position();
     if (!delta.isNull()) panByPixels(delta);
@@ -262,14 +274,23 @@ void SimView::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void SimView::mouseReleaseEvent(QMouseEvent* event) {
-  if (event->button() == Qt::LeftButton) dragging_ = false;
+  if (event->button() == Qt::LeftButton && pressed_) {
+    const bool click = !dragging_;
+    pressed_ = false;
+    dragging_ = false;
+    if (click) emit pointClicked(event->position());
+    event->accept();
+    return;
+  }
   QWidget::mouseReleaseEvent(event);
 }
 
 void SimView::mouseDoubleClickEvent(QMouseEvent* event) {
   if (event->button() == Qt::LeftButton) {
+    // Qt sends press, release, double-click, release: the double-click's own release is no click.
+    pressed_ = false;
     dragging_ = false;
-    followFocus();
+    resetCamera();
     event->accept();
     return;
   }

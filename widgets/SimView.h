@@ -3,7 +3,9 @@
 // (SceneRenderer: triangles tessellated on the CPU, particles instanced), labels
 // and a text overlay with QPainter on top. A camera follows Scene::focus; wheel
 // zooms about the cursor, dragging pans (and stops following), double-click
-// follows again. Where OpenGL 3.3 is not available the view paints a message.
+// resets to the env's view (zoom 1, following). A click that does not drag
+// emits pointClicked (viewers pick an agent there). Where OpenGL 3.3 is not
+// available the view paints a message.
 //
 // The view is a plain widget holding a native child window (SimViewSurface in a
 // window container) that it draws into with its own context: a frame swaps that
@@ -64,7 +66,7 @@ class SimView : public QWidget {
   /// Whether the overlay also shows the view's FPS and frame-time p95 (default on).
   void setFrameTimesVisible(bool visible);
 
-  /// Follow the focus again at the default width (zoom 1, no offset).
+  /// The env's own view again, as a double-click does: follow the focus at zoom 1, no offset.
   void resetCamera();
   /// Zoom factor: 1 shows Scene::viewWidth across the view (and at least Scene::viewHeight up it),
   /// 2 half of that. Clamped to [1e-3, 1e3].
@@ -75,7 +77,7 @@ class SimView : public QWidget {
   void zoomAbout(QPointF pixel, double factor);
   /// Moves the camera by a drag of `delta` pixels and stops following the focus.
   void panByPixels(QPointF delta);
-  /// Follows Scene::focus again (keeping the zoom), as a double-click does.
+  /// Follows Scene::focus again, keeping the zoom.
   void followFocus();
   /// Whether the camera follows Scene::focus.
   bool followsFocus() const { return following_; }
@@ -96,6 +98,8 @@ class SimView : public QWidget {
 
   /// Frame times and paint durations of the recent frames.
   const FrameTimeMeter& frameTimes() const { return frameTimes_; }
+  /// Forgets the recorded frame times (a measurement of a new situation starts clean).
+  void clearFrameTimes() { frameTimes_.clear(); }
   /// Frames shown since construction (GL frames swapped and message frames; not grabs).
   quint64 framesPainted() const { return framesPainted_; }
   /// Whether OpenGL 3.3 was set up; false before the first frame or grab and after a failure.
@@ -112,9 +116,17 @@ class SimView : public QWidget {
   /// Paints the "no OpenGL" message with `reason` into `area` (used by the view; public for tests).
   static void paintUnavailableMessage(QPainter& painter, const QRect& area, const QString& reason);
 
+  /// A press that moves farther than this (logical pixels) before its release is a drag, not a
+  /// click.
+  static constexpr double kClickSlopPixels = 4.0;
+  /// How far from a click (logical pixels) an agent may be and still be picked.
+  static constexpr double kPickTolerancePixels = 8.0;
+
  signals:
   /// The camera moved, zoomed or changed follow mode by user input or API.
   void cameraChanged();
+  /// The left button was pressed and released at `pixel` (widget coordinates) without dragging.
+  void pointClicked(QPointF pixel);
 
  protected:
   void paintEvent(QPaintEvent* event) override;
@@ -153,7 +165,9 @@ class SimView : public QWidget {
   Vec2f followOffset_;  // camera centre minus focus while following
   Vec2f freeCenter_;    // camera centre when not following
   double zoom_ = 1.0;
-  bool dragging_ = false;
+  bool pressed_ = false;   // the left button is down on the view
+  bool dragging_ = false;  // ... and has moved beyond kClickSlopPixels: it pans
+  QPointF pressPos_;
   QPointF lastDragPos_;
 
   bool glReady_ = false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "util/Rng.h"
@@ -31,7 +32,9 @@ bool same(const SceneCircle& a, const SceneCircle& b) {
          same(a.fill, b.fill) && same(a.outline, b.outline);
 }
 bool same(const SceneParticles& a, const SceneParticles& b) {
-  return a.size == b.size && same(a.color, b.color) && a.xyAngle == b.xyAngle;
+  return a.size == b.size && same(a.color, b.color) && a.xyAngle == b.xyAngle &&
+         std::equal(a.colors.begin(), a.colors.end(), b.colors.begin(), b.colors.end(),
+                    [](const Rgba& p, const Rgba& q) { return same(p, q); });
 }
 bool same(const SceneLabel& a, const SceneLabel& b) {
   return a.screenSpace == b.screenSpace && same(a.position, b.position) && a.text == b.text &&
@@ -69,7 +72,9 @@ size_t heapBytes(const std::vector<Vec2f>& v) { return v.capacity() * sizeof(Vec
 size_t heapBytes(const ScenePolygon& p) { return heapBytes(p.points); }
 size_t heapBytes(const SceneLine& l) { return heapBytes(l.points); }
 size_t heapBytes(const SceneCircle&) { return 0; }
-size_t heapBytes(const SceneParticles& p) { return p.xyAngle.capacity() * sizeof(float); }
+size_t heapBytes(const SceneParticles& p) {
+  return p.xyAngle.capacity() * sizeof(float) + p.colors.capacity() * sizeof(Rgba);
+}
 size_t heapBytes(const SceneLabel& l) {
   return l.text.capacity() > 15 ? l.text.capacity() + 1 : 0;  // beyond the small-string buffer
 }
@@ -89,6 +94,16 @@ size_t heapBytes(const Scene& s) {
 ReplayTimeline::ReplayTimeline(Env& env, EpisodeRecord record)
     : env_(env), record_(std::move(record)), checker_(env, record_) {
   if (!checker_.problem().empty()) complete_ = true;
+  liveMetricNames_ = env_.spec().liveMetrics;
+  liveMetrics_.resize(liveMetricNames_.size());
+}
+
+std::span<const double> ReplayTimeline::liveMetricValues(size_t metric) const {
+  if (metric >= liveMetrics_.size())
+    throw std::out_of_range("live metric " + std::to_string(metric) +
+                            " does not exist (the env has " + std::to_string(liveMetrics_.size()) +
+                            ")");
+  return liveMetrics_[metric];
 }
 
 void ReplayTimeline::addFrame() {
@@ -119,6 +134,16 @@ void ReplayTimeline::addFrame() {
   f.own.viewHeight = scratch_.viewHeight;
   f.own.background = scratch_.background;
   frames_.push_back(std::move(f));
+  // Envs without live metrics (the walker, the fight) skip episodeInfo here altogether.
+  if (!liveMetricNames_.empty()) {
+    const EpisodeInfo info = env_.episodeInfo();
+    for (size_t m = 0; m < liveMetricNames_.size(); ++m) {
+      double value = std::numeric_limits<double>::quiet_NaN();
+      for (const auto& [name, v] : info.values)
+        if (name == liveMetricNames_[m]) value = v;
+      liveMetrics_[m].push_back(value);
+    }
+  }
 }
 
 bool ReplayTimeline::buildSome(int maxSteps) {
@@ -129,6 +154,7 @@ bool ReplayTimeline::buildSome(int maxSteps) {
     rewards_.reserve(frames - 1);
     cumulative_.reserve(frames);
     matches_.reserve(frames);
+    for (auto& series : liveMetrics_) series.reserve(frames);
     matches_.push_back(checker_.begin(env_));
     cumulative_.push_back(0.0);
     addFrame();
@@ -199,6 +225,7 @@ double ReplayTimeline::bytesPerFrame() const {
   size_t bytes = heapBytes(base_) + frames_.capacity() * sizeof(Frame) +
                  rewards_.capacity() * sizeof(float) + cumulative_.capacity() * sizeof(double) +
                  matches_.capacity();
+  for (const auto& series : liveMetrics_) bytes += series.capacity() * sizeof(double);
   for (const Frame& f : frames_) bytes += heapBytes(f.own);
   return static_cast<double>(bytes) / static_cast<double>(frames_.size());
 }

@@ -48,6 +48,11 @@ class ReplayTimeline {
   bool hashMatches(int index) const;
   /// Hash verdict so far: ok once complete with every hash matching, else the first divergence.
   ReplayCheck check() const;
+  /// The env's live metrics (EnvSpec::liveMetrics), whose values are kept for every frame.
+  const std::vector<std::string>& liveMetricNames() const { return liveMetricNames_; }
+  /// Live metric `metric`'s value at each built frame (NaN where episodeInfo did not report it);
+  /// throws std::out_of_range for a metric index beyond liveMetricNames().
+  std::span<const double> liveMetricValues(size_t metric) const;
   /// Episode metrics the env reported after the last built frame (set once complete).
   const EpisodeInfo& info() const { return info_; }
   /// Approximate heap bytes held per built frame (frame 0's shared primitives counted once).
@@ -74,6 +79,8 @@ class ReplayTimeline {
   std::vector<float> rewards_;
   std::vector<double> cumulative_;  // per frame
   std::vector<uint8_t> matches_;    // per frame
+  std::vector<std::string> liveMetricNames_;
+  std::vector<std::vector<double>> liveMetrics_;  // per live metric, per frame
   EpisodeInfo info_;
 
   mutable Scene cache_;

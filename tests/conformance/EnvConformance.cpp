@@ -422,8 +422,23 @@ bool checkScene(Env& env, const std::string& when) {
   }
   for (const auto& c : scene.circles)
     CONFORM(finitePoint(c.center) && c.radius > 0, str("bad circle ", when));
-  for (const auto& p : scene.particles)
+  for (const auto& p : scene.particles) {
     for (float v : p.xyAngle) CONFORM(std::isfinite(v), str("particle value not finite ", when));
+    // Viewers colour particles one by one only when there is a colour for each.
+    CONFORM(p.xyAngle.size() % 3 == 0,
+            str("particle group with ", p.xyAngle.size(), " floats (x, y, heading each) ", when));
+    CONFORM(p.colors.empty() || p.colors.size() == p.xyAngle.size() / 3,
+            str("particle group with ", p.xyAngle.size() / 3, " particles but ", p.colors.size(),
+                " colours (none or one each) ", when));
+  }
+  // Every live metric a viewer is told to plot is one the env reports.
+  const EpisodeInfo info = env.episodeInfo();
+  for (const std::string& metric : env.spec().liveMetrics) {
+    bool reported = false;
+    for (const auto& [name, value] : info.values) reported = reported || name == metric;
+    CONFORM(reported, str("spec().liveMetrics names '", metric,
+                          "' but episodeInfo() does not report it ", when));
+  }
   // Overlay layers: declared once each with an id a viewer can toggle, and every primitive
   // on the base layer or a declared one (else no viewer could ever show or hide it).
   std::set<SceneLayerId> declared;

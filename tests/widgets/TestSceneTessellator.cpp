@@ -199,6 +199,60 @@ class TestSceneTessellator : public QObject {
     QVERIFY(out.particles.empty());
   }
 
+  void particlesTakeTheirOwnColours() {
+    Scene scene;
+    SceneParticles group;
+    group.xyAngle = {0, 0, 0, 1, 1, 0.5f, 2, 2, 1.0f};
+    group.color = {0.5f, 0.5f, 0.5f, 1.0f};
+    group.colors = {{1, 0, 0, 1}, {0, 1, 0, 0}, {0, 0.2f, 2.0f, 1}};  // the second is invisible
+    scene.particles.push_back(group);
+    TessellatedScene out;
+    SceneTessellator::tessellate(scene, 0, 0.01f, out);
+    QCOMPARE(out.particles.size(), size_t{2});
+    QCOMPARE(out.particles[0].r, uint8_t{255});
+    QCOMPARE(out.particles[0].g, uint8_t{0});
+    QCOMPARE(out.particles[1].x, 2.0f);
+    QCOMPARE(out.particles[1].heading, 1.0f);
+    QCOMPARE(out.particles[1].g, uint8_t{51});   // 0.2 of 255, rounded
+    QCOMPARE(out.particles[1].b, uint8_t{255});  // clamped
+    // Colours are per particle only when there is one each; otherwise the group's colour.
+    scene.particles[0].colors.pop_back();
+    SceneTessellator::tessellate(scene, 0, 0.01f, out);
+    QCOMPARE(out.particles.size(), size_t{3});
+    for (const ParticleInstance& p : out.particles) QCOMPARE(p.r, uint8_t{128});
+    QCOMPARE(colorByte(NAN), uint8_t{0});
+    QCOMPARE(colorByte(-3.0f), uint8_t{0});
+  }
+
+  void particlesHiddenOrOffViewAreCulled() {
+    // A 100 x 50 px view of 1 world unit per pixel centred on (0, 0), cells of 3 px, margin 2 px.
+    std::vector<ParticleInstance> particles;
+    auto add = [&](float x, float y) { particles.push_back({x, y, 0, 1, 255, 255, 255, 255}); };
+    add(0.5f, 0.5f);     // 0: under particle 1 (same cell), dropped
+    add(1.0f, 1.0f);     // 1: kept
+    add(10.0f, 0.5f);    // 2: a cell of its own, kept
+    add(51.0f, 0.0f);    // 3: 1 px beyond the right edge, within the margin: kept
+    add(60.0f, 0.0f);    // 4: beyond the margin: dropped
+    add(0.0f, -26.5f);   // 5: 1.5 px below the bottom edge: kept
+    add(0.0f, NAN);      // 6: not a place: dropped
+    add(-20.0f, 20.0f);  // 7: kept
+    add(-19.5f, 20.5f);  // 8: on top of 7 in its cell: kept, 7 dropped
+    std::vector<uint32_t> cells;
+    SceneTessellator::cullParticles(particles, {0, 0}, 1.0, 100, 50, 3.0, 2.0, cells);
+    std::vector<float> xs;
+    for (const ParticleInstance& p : particles) xs.push_back(p.x);
+    QCOMPARE(xs, (std::vector<float>{1.0f, 10.0f, 51.0f, 0.0f, -19.5f}));
+    // Spread out (one per cell) nothing in view is dropped, and the order is kept.
+    particles.clear();
+    for (int i = 0; i < 10; ++i) add(-45.0f + 10 * i, 0.0f);
+    SceneTessellator::cullParticles(particles, {0, 0}, 1.0, 100, 50, 3.0, 2.0, cells);
+    QCOMPARE(particles.size(), size_t{10});
+    QCOMPARE(particles[9].x, 45.0f);
+    // A nonsense camera culls nothing.
+    SceneTessellator::cullParticles(particles, {0, 0}, 0.0, 100, 50, 3.0, 2.0, cells);
+    QCOMPARE(particles.size(), size_t{10});
+  }
+
   void tenThousandParticlesAreCheap() {
     Scene scene;
     SceneParticles swarm;
