@@ -34,11 +34,11 @@ bool conform(bool ok, const char* expression, const std::string& message, const 
 
 // The message is built only on failure: checks run per observation value of every agent, and
 // formatting each message eagerly cost seconds per swarm preset.
-#define CONFORM(cond, message)                                            \
-  do {                                                                    \
-    if (!static_cast<bool>(cond) &&                                       \
-        !conform(false, #cond, std::string(message), __FILE__, __LINE__)) \
-      return false;                                                       \
+#define CONFORM(cond, message)                                                       \
+  do {                                                                               \
+    if (!static_cast<bool>(cond) &&                                                  \
+        !conform(false, #cond, std::string(message), __FILE__, __LINE__))            \
+      return false;                                                                  \
   } while (false)
 
 template <typename... Parts>
@@ -114,8 +114,9 @@ Trace runTrace(Env& env, uint64_t seed, const TaskValues& task, const std::vecto
 
 // Compares trace `b` (which starts at step `offset` of `a`) with `a`, bit for bit.
 bool sameTrace(const Trace& a, const Trace& b, int offset, const std::string& what) {
-  CONFORM(b.length() + offset <= a.length(), str(what, ": ran ", b.length(), " steps from step ",
-                                                 offset, ", reference has ", a.length()));
+  CONFORM(b.length() + offset <= a.length(),
+          str(what, ": ran ", b.length(), " steps from step ", offset, ", reference has ",
+              a.length()));
   for (int t = 0; t <= b.length(); ++t) {
     const int at = t + offset;
     CONFORM(a.hashes[at] == b.hashes[t], str(what, ": state hash differs at step ", at));
@@ -147,10 +148,9 @@ bool checkSpec(const EnvSpec& spec) {
     if (space->kind == SpaceKind::Box) {
       CONFORM(space->low.size() == space->high.size(), "box bounds of different sizes");
       for (size_t i = 0; i < space->low.size(); ++i)
-        CONFORM(
-            !std::isnan(space->low[i]) && !std::isnan(space->high[i]) &&
-                space->low[i] <= space->high[i],
-            str("box dimension ", i, " has bounds [", space->low[i], ", ", space->high[i], "]"));
+        CONFORM(!std::isnan(space->low[i]) && !std::isnan(space->high[i]) &&
+                    space->low[i] <= space->high[i],
+                str("box dimension ", i, " has bounds [", space->low[i], ", ", space->high[i], "]"));
     } else {
       for (int c : space->counts) CONFORM(c > 0, str("discrete space with ", c, " choices"));
     }
@@ -275,9 +275,8 @@ bool checkSnapshot(const std::function<EnvPtr()>& makeEnv, const TaskValues& tas
     fresh->restore(snap);
     CONFORM(fresh->episodeStep() == at,
             str("restored episodeStep() = ", fresh->episodeStep(), ", snapshot was at ", at));
-    const std::vector<float> rest(
-        actions.begin() + static_cast<ptrdiff_t>(at * shape.actTotal()),
-        actions.begin() + static_cast<ptrdiff_t>(full.length() * shape.actTotal()));
+    const std::vector<float> rest(actions.begin() + static_cast<ptrdiff_t>(at * shape.actTotal()),
+                                  actions.begin() + static_cast<ptrdiff_t>(full.length() * shape.actTotal()));
     Trace cont;
     std::vector<float> obs(shape.obsTotal());
     fresh->observe(obs.data());
@@ -316,8 +315,8 @@ bool checkReplay(const std::function<EnvPtr()>& makeEnv, const TaskValues& task,
   record.task = task;
   record.length = trace.length();
   record.actionSize = static_cast<int>(shape.actTotal());
-  record.actions.assign(
-      actions.begin(), actions.begin() + static_cast<ptrdiff_t>(trace.length() * shape.actTotal()));
+  record.actions.assign(actions.begin(),
+                        actions.begin() + static_cast<ptrdiff_t>(trace.length() * shape.actTotal()));
   record.hashes = trace.hashes;
   double sum = 0;
   for (const auto& r : trace.rewards) sum += r[0];
@@ -353,8 +352,9 @@ bool checkReplay(const std::function<EnvPtr()>& makeEnv, const TaskValues& task,
                         "'s action changed the replay: ", bad.message));
   } else {
     CONFORM(!bad.ok, str("replay with step ", altered, "'s action altered still passed"));
-    CONFORM(bad.firstMismatch == altered + 1, str("altered step ", altered, " detected at hash ",
-                                                  bad.firstMismatch, ", expected ", altered + 1));
+    CONFORM(bad.firstMismatch == altered + 1,
+            str("altered step ", altered, " detected at hash ", bad.firstMismatch, ", expected ",
+                altered + 1));
   }
 
   record.actions.pop_back();
@@ -410,9 +410,7 @@ bool checkMemoryDeclared(const std::function<EnvPtr()>& makeEnv, const TaskValue
   return true;
 }
 
-bool finitePoint(const Vec2f& p) {
-  return std::isfinite(p.x) && std::isfinite(p.y);
-}
+bool finitePoint(const Vec2f& p) { return std::isfinite(p.x) && std::isfinite(p.y); }
 
 bool checkScene(Env& env, const std::string& when) {
   Scene scene;
@@ -447,8 +445,8 @@ bool checkScene(Env& env, const std::string& when) {
   }
   const auto checkLayer = [&](SceneLayerId id, const char* kind) {
     CONFORM(id == kBaseLayer || declared.count(id),
-            str(kind, " on overlay layer ", int(id),
-                " which spec().overlayLayers does not declare ", when));
+            str(kind, " on overlay layer ", int(id), " which spec().overlayLayers does not declare ",
+                when));
     return true;
   };
   for (const auto& p : scene.polygons)
