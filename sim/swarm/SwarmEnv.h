@@ -76,6 +76,7 @@ class SwarmEnv final : public Env {
 
  private:
   bool usesPhases() const { return config_.model == SwarmModel::Kuramoto; }
+  void updateUnitVectors();
   void sense();
   void computeNeighbourStats();
   template <bool kBoids, bool kPhases>
@@ -98,12 +99,13 @@ class SwarmEnv final : public Env {
   std::vector<double> x_, y_, heading_, phase_, omega_;
   // Derived from the state each step.
   std::vector<double> cosH_, sinH_, cosP_, sinP_;
-  std::vector<int> count_;
+  std::vector<int> count_;  // neighbours within r, the agent excluded
+  // Sums over the disc of radius r, the agent included (sumCos_ = sum of cos theta_j, ...).
   std::vector<double> sumCos_, sumSin_, sumPCos_, sumPSin_, comX_, comY_, sepX_, sepY_;
   // Cell-ordered copies for the neighbour scans (mutable: observe() builds them on demand when
   // the dynamics need no neighbours, e.g. all-to-all Kuramoto).
   mutable PeriodicCellList cells_;
-  mutable std::vector<double> sortedCos_, sortedSin_, sortedPCos_, sortedPSin_;
+  mutable std::vector<float> sortedXf_, sortedYf_, sortedCos_, sortedSin_, sortedPCos_, sortedPSin_;
   mutable bool cellsCurrent_ = false;
   double order_ = 0, meanX_ = 0, meanY_ = 0;
 
