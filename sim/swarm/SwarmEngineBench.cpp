@@ -56,10 +56,18 @@ std::vector<double> physicsRuns(int agents, double seconds, int runs) {
   return rates;
 }
 
-// Agent-steps per wall second of N = agents under a policy on `threads` threads at once.
-double withPolicy(int agents, double seconds, int threads) {
+/// What the policy-driven loop measured: wall rate over all threads and per-part CPU costs.
+struct WithPolicy {
+  double wallRate = 0;  // agent-steps per wall second, all threads together
+  double cpuRate = 0;   // agent-steps per CPU second of each thread, summed over threads
+  double observeNs = 0, actNs = 0, stepNs = 0;  // CPU ns per agent-step, thread 0
+};
+
+// N = agents under a policy on `threads` threads at once: observe, one batched forward, step.
+WithPolicy withPolicy(int agents, double seconds, int threads) {
   const SwarmConfig config = vicsekConfig(agents, SwarmController::Policy);
-  std::vector<double> perThread(static_cast<size_t>(threads));
+  std::vector<double> wall(static_cast<size_t>(threads)), cpu(static_cast<size_t>(threads));
+  double parts[3] = {0, 0, 0};
   std::vector<std::thread> workers;
   for (int w = 0; w < threads; ++w)
     workers.emplace_back([&, w] {
@@ -72,21 +80,40 @@ double withPolicy(int agents, double seconds, int threads) {
           rewards(static_cast<size_t>(agents));
       env.reset(500 + w, {0.15});
       long long steps = 0;
+      double part[3] = {0, 0, 0};
       const auto start = std::chrono::steady_clock::now();
+      const double cpuStart = threadCpuSeconds();
       double elapsed = 0;
       while (elapsed < seconds || steps < 3) {
+        const double t0 = threadCpuSeconds();
         env.observe(obs.data());
+        const double t1 = threadCpuSeconds();
         policy.act(obs.data(), agents, false, rng, actions.data());
+        const double t2 = threadCpuSeconds();
         env.step(actions.data(), rewards.data());
+        const double t3 = threadCpuSeconds();
+        part[0] += t1 - t0;
+        part[1] += t2 - t1;
+        part[2] += t3 - t2;
         ++steps;
         elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       }
-      perThread[static_cast<size_t>(w)] = static_cast<double>(steps) * agents / elapsed;
+      const double agentSteps = static_cast<double>(steps) * agents;
+      wall[static_cast<size_t>(w)] = agentSteps / elapsed;
+      cpu[static_cast<size_t>(w)] = agentSteps / (threadCpuSeconds() - cpuStart);
+      if (w == 0)
+        for (int k = 0; k < 3; ++k) parts[k] = 1e9 * part[k] / agentSteps;
     });
   for (auto& w : workers) w.join();
-  double total = 0;
-  for (double v : perThread) total += v;
-  return total;
+  WithPolicy out;
+  for (int w = 0; w < threads; ++w) {
+    out.wallRate += wall[static_cast<size_t>(w)];
+    out.cpuRate += cpu[static_cast<size_t>(w)];
+  }
+  out.observeNs = parts[0];
+  out.actNs = parts[1];
+  out.stepNs = parts[2];
+  return out;
 }
 
 }  // namespace
@@ -117,13 +144,18 @@ EngineBenchReport swarmEngineBench(double seconds, int threads) {
   }
   report.values["scaling"] = scaling;
 
-  const double policy = withPolicy(1000, seconds, threads);
-  report.values["with_policy_agent_steps_per_s"] = policy;
+  const WithPolicy policy = withPolicy(1000, seconds, threads);
+  report.values["with_policy_agent_steps_per_s"] = policy.wallRate;
+  report.values["with_policy_agent_steps_per_s_cpu"] = policy.cpuRate;
   report.values["with_policy_threads"] = threads;
+  report.values["with_policy_ns_per_agent_step"] = {
+      {"observe", policy.observeNs}, {"policy", policy.actNs}, {"step", policy.stepNs}};
   std::snprintf(line, sizeof line,
                 "swarm with policy (N = 1000, 64x64 MLP, observe + act + step, %d threads): "
-                "%.2fM agent-steps/s",
-                threads, policy / 1e6);
+                "%.2fM agent-steps/s wall, %.2fM per CPU second of the threads; per agent-step "
+                "%.0f ns observe, %.0f ns policy, %.0f ns step",
+                threads, policy.wallRate / 1e6, policy.cpuRate / 1e6, policy.observeNs,
+                policy.actNs, policy.stepNs);
   report.lines.push_back(line);
   return report;
 }

@@ -6,7 +6,9 @@
 //   with_policy_agent_steps_per_s: N = 1000 under a 64x64 policy on every thread at once:
 //     observation histograms + one batched policy forward for all agents + the step.
 // Each figure is the median of several runs, timed in thread CPU seconds (a shared machine's
-// other processes do not lower it), except with_policy, which is wall time over all threads.
+// other processes do not lower it); with_policy is wall time over all threads, and
+// with_policy_agent_steps_per_s_cpu the same loop per CPU second (what an idle machine would
+// give), with with_policy_ns_per_agent_step splitting it into observe, policy and step.
 
 #include "env/EnvRegistry.h"
 

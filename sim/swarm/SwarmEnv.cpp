@@ -156,8 +156,10 @@ SwarmEnv::SwarmEnv(const SwarmConfig& config) : config_(config) {
   sortedYf_.assign(n + 4, 1e18f);
   sortedCos_.assign(n + 4, 0.0f);
   sortedSin_.assign(n + 4, 0.0f);
+  sortedHeading_.assign(n, 0.0f);
   if (usesPhases()) {
     for (auto* v : {&phase_, &omega_, &cosP_, &sinP_, &sumPCos_, &sumPSin_}) v->assign(n, 0.0);
+    sortedPhase_.assign(n, 0.0f);
     sortedPCos_.assign(n + 4, 0.0f);
     sortedPSin_.assign(n + 4, 0.0f);
   }
@@ -175,8 +177,8 @@ double SwarmEnv::reservedBytes() const {
            &x_, &y_, &heading_, &phase_, &omega_, &cosH_, &sinH_, &cosP_, &sinP_, &sumCos_,
            &sumSin_, &sumPCos_, &sumPSin_, &comX_, &comY_, &sepX_, &sepY_})
     bytes += capacityBytes(*v);
-  for (const auto* v :
-       {&sortedXf_, &sortedYf_, &sortedCos_, &sortedSin_, &sortedPCos_, &sortedPSin_})
+  for (const auto* v : {&sortedXf_, &sortedYf_, &sortedCos_, &sortedSin_, &sortedHeading_,
+                        &sortedPhase_, &sortedPCos_, &sortedPSin_})
     bytes += capacityBytes(*v);
   return bytes;
 }
@@ -249,9 +251,11 @@ void SwarmEnv::ensureCellList() const {
     sortedYf_[k] = static_cast<float>(sy[k]);
     sortedCos_[k] = static_cast<float>(cosH_[order[k]]);
     sortedSin_[k] = static_cast<float>(sinH_[order[k]]);
+    sortedHeading_[k] = static_cast<float>(heading_[order[k]]);
   }
   if (usesPhases())
     for (int k = 0; k < n; ++k) {
+      sortedPhase_[k] = static_cast<float>(phase_[order[k]]);
       sortedPCos_[k] = static_cast<float>(cosP_[order[k]]);
       sortedPSin_[k] = static_cast<float>(sinP_[order[k]]);
     }
@@ -516,17 +520,22 @@ void SwarmEnv::observe(float* out) const {
   const float* sx = sortedXf_.data();
   const float* sy = sortedYf_.data();
   const int* order = cells_.order();
-  const bool phases = usesPhases();
-  const float* ac = phases ? sortedPCos_.data() : sortedCos_.data();
-  const float* as = phases ? sortedPSin_.data() : sortedSin_.data();
+  const float* angle = usesPhases() ? sortedPhase_.data() : sortedHeading_.data();
+  const float* heading = sortedHeading_.data();
+  constexpr float kPiF = static_cast<float>(kPi), kTwoPiF = static_cast<float>(kTwoPi);
+  // An angle difference brought into [-pi, pi) (both terms lie in [-pi, pi)), then its bin.
+  const auto bin = [&](float a) {
+    if (a < -kPiF) a += kTwoPiF;
+    if (a >= kPiF) a -= kTwoPiF;
+    return angleBin(a, bins);
+  };
   for (int c = 0; c < cells_.cellCount(); ++c) {
     const int begin = cells_.cellStart(c), end = cells_.cellStart(c + 1);
     if (begin == end) continue;
     const auto around = cells_.neighbourCells(c);
     for (int i = begin; i < end; ++i) {
       float* row = out + static_cast<size_t>(order[i]) * width;
-      const double ci = ac[i], si = as[i];                  // own heading or phase
-      const double hc = sortedCos_[i], hs = sortedSin_[i];  // own heading (bearings)
+      const float own = angle[i], ownHeading = heading[i];
       int count = 0;
       for (const auto& nc : around) {
         const int jb = cells_.cellStart(nc.cell), je = cells_.cellStart(nc.cell + 1);
@@ -536,12 +545,10 @@ void SwarmEnv::observe(float* out) const {
           const float dx = sx[j] + ox, dy = sy[j] + oy;
           if (!(dx * dx + dy * dy < r2) || j == i) continue;
           ++count;
-          // Relative angle theta_j - theta_i from the unit vectors, and the bearing of the
+          // The neighbour's heading (phase) relative to the agent's own, and the bearing of the
           // offset in the agent's own frame.
-          const double rel = binningAtan2(as[j] * ci - ac[j] * si, ac[j] * ci + as[j] * si);
-          const double bearing = binningAtan2(dy * hc - dx * hs, dx * hc + dy * hs);
-          row[angleBin(rel, bins)] += 1.0f;
-          row[bins + angleBin(bearing, bins)] += 1.0f;
+          row[bin(angle[j] - own)] += 1.0f;
+          row[bins + bin(static_cast<float>(binningAtan2(dy, dx)) - ownHeading)] += 1.0f;
         }
       }
       if (count > 0) {

@@ -106,6 +106,7 @@ class SwarmEnv final : public Env {
   // the dynamics need no neighbours, e.g. all-to-all Kuramoto).
   mutable PeriodicCellList cells_;
   mutable std::vector<float> sortedXf_, sortedYf_, sortedCos_, sortedSin_, sortedPCos_, sortedPSin_;
+  mutable std::vector<float> sortedHeading_, sortedPhase_;
   mutable bool cellsCurrent_ = false;
   double order_ = 0, meanX_ = 0, meanY_ = 0;
 
