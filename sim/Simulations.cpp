@@ -4,6 +4,7 @@
 
 #include "env/EnvRegistry.h"
 #include "fight/FightEnv.h"
+#include "swarm/SwarmEnv.h"
 #include "walker/WalkerEnv.h"
 
 namespace palaestra {
@@ -15,6 +16,7 @@ void registerBuiltinSimulations() {
     // One line per simulation.
     registry.add(walkerEnvInfo());
     registry.add(fight::fightEnvInfo());
+    registry.add(swarm::swarmEnvInfo());
   });
 }
 

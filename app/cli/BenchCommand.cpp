@@ -15,6 +15,7 @@
 #include "Simulations.h"
 #include "env/PhysicsOnlyStepping.h"
 #include "replay/ReplayTimeline.h"
+#include "swarm/SwarmPhaseCurves.h"
 #include "train/StoredRunConfig.h"
 #include "train/TrainingSession.h"
 #include "util/CpuTime.h"
@@ -183,9 +184,54 @@ int benchReplaySeek(const CommonOptions& common, const BenchOptions& options) {
   return 0;
 }
 
+/// The swarm's order-disorder curves (classic rules), as a table and one JSON line.
+int benchSwarmPhaseCurves(const CommonOptions& common) {
+  const swarm::VicsekCurveSettings vicsek;
+  const swarm::KuramotoCurveSettings kuramoto;
+  std::cerr << "bench swarm --phase-curve: Vicsek, " << vicsek.noises.size() << " noise values...\n";
+  const auto phi = swarm::vicsekPhaseCurve(vicsek);
+  std::cerr << "bench swarm --phase-curve: Kuramoto, " << kuramoto.couplings.size()
+            << " couplings...\n";
+  const auto r = swarm::kuramotoPhaseCurve(kuramoto);
+  std::printf("Vicsek (classic rule, N = %d, density %g, r %g, v0 %g; mean over %d steps after %d, "
+              "%d seeds)\n",
+              vicsek.agents, vicsek.density, vicsek.radius, vicsek.speed, vicsek.measuredSteps,
+              vicsek.transientSteps, vicsek.seeds);
+  std::printf("  eta     phi     +-\n");
+  for (const auto& p : phi) std::printf("  %-6.2f  %.3f   %.3f\n", p.control, p.order, p.spread);
+  std::printf("Kuramoto (all-to-all, N = %d, Lorentzian gamma %g, K_c = %g, dt %g; mean over t = "
+              "%g..%g)\n",
+              kuramoto.agents, kuramoto.frequencyWidth, 2 * kuramoto.frequencyWidth, kuramoto.dt,
+              kuramoto.transientTime, kuramoto.transientTime + kuramoto.measuredTime);
+  std::printf("  K       r       sqrt(1-K_c/K)\n");
+  for (const auto& p : r) std::printf("  %-6.2f  %.3f   %.3f\n", p.control, p.order, p.theory);
+  if (common.json) {
+    nlohmann::json j;
+    for (const auto& p : phi) j["vicsek"].push_back({{"eta", p.control}, {"phi", p.order}, {"spread", p.spread}});
+    for (const auto& p : r)
+      j["kuramoto"].push_back({{"K", p.control}, {"r", p.order}, {"theory", p.theory}});
+    j["vicsek_setting"] = {{"agents", vicsek.agents}, {"density", vicsek.density},
+                           {"radius", vicsek.radius}, {"speed", vicsek.speed},
+                           {"transient_steps", vicsek.transientSteps},
+                           {"measured_steps", vicsek.measuredSteps}, {"seeds", vicsek.seeds}};
+    j["kuramoto_setting"] = {{"agents", kuramoto.agents}, {"gamma", kuramoto.frequencyWidth},
+                             {"K_c", 2 * kuramoto.frequencyWidth}, {"dt", kuramoto.dt},
+                             {"transient_time", kuramoto.transientTime},
+                             {"measured_time", kuramoto.measuredTime}};
+    printJsonLine(j);
+  }
+  return 0;
+}
+
 int bench(const CommonOptions& common, const BenchOptions& options) {
   registerBuiltinSimulations();
   if (options.seekEpisodeId) return benchReplaySeek(common, options);
+  if (options.phaseCurve) {
+    if (options.env != "swarm")
+      throw ConfigError("--phase-curve is for the swarm (bench swarm --phase-curve), not " +
+                        options.env);
+    return benchSwarmPhaseCurves(common);
+  }
   const EnvInfo& info = EnvRegistry::instance().get(options.env);
   const nlohmann::json envConfig =
       presetConfig(options.env, "").value("env_config", nlohmann::json::object());

@@ -53,6 +53,7 @@ struct BenchOptions {
   double seconds = 3.0;
   int threads = 0;
   std::optional<int64_t> seekEpisodeId;  // measure replay seeking on this stored episode instead
+  bool phaseCurve = false;  // swarm only: print the classic rules' order curves instead
 };
 int bench(const CommonOptions& common, const BenchOptions& options);
 

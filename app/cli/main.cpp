@@ -123,6 +123,9 @@ int main(int argc, char** argv) {
           "--seek-episode", benchOpt.seekEpisodeId,
           "Only measure replay seeking (timeline build, 1000 random seeks) on this stored episode")
       ->check(wholeNumberIn(1, kMaxId));
+  benchCmd->add_flag("--phase-curve", benchOpt.phaseCurve,
+                     "swarm only: the classic rules' order curves (Vicsek phi vs noise eta, "
+                     "all-to-all Kuramoto r vs coupling K with sqrt(1 - K_c/K)) instead of speed");
   addCommon(benchCmd, common);
 
   TournamentOptions tournamentOpt;

@@ -35,6 +35,9 @@ struct EnvSpec {
                                               // base layer, in the order viewers list their toggles
   std::vector<std::string> liveMetrics;  // EpisodeInfo values viewers plot live under the scene
                                          // while an episode plays (e.g. the swarm's "order")
+  bool actionsIgnored = false;  // a built-in controller drives every agent (e.g. the swarm's
+                                // classic rules): step() accepts actions and ignores them, so an
+                                // episode depends on seed and task only
 };
 
 struct StepStatus {

@@ -28,6 +28,8 @@ namespace {
 const std::map<std::string, uint64_t>& goldenHashes() {
   static const std::map<std::string, uint64_t> hashes = {
       {"fight", 13274530177248436596ULL},
+      // Swarm: Vicsek default preset (300 agents, eta 0.3), positions, headings and the noise stream.
+      {"swarm", 2916613476175326386ULL},
       // Walker physics v2 (hip reference angles as Gymnasium sets them); v1 runs keep replaying on
       // v1, which their stored env_config names.
       {"walker", 11398127247851120543ULL},
