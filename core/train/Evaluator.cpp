@@ -37,6 +37,8 @@ static EpisodeRecord playEpisode(Env& env, const Policy& policy, const TaskValue
   while (!status.terminated && !status.truncated) {
     env.observe(obs.data());
     policy.act(obs.data(), agents, true, unused, actions.data());
+    // A policy stored before its env declared a quantum does not round: the env's space does.
+    spec.actionSpace.quantize(actions);
     status = env.step(actions.data(), rewards.data());
     r.actions.insert(r.actions.end(), actions.begin(), actions.end());
     r.hashes.push_back(env.stateHash());
