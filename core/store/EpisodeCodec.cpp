@@ -157,6 +157,20 @@ std::vector<uint8_t> encodeActionLog(std::span<const float> actions, int level) 
 
 bool isByteShuffledActionLog(std::span<const uint8_t> blob) { return hasPlanesMarker(blob); }
 
+std::vector<float> decodeActionLog(const std::vector<uint8_t>& blob, size_t count) {
+  if (count > kMaxEpisodeBlobBytes / sizeof(float))
+    throw EpisodeDecodeError("actions: " + std::to_string(count) + " floats exceed the " +
+                             std::to_string(kMaxEpisodeBlobBytes >> 20) + " MiB blob limit");
+  if (!hasPlanesMarker(blob)) return decodeBlob<float>(blob, count, "actions");
+  // The planes hold the same bytes, transposed: the frame's own size and checksum checks apply.
+  const std::vector<uint8_t> frame(blob.begin() + sizeof(kPlanesMarker), blob.end());
+  const std::vector<uint8_t> bytes =
+      fromBytePlanes(decodeBlob<uint8_t>(frame, count * sizeof(float), "actions"));
+  std::vector<float> actions(count);
+  if (count > 0) std::memcpy(actions.data(), bytes.data(), bytes.size());
+  return actions;
+}
+
 void validateEpisodeRecord(const EpisodeRecord& r) {
   if (r.length < 0 || r.actionSize < 0) {
     throw std::invalid_argument("episode record has negative length or action size");
@@ -240,18 +254,7 @@ EpisodeRecord decodeEpisode(const EncodedEpisode& stored) {
   r.task = decodeDoubleList(stored.taskJson, "task_json");
   r.slotReturns = decodeDoubleList(stored.slotReturnsJson, "slot_returns_json");
   r.info.values = infoValuesFromJson(stored.infoJson);
-  if (hasPlanesMarker(stored.actions)) {
-    // The planes hold the same bytes, transposed: the frame's own size and checksum checks apply.
-    const std::vector<uint8_t> frame(stored.actions.begin() + sizeof(kPlanesMarker),
-                                     stored.actions.end());
-    const std::vector<uint8_t> planes =
-        decodeBlob<uint8_t>(frame, static_cast<size_t>(actionCount) * sizeof(float), "actions");
-    const std::vector<uint8_t> bytes = fromBytePlanes(planes);
-    r.actions.resize(static_cast<size_t>(actionCount));
-    if (actionCount > 0) std::memcpy(r.actions.data(), bytes.data(), bytes.size());
-  } else {
-    r.actions = decodeBlob<float>(stored.actions, static_cast<size_t>(actionCount), "actions");
-  }
+  r.actions = decodeActionLog(stored.actions, static_cast<size_t>(actionCount));
   r.hashes = decodeBlob<uint64_t>(stored.hashes, static_cast<size_t>(hashCount), "hashes");
   return r;
 }

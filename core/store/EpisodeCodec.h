@@ -60,6 +60,10 @@ void validateEpisodeRecord(const EpisodeRecord& record);
 /// at `level` (quantised or discrete actions shrink to a fraction of a byte per value).
 std::vector<uint8_t> encodeActionLog(std::span<const float> actions, int level);
 
+/// The `count` floats of a stored action log in either form; throws EpisodeDecodeError
+/// ("actions: ...") if it is malformed or does not hold exactly `count` floats.
+std::vector<float> decodeActionLog(const std::vector<uint8_t>& blob, size_t count);
+
 /// Whether a stored action blob is in the byte-plane form (else it is a plain zstd frame).
 bool isByteShuffledActionLog(std::span<const uint8_t> blob);
 
