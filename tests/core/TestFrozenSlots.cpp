@@ -67,6 +67,42 @@ QString sessionError(RunStore* store, const nlohmann::json& config) {
   return {};
 }
 
+struct FrozenCheck {
+  std::string problem;  // empty when every episode passed
+  int trainEpisodes = 0, steps = 0;
+};
+
+// Replays every stored episode of `run` (hashes verified) and compares each p2 action with
+// `frozen`'s deterministic action for the observation at that step.
+FrozenCheck checkEpisodes(const RunStore& store, int64_t run, const Policy& frozen) {
+  FrozenCheck result;
+  const EnvInfo& info = EnvRegistry::instance().get("fight");
+  EnvPtr env = info.create(kEnvConfig);
+  EnvPtr replay = info.create(kEnvConfig);
+  const int obsDim = env->spec().observationSpace.size();
+  std::vector<float> obs(static_cast<size_t>(2 * obsDim)), rewards(2);
+  Rng unused(0);
+  for (const EpisodeSummary& summary : store.episodes(run)) {
+    const EpisodeRecord record = store.loadEpisode(summary.id).record;
+    const ReplayCheck check = verifyReplay(*replay, record);
+    if (!check.ok) return {"episode " + std::to_string(summary.id) + ": " + check.message};
+    result.trainEpisodes += summary.kind == EpisodeKind::Train;
+    env->reset(record.seed, record.task);
+    for (int t = 0; t < record.length; ++t, ++result.steps) {
+      env->observe(obs.data());
+      float p2 = -1.0f;
+      frozen.act(obs.data() + obsDim, 1, true, unused, &p2);
+      const float* step = record.actions.data() + static_cast<size_t>(t) * 2;
+      if (step[1] != p2)
+        return {"episode " + std::to_string(summary.id) + " step " + std::to_string(t) +
+                ": p2 played " + std::to_string(step[1]) + ", the frozen policy plays " +
+                std::to_string(p2)};
+      env->step(step, rewards.data());
+    }
+  }
+  return result;
+}
+
 }  // namespace
 
 class TestFrozenSlots : public QObject {
@@ -101,30 +137,9 @@ class TestFrozenSlots : public QObject {
 
     // Every stored episode (training and evaluation) replays bit-exactly from its action log, and
     // every p2 action in it is the frozen policy's deterministic action at that state.
-    const EnvInfo& info = EnvRegistry::instance().get("fight");
-    EnvPtr env = info.create(kEnvConfig);
-    EnvPtr replay = info.create(kEnvConfig);
-    const EnvSpec& spec = env->spec();
-    const int obsDim = spec.observationSpace.size();
-    std::vector<float> obs(static_cast<size_t>(2 * obsDim)), rewards(2);
-    Rng unused(0);
-    int checked = 0, trainEpisodes = 0;
-    for (const EpisodeSummary& summary : store_->episodes(run)) {
-      const EpisodeRecord record = store_->loadEpisode(summary.id).record;
-      const ReplayCheck check = verifyReplay(*replay, record);
-      QVERIFY2(check.ok, check.message.c_str());
-      trainEpisodes += summary.kind == EpisodeKind::Train;
-      env->reset(record.seed, record.task);
-      for (int t = 0; t < record.length; ++t) {
-        env->observe(obs.data());
-        float p2 = -1.0f;
-        frozen.act(obs.data() + obsDim, 1, true, unused, &p2);
-        const float* step = record.actions.data() + static_cast<size_t>(t) * 2;
-        QCOMPARE(step[1], p2);
-        env->step(step, rewards.data());
-        ++checked;
-      }
-    }
+    const FrozenCheck check = checkEpisodes(*store_, run, frozen);
+    QVERIFY2(check.problem.empty(), check.problem.c_str());
+    const int trainEpisodes = check.trainEpisodes, checked = check.steps;
     QVERIFY(trainEpisodes > 0);
     QVERIFY2(checked > 200, qPrintable(QString::number(checked)));
 
@@ -142,6 +157,33 @@ class TestFrozenSlots : public QObject {
     QVERIFY(store_->loadCheckpoint(a.finalCheckpointId).policy ==
             store_->loadCheckpoint(b.finalCheckpointId).policy);
     QCOMPARE(a.evalMeanReturn, b.evalMeanReturn);
+  }
+
+  // A frozen run stopped after its first checkpoint resumes with the same frozen policy (loaded
+  // again from its config): every episode before and after the resume has the frozen p2.
+  void interruptedFrozenRunResumesAsIfUninterrupted() {
+    struct StopAtFirstEvaluation : TrainingListener {
+      std::atomic<bool>* stop = nullptr;
+      void onEvaluation(uint64_t, const EvalResult&) override { stop->store(true); }
+    };
+    nlohmann::json config = frozenConfig(firstRun_);
+    config["seed"] = 9;
+    TrainingSession first(TrainConfig::fromJson(config), store_.get(), "interrupted");
+    std::atomic<bool> stop{false};
+    StopAtFirstEvaluation listener;
+    listener.stop = &stop;
+    QCOMPARE(first.run(stop, &listener).status, RunStatus::Interrupted);
+    TrainingSession resumed(*store_, first.runId(), {});
+    QVERIFY(resumed.resumedFromStep() > 0);
+    std::atomic<bool> noStop{false};
+    const TrainingResult finished = resumed.run(noStop);
+    QCOMPARE(finished.status, RunStatus::Finished);
+    const Policy frozen = Policy::deserialize(
+        store_->loadCheckpoint(summarizeCheckpoints(store_->checkpoints(firstRun_)).best->id)
+            .policy);
+    const FrozenCheck check = checkEpisodes(*store_, first.runId(), frozen);
+    QVERIFY2(check.problem.empty(), check.problem.c_str());
+    QVERIFY(check.trainEpisodes > 0);
   }
 
   void configSpellingRoundTrips() {
