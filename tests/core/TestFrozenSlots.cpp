@@ -10,8 +10,10 @@
 
 #include "Simulations.h"
 #include "env/EnvRegistry.h"
+#include "env/VecEnv.h"
 #include "replay/ReplayVerifier.h"
 #include "rl/FrozenSlots.h"
+#include "rl/PpoTrainer.h"
 #include "store/RunStore.h"
 #include "train/BestCheckpointSelection.h"
 #include "train/TrainConfig.h"
@@ -184,6 +186,37 @@ class TestFrozenSlots : public QObject {
     const FrozenCheck check = checkEpisodes(*store_, first.runId(), frozen);
     QVERIFY2(check.problem.empty(), check.problem.c_str());
     QVERIFY(check.trainEpisodes > 0);
+  }
+
+  // The trainer itself: frozen rows feed neither the observation statistics nor the update, and a
+  // batch with every agent frozen is refused.
+  void frozenRowsStayOutOfTheLearnersStatistics() {
+    const TrainConfig config = TrainConfig::fromJson(fightConfig());
+    const EnvInfo& info = EnvRegistry::instance().get("fight");
+    ThreadPool pool(2);
+    auto makeVec = [&] {
+      std::vector<EnvPtr> envs;
+      for (int i = 0; i < config.ppo.num_envs; ++i) envs.push_back(info.create(kEnvConfig));
+      return std::make_unique<VecEnv>(std::move(envs), pool, 3);
+    };
+    const EnvSpec spec = info.create(kEnvConfig)->spec();
+    auto frozen = std::make_shared<const Policy>(spec.observationSpace, spec.actionSpace,
+                                                 config.ppo.architecture(), 77);
+    auto vecA = makeVec(), vecB = makeVec();
+    PpoTrainer all(*vecA, config.ppo, 1, pool);
+    PpoTrainer half(*vecB, config.ppo, 1, pool, FrozenSlots(spec, {nullptr, frozen}));
+    const double before = frozen->observationStats().count();  // a fresh policy's
+    QCOMPARE(half.policy().observationStats().count() - before,
+             (all.policy().observationStats().count() - before) / 2);
+    const PpoIterationStats a = all.iterate(), b = half.iterate();
+    QCOMPARE(half.policy().observationStats().count() - before,
+             (all.policy().observationStats().count() - before) / 2);
+    // Half the samples went through the update.
+    QCOMPARE(b.value("update_samples_per_second") * b.value("update_seconds") * 2,
+             a.value("update_samples_per_second") * a.value("update_seconds"));
+    auto vecC = makeVec();
+    QVERIFY_THROWS_EXCEPTION(
+        ConfigError, PpoTrainer(*vecC, config.ppo, 1, pool, FrozenSlots(spec, {frozen, frozen})));
   }
 
   void configSpellingRoundTrips() {
