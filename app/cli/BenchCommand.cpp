@@ -48,6 +48,7 @@ void randomActions(const EnvSpec& spec, Rng& rng, std::vector<float>& out) {
         v = static_cast<float>(rng.below(static_cast<uint64_t>(n)));
       }
     }
+  a.quantize(out);
 }
 
 /// Env steps per second of one env stepped with random actions for `seconds`.

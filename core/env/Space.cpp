@@ -1,6 +1,8 @@
 #include "env/Space.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -50,6 +52,30 @@ int Space::size() const {
   return 0;
 }
 
+namespace {
+
+// The multiple of `quantum` nearest `v` that lies within [lo, hi] (v itself is within them).
+// One formula for quantize and contains, so a quantised value is always contained.
+float nearestMultiple(float v, float quantum, float lo, float hi) {
+  const float steps = std::round(v / quantum);
+  float r = steps * quantum;
+  // Bounds need not be multiples: step back inside rather than past them.
+  if (r > hi) r = (steps - 1.0f) * quantum;
+  if (r < lo) r = (steps + 1.0f) * quantum;
+  return r;
+}
+
+}  // namespace
+
+void Space::quantize(std::span<float> values) const {
+  if (kind != SpaceKind::Box || quantum == 0.0f) return;
+  const size_t d = low.size();
+  for (size_t i = 0; i < values.size(); ++i) {
+    const size_t j = i % d;
+    values[i] = nearestMultiple(values[i], quantum, low[j], high[j]);
+  }
+}
+
 bool Space::contains(std::span<const float> value) const {
   if (static_cast<int>(value.size()) != size()) return false;
   for (size_t i = 0; i < value.size(); ++i) {
@@ -57,6 +83,14 @@ bool Space::contains(std::span<const float> value) const {
     if (std::isnan(v)) return false;
     if (kind == SpaceKind::Box) {
       if (v < low[i] || v > high[i]) return false;
+      // A multiple of quantum up to float rounding: whoever computed k * quantum (in float or
+      // double) lands within a few ulps of the exact multiple.
+      if (quantum > 0.0f) {
+        const double k = std::round(static_cast<double>(v) / quantum);
+        const double off = std::fabs(static_cast<double>(v) - k * quantum);
+        if (off > 4.0 * std::numeric_limits<float>::epsilon() * std::max(std::fabs(v), quantum))
+          return false;
+      }
     } else {
       const int n = kind == SpaceKind::Discrete ? counts[0] : counts[i];
       if (v != std::floor(v) || v < 0 || v >= static_cast<float>(n)) return false;
@@ -74,6 +108,7 @@ std::string Space::describe() const {
       for (size_t i = 0; i < low.size(); ++i) uniform = uniform && low[i] == lo && high[i] == hi;
       out << "Box(" << low.size();
       if (uniform) out << ", [" << lo << ", " << hi << "]";
+      if (quantum > 0.0f) out << ", quantum " << quantum;
       out << ")";
       break;
     }

@@ -34,8 +34,13 @@ struct Space {
   int size() const;
   /// Whether a value lies in the space (finite, within bounds, whole choices in range).
   bool contains(std::span<const float> value) const;
-  /// Human-readable description, e.g. "Box(24, [-inf, inf])" or "Discrete(12)".
+  /// Human-readable description, e.g. "Box(24, [-inf, inf])", "Box(2, [-1, 1], quantum 0.03125)"
+  /// or "Discrete(12)".
   std::string describe() const;
+  /// Rounds rows x size() Box values to the nearest multiple of quantum within the bounds (values
+  /// must be within bounds already); a no-op without a quantum or for discrete spaces. Every
+  /// producer of env actions calls it after bounding, so the env and the action log see the same.
+  void quantize(std::span<float> values) const;
 };
 
 }  // namespace palaestra

@@ -65,6 +65,7 @@ void PolicyRunner::step() {
     // Deterministic acting draws nothing from the generator.
     Rng unused(episodeSeed_);
     policy_->act(observations_.data(), spec.numAgents, true, unused, actions_.data());
+    spec.actionSpace.quantize(actions_);
   } else {
     std::fill(actions_.begin(), actions_.end(), 0.0f);
   }

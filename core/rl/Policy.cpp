@@ -78,14 +78,17 @@ class ByteReader {
   size_t pos_ = 0;
 };
 
-void putSpace(ByteWriter& w, const Space& s) {
+// Version 2 adds each space's quantum; a policy without quanta is still written as version 1, so
+// its bytes are what they always were.
+void putSpace(ByteWriter& w, const Space& s, uint32_t version) {
   w.put<uint8_t>(static_cast<uint8_t>(s.kind));
   w.putArray(s.low.data(), s.low.size());
   w.putArray(s.high.data(), s.high.size());
   w.putArray(s.counts.data(), s.counts.size());
+  if (version >= 2) w.put<float>(s.quantum);
 }
 
-Space getSpace(ByteReader& r, const char* what) {
+Space getSpace(ByteReader& r, const char* what, uint32_t version) {
   Space s;
   const auto kind = r.get<uint8_t>(what);
   if (kind > static_cast<uint8_t>(SpaceKind::MultiDiscrete))
@@ -94,11 +97,14 @@ Space getSpace(ByteReader& r, const char* what) {
   s.low = r.getArray<float>(what);
   s.high = r.getArray<float>(what);
   s.counts = r.getArray<int>(what);
+  if (version >= 2) s.quantum = r.get<float>(what);
   return s;
 }
 
 // Whether a space is well formed enough to build a network on.
 bool spaceIsSane(const Space& s) {
+  if (!std::isfinite(s.quantum) || s.quantum < 0.0f) return false;
+  if (s.kind != SpaceKind::Box && s.quantum != 0.0f) return false;
   if (s.kind == SpaceKind::Box) {
     if (s.low.empty() || s.low.size() != s.high.size() || !s.counts.empty() || s.low.size() > kMaxDims) return false;
     for (size_t i = 0; i < s.low.size(); ++i)
@@ -150,6 +156,13 @@ Policy::Policy(Space observationSpace, Space actionSpace, PolicyArchitecture arc
 }
 
 void Policy::validate() const {
+  for (const auto& [space, name] :
+       {std::pair{&observationSpace_, "observation"}, std::pair{&actionSpace_, "action"}})
+    if (!std::isfinite(space->quantum) || space->quantum < 0.0f ||
+        (space->kind != SpaceKind::Box && space->quantum != 0.0f))
+      throw ConfigError(std::string("policy's ") + name +
+                        " space has quantum " + std::to_string(space->quantum) +
+                        ": it must be a finite number >= 0, and 0 unless the space is a Box");
   if (!spaceIsSane(observationSpace_))
     throw ConfigError("policy needs a non-empty observation space, got " + observationSpace_.describe());
   if (!spaceIsSane(actionSpace_))
@@ -207,6 +220,7 @@ void Policy::toEnvActions(const float* raw, int rows, float* env) const {
     else
       env[i] = lo[j] + (std::tanh(raw[i]) + 1.0f) * 0.5f * (hi[j] - lo[j]);
   }
+  actionSpace_.quantize(std::span<float>(env, n));
 }
 
 void Policy::act(const float* obs, int rows, bool deterministic, Rng& rng, float* actionsForEnv) const {
@@ -230,9 +244,11 @@ void Policy::values(const float* obs, int rows, float* out) const {
 }
 
 std::vector<uint8_t> Policy::serialize() const {
+  const uint32_t version =
+      observationSpace_.quantum != 0.0f || actionSpace_.quantum != 0.0f ? kFormatVersion : 1;
   ByteWriter p;
-  putSpace(p, observationSpace_);
-  putSpace(p, actionSpace_);
+  putSpace(p, observationSpace_, version);
+  putSpace(p, actionSpace_, version);
   p.putArray(architecture_.hiddenSizes.data(), architecture_.hiddenSizes.size());
   p.put<uint8_t>(static_cast<uint8_t>(architecture_.activation));
   p.put<uint8_t>(static_cast<uint8_t>(architecture_.actionBounding));
@@ -246,7 +262,7 @@ std::vector<uint8_t> Policy::serialize() const {
 
   ByteWriter out;
   out.putRaw(kMagic, sizeof(kMagic));
-  out.put<uint32_t>(kFormatVersion);
+  out.put<uint32_t>(version);
   out.put<uint64_t>(p.bytes.size());
   out.put<uint64_t>(hashBytes(p.bytes.data(), p.bytes.size()));
   out.putRaw(p.bytes.data(), p.bytes.size());
@@ -258,8 +274,8 @@ Policy Policy::deserialize(std::span<const uint8_t> bytes) {
     throw StoreError("not a Palaestra policy (bad magic or too short: " + std::to_string(bytes.size()) + " bytes)");
   ByteReader header(bytes.subspan(8, kHeaderSize - 8));
   const auto version = header.get<uint32_t>("version");
-  if (version != kFormatVersion)
-    throw StoreError("policy format version " + std::to_string(version) + " is not supported (expected " +
+  if (version < 1 || version > kFormatVersion)
+    throw StoreError("policy format version " + std::to_string(version) + " is not supported (expected 1 to " +
                      std::to_string(kFormatVersion) + ")");
   const auto size = header.get<uint64_t>("payload size");
   const auto hash = header.get<uint64_t>("payload hash");
@@ -272,8 +288,8 @@ Policy Policy::deserialize(std::span<const uint8_t> bytes) {
 
   ByteReader r(payload);
   Policy p;
-  p.observationSpace_ = getSpace(r, "observation space");
-  p.actionSpace_ = getSpace(r, "action space");
+  p.observationSpace_ = getSpace(r, "observation space", version);
+  p.actionSpace_ = getSpace(r, "action space", version);
   if (!spaceIsSane(p.observationSpace_) || !spaceIsSane(p.actionSpace_))
     throw StoreError("policy data is corrupt: malformed spaces");
   PolicyArchitecture& a = p.architecture_;

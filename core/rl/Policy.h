@@ -18,8 +18,9 @@ namespace palaestra {
 
 class Policy {
  public:
-  /// Version written by serialize(); deserialize() reads this version only.
-  static constexpr uint32_t kFormatVersion = 1;
+  /// Newest version serialize() writes (2: spaces carry their quantum; a policy whose spaces
+  /// have none is written as version 1); deserialize() reads versions 1 and 2.
+  static constexpr uint32_t kFormatVersion = 2;
 
   /// A freshly initialised policy (CleanRL init drawn from `initSeed`); throws ConfigError on unusable spaces.
   Policy(Space observationSpace, Space actionSpace, PolicyArchitecture architecture, uint64_t initSeed);
@@ -41,7 +42,8 @@ class Policy {
   void values(const float* obs, int rows, float* out) const;
   /// Normalises and clips raw observations with the current statistics (a copy if normalisation is off).
   void normalizeObservations(const float* obs, int rows, float* out) const;
-  /// Maps raw actions (Gaussian samples or choices) to what the env receives (clipped or tanh-squashed).
+  /// Maps raw actions (Gaussian samples or choices) to what the env receives (clipped or tanh-squashed,
+  /// then rounded to the action space's quantum).
   void toEnvActions(const float* rawActions, int rows, float* actionsForEnv) const;
 
   /// The networks.

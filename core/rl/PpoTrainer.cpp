@@ -43,9 +43,11 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
-PpoTrainer::PpoTrainer(VecEnv& envs, const PpoConfig& cfg, uint64_t seed, ThreadPool& pool)
+PpoTrainer::PpoTrainer(VecEnv& envs, const PpoConfig& cfg, uint64_t seed, ThreadPool& pool,
+                       FrozenSlots frozen)
     : envs_(envs),
       cfg_(cfg),
+      frozen_(std::move(frozen)),
       pool_(pool),
       policy_(checkedObservationSpace(envs, cfg), envs.spec().actionSpace, cfg.architecture(), policySeed(seed)),
       returnStats_(1) {
@@ -62,6 +64,13 @@ PpoTrainer::PpoTrainer(VecEnv& envs, const PpoConfig& cfg, uint64_t seed, Thread
   if (obsDim_ != policy_.obsDim() || actDim_ != policy_.actionDim())
     throw ConfigError("the env batch's observation or action width does not match its spec");
 
+  for (int r = 0; r < rows_; ++r)
+    if (!frozen_.isFrozenAgent(r % agents_)) learnerRows_.push_back(r);
+  if (learnerRows_.empty())
+    throw ConfigError("every agent of " + envs_.spec().name + " is driven by a frozen slot: nothing to learn");
+  for (int t = 0; t < cfg_.num_steps; ++t)
+    for (int r : learnerRows_) learnerSamples_.push_back(t * rows_ + r);
+
   const size_t n = static_cast<size_t>(cfg_.num_steps) * rows_;
   obs_.assign(n * obsDim_, 0.0f);
   actions_.assign(n * actDim_, 0.0f);
@@ -77,7 +86,7 @@ PpoTrainer::PpoTrainer(VecEnv& envs, const PpoConfig& cfg, uint64_t seed, Thread
   envActions_.assign(static_cast<size_t>(rows_) * actDim_, 0.0f);
   discountedReturns_.assign(rows_, 0.0);
   forwardWorkspaces_.resize((rows_ + kForwardChunkRows - 1) / kForwardChunkRows);
-  indices_.resize(n);
+  indices_.resize(learnerSamples_.size());
   shards_.resize(kMaxShards);
   for (auto& shard : shards_) shard.grad.assign(policy_.model().numParams(), 0.0f);
   grad_.assign(policy_.model().numParams(), 0.0f);
@@ -96,10 +105,21 @@ double PpoTrainer::currentLearningRate() const {
   return std::max(0.0, frac) * cfg_.learning_rate;
 }
 
+const float* PpoTrainer::learnerRowsOf(const float* values, int width, std::vector<float>& scratch) const {
+  if (!frozen_.any()) return values;
+  scratch.resize(learnerRows_.size() * static_cast<size_t>(width));
+  for (size_t k = 0; k < learnerRows_.size(); ++k)
+    std::copy_n(values + static_cast<size_t>(learnerRows_[k]) * width, width, scratch.data() + k * width);
+  return scratch.data();
+}
+
 void PpoTrainer::readObservations(bool updateStatistics) {
   const float* raw = envs_.observations();
-  // gym's NormalizeObservation updates its statistics with each observation before normalising it.
-  if (cfg_.normalize_obs && updateStatistics) policy_.observationStats().update(raw, rows_);
+  // gym's NormalizeObservation updates its statistics with each observation before normalising it
+  // (the learner's observations only: frozen agents keep their own normalisers).
+  if (cfg_.normalize_obs && updateStatistics)
+    policy_.observationStats().update(learnerRowsOf(raw, obsDim_, gatherScratch_),
+                                      static_cast<int>(learnerRows_.size()));
   policy_.normalizeObservations(raw, rows_, nextObs_.data());
 }
 
@@ -233,6 +253,7 @@ bool PpoTrainer::collectRollout(const std::function<bool()>& shouldStop) {
     float* raw = actions_.data() + base * actDim_;
     forwardBatch(nextObs_.data(), true, raw, logProbs_.data() + base, values_.data() + base);
     policy_.toEnvActions(raw, rows_, envActions_.data());
+    frozen_.act(envs_.observations(), envs_.numEnvs(), envActions_.data());
 
     envs_.step(envActions_.data());
     globalStep_ += static_cast<uint64_t>(envs_.numEnvs());
@@ -245,7 +266,13 @@ bool PpoTrainer::collectRollout(const std::function<bool()>& shouldStop) {
         const double keep = terminated[r / agents_] ? 0.0 : static_cast<double>(returnGamma);
         discountedReturns_[r] = discountedReturns_[r] * keep + static_cast<double>(reward[r]);
       }
-      returnStats_.update(discountedReturns_.data(), rows_);
+      if (frozen_.any()) {
+        learnerReturns_.resize(learnerRows_.size());
+        for (size_t k = 0; k < learnerRows_.size(); ++k) learnerReturns_[k] = discountedReturns_[learnerRows_[k]];
+        returnStats_.update(learnerReturns_.data(), static_cast<int>(learnerReturns_.size()));
+      } else {
+        returnStats_.update(discountedReturns_.data(), rows_);
+      }
       const double scale = 1.0 / std::sqrt(returnStats_.var()[0] + kRewardEpsilon);
       const double clip = cfg_.reward_clip;
       for (int r = 0; r < rows_; ++r)
@@ -298,7 +325,8 @@ void PpoTrainer::update(PpoIterationStats& stats, double learningRate) {
   ActorCritic& model = policy_.model();
   const int batch = static_cast<int>(indices_.size());
   const int numParams = model.numParams();
-  for (int i = 0; i < batch; ++i) indices_[i] = i;
+  // The learner's samples only (all of them without frozen slots).
+  std::copy(learnerSamples_.begin(), learnerSamples_.end(), indices_.begin());
   PpoLossSettings settings;
   settings.clipCoef = cfg_.clip_coef;
   settings.clipValueLoss = cfg_.clip_vloss;
@@ -379,14 +407,14 @@ void PpoTrainer::update(PpoIterationStats& stats, double learningRate) {
 
   // Explained variance of the rollout's value estimates w.r.t. the returns (np.var, population).
   double meanY = 0, meanD = 0;
-  for (int i = 0; i < batch; ++i) {
+  for (int i : learnerSamples_) {
     meanY += returns_[i];
     meanD += static_cast<double>(returns_[i]) - values_[i];
   }
   meanY /= batch;
   meanD /= batch;
   double varY = 0, varD = 0;
-  for (int i = 0; i < batch; ++i) {
+  for (int i : learnerSamples_) {
     const double y = returns_[i] - meanY, d = static_cast<double>(returns_[i]) - values_[i] - meanD;
     varY += y * y;
     varD += d * d;

@@ -9,7 +9,10 @@
 // with one set of statistics shared by every row of the batch.
 //
 // Every row of the VecEnv (env x agent) is one sample stream of the single
-// learned policy; an env's done flag applies to all its agents.
+// learned policy; an env's done flag applies to all its agents. With frozen
+// slots (FrozenSlots), the rows of their agents act with the frozen policies
+// and are left out of everything learned: the observation and reward
+// statistics, the advantages' minibatches and the loss.
 //
 // Deterministic: the same seed, config and envs give bit-identical policies,
 // whatever the number of threads (work is split into chunks whose layout
@@ -25,6 +28,7 @@
 #include "env/VecEnv.h"
 #include "nn/Adam.h"
 #include "nn/RunningMeanStd.h"
+#include "rl/FrozenSlots.h"
 #include "rl/Policy.h"
 #include "rl/PpoConfig.h"
 #include "rl/PpoIterationStats.h"
@@ -36,8 +40,10 @@ namespace palaestra {
 
 class PpoTrainer {
  public:
-  /// Builds the policy for `envs`' spaces and resets every env; throws ConfigError if cfg does not fit the envs.
-  PpoTrainer(VecEnv& envs, const PpoConfig& cfg, uint64_t seed, ThreadPool& pool);
+  /// Builds the policy for `envs`' spaces and resets every env; throws ConfigError if cfg does not fit the envs
+  /// or every agent is frozen. Agents of `frozen` slots act with their frozen policies.
+  PpoTrainer(VecEnv& envs, const PpoConfig& cfg, uint64_t seed, ThreadPool& pool,
+             FrozenSlots frozen = {});
 
   /// One rollout (num_steps x all rows) and one update. If shouldStop() turns true during the rollout, returns
   /// at once with stats.interrupted set and no update (the next call starts a fresh rollout).
@@ -81,8 +87,16 @@ class PpoTrainer {
   bool collectRollout(const std::function<bool()>& shouldStop);
   void update(PpoIterationStats& stats, double learningRate);
 
+  // Gathers the learner's rows of a rows_-row vector (all rows without frozen slots).
+  const float* learnerRowsOf(const float* values, int width, std::vector<float>& scratch) const;
+
   VecEnv& envs_;
   PpoConfig cfg_;
+  FrozenSlots frozen_;
+  std::vector<int> learnerRows_;     // rows the learner drives, ascending
+  std::vector<int> learnerSamples_;  // rollout indices t * rows + r of those rows, ascending
+  std::vector<float> gatherScratch_;
+  std::vector<double> learnerReturns_;
   ThreadPool& pool_;
   Policy policy_;
   Adam adam_;

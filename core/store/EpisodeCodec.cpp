@@ -116,7 +116,60 @@ std::vector<T> decodeBlob(const std::vector<uint8_t>& frame, size_t count, const
   return values;
 }
 
+// Marks an action log stored as byte planes (see kShuffledActionsMarker in the header). Neither
+// a zstd frame (28 b5 2f fd) nor a zstd skippable frame (5x 2a 4d 18) starts like this, so every
+// blob stored before the planes existed still reads as the plain frame it is.
+constexpr uint8_t kPlanesMarker[4] = {0x89, 'P', 'L', '4'};
+
+bool hasPlanesMarker(std::span<const uint8_t> blob) {
+  return blob.size() >= sizeof(kPlanesMarker) &&
+         std::memcmp(blob.data(), kPlanesMarker, sizeof(kPlanesMarker)) == 0;
+}
+
+// Byte i of float k goes to plane i at position k (Blosc's shuffle): the sign/exponent bytes of
+// a few distinct values form long runs zstd compresses to almost nothing.
+std::vector<uint8_t> toBytePlanes(std::span<const uint8_t> bytes) {
+  const size_t n = bytes.size() / 4;
+  std::vector<uint8_t> planes(bytes.size());
+  for (size_t k = 0; k < n; ++k)
+    for (size_t i = 0; i < 4; ++i) planes[i * n + k] = bytes[k * 4 + i];
+  return planes;
+}
+
+std::vector<uint8_t> fromBytePlanes(const std::vector<uint8_t>& planes) {
+  const size_t n = planes.size() / 4;
+  std::vector<uint8_t> bytes(planes.size());
+  for (size_t k = 0; k < n; ++k)
+    for (size_t i = 0; i < 4; ++i) bytes[k * 4 + i] = planes[i * n + k];
+  return bytes;
+}
+
 }  // namespace
+
+std::vector<uint8_t> encodeActionLog(std::span<const float> actions, int level) {
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(actions.data()),
+                                       actions.size() * sizeof(float));
+  std::vector<uint8_t> blob(std::begin(kPlanesMarker), std::end(kPlanesMarker));
+  const std::vector<uint8_t> frame = compressBytes(toBytePlanes(bytes), level);
+  blob.insert(blob.end(), frame.begin(), frame.end());
+  return blob;
+}
+
+bool isByteShuffledActionLog(std::span<const uint8_t> blob) { return hasPlanesMarker(blob); }
+
+std::vector<float> decodeActionLog(const std::vector<uint8_t>& blob, size_t count) {
+  if (count > kMaxEpisodeBlobBytes / sizeof(float))
+    throw EpisodeDecodeError("actions: " + std::to_string(count) + " floats exceed the " +
+                             std::to_string(kMaxEpisodeBlobBytes >> 20) + " MiB blob limit");
+  if (!hasPlanesMarker(blob)) return decodeBlob<float>(blob, count, "actions");
+  // The planes hold the same bytes, transposed: the frame's own size and checksum checks apply.
+  const std::vector<uint8_t> frame(blob.begin() + sizeof(kPlanesMarker), blob.end());
+  const std::vector<uint8_t> bytes =
+      fromBytePlanes(decodeBlob<uint8_t>(frame, count * sizeof(float), "actions"));
+  std::vector<float> actions(count);
+  if (count > 0) std::memcpy(actions.data(), bytes.data(), bytes.size());
+  return actions;
+}
 
 void validateEpisodeRecord(const EpisodeRecord& r) {
   if (r.length < 0 || r.actionSize < 0) {
@@ -162,7 +215,7 @@ EncodedEpisode encodeEpisode(const EpisodeRecord& r, int level) {
   e.taskJson = encodeDoubleList(r.task);
   e.slotReturnsJson = encodeDoubleList(r.slotReturns);
   e.infoJson = infoValuesToJson(r.info).dump();
-  e.actions = compressBytes(asBytes(r.actions), level);
+  e.actions = encodeActionLog(r.actions, level);
   e.hashes = compressBytes(asBytes(r.hashes), level);
   return e;
 }
@@ -201,7 +254,7 @@ EpisodeRecord decodeEpisode(const EncodedEpisode& stored) {
   r.task = decodeDoubleList(stored.taskJson, "task_json");
   r.slotReturns = decodeDoubleList(stored.slotReturnsJson, "slot_returns_json");
   r.info.values = infoValuesFromJson(stored.infoJson);
-  r.actions = decodeBlob<float>(stored.actions, static_cast<size_t>(actionCount), "actions");
+  r.actions = decodeActionLog(stored.actions, static_cast<size_t>(actionCount));
   r.hashes = decodeBlob<uint64_t>(stored.hashes, static_cast<size_t>(hashCount), "hashes");
   return r;
 }

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,13 +44,28 @@ struct EncodedEpisode {
   std::string taskJson;          // JSON array of numbers ("nan", "inf", "-inf" as strings)
   std::string slotReturnsJson;   // the same
   std::string infoJson;          // JSON array of [name, number] pairs, in order
-  std::vector<uint8_t> actions;  // zstd frame: length x actionSize little-endian floats
+  std::vector<uint8_t> actions;  // the action log, in one of two forms (decodeEpisode reads both):
+                                 // written now: the 4 bytes 89 'P' 'L' '4', then a zstd frame of
+                                 // the floats' byte planes (byte 0 of every float, then byte 1, ..);
+                                 // stored before: a zstd frame of length x actionSize
+                                 // little-endian floats
   std::vector<uint8_t> hashes;   // zstd frame: length + 1 little-endian uint64 hashes
 };
 
 /// Throws std::invalid_argument unless `record` holds length x actionSize actions and
 /// length + 1 hashes (what the store accepts and what a decoded record always satisfies).
 void validateEpisodeRecord(const EpisodeRecord& record);
+
+/// The stored form of an action log: marker, then the byte planes of the floats as one zstd frame
+/// at `level` (quantised or discrete actions shrink to a fraction of a byte per value).
+std::vector<uint8_t> encodeActionLog(std::span<const float> actions, int level);
+
+/// The `count` floats of a stored action log in either form; throws EpisodeDecodeError
+/// ("actions: ...") if it is malformed or does not hold exactly `count` floats.
+std::vector<float> decodeActionLog(const std::vector<uint8_t>& blob, size_t count);
+
+/// Whether a stored action blob is in the byte-plane form (else it is a plain zstd frame).
+bool isByteShuffledActionLog(std::span<const uint8_t> blob);
 
 /// Encodes a (valid) record, compressing the blobs at zstd `level`; bit-exact on decode.
 EncodedEpisode encodeEpisode(const EpisodeRecord& record, int level);

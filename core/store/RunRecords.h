@@ -120,6 +120,8 @@ struct EpisodeSummary {
   bool terminated = false;
   bool truncated = false;
   double createdAt = 0.0;
+  int actionSize = 0;        // floats per step (agents x action size)
+  int64_t actionBytes = 0;   // bytes of the stored action log (compressed, as on disk)
 };
 
 /// A run that an open of the store found dead: queued or running, but its owning process is

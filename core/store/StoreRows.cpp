@@ -91,6 +91,8 @@ EpisodeSummary readEpisodeSummary(const SqliteStatement& s, const std::string& p
   e.terminated = s.columnInt(12) != 0;
   e.truncated = s.columnInt(13) != 0;
   e.createdAt = s.columnDouble(14);
+  e.actionSize = static_cast<int>(s.columnInt(15));
+  e.actionBytes = s.columnInt(16);
   return e;
 }
 

@@ -40,7 +40,8 @@ CheckpointInfo readCheckpoint(const SqliteStatement& row);
 /// Columns readEpisodeSummary expects, in order.
 inline constexpr const char* kEpisodeSummaryColumns =
     "id, run_id, checkpoint_id, kind, env_index, episode_index, task_json, seed, length,"
-    " episode_return, slot_returns_json, outcome, terminated, truncated, created_at";
+    " episode_return, slot_returns_json, outcome, terminated, truncated, created_at,"
+    " action_size, length(actions)";
 /// An episode summary from a row selected with kEpisodeSummaryColumns; throws StoreError naming
 /// `path` if it is corrupt.
 EpisodeSummary readEpisodeSummary(const SqliteStatement& row, const std::string& path);

@@ -20,7 +20,8 @@ BestCheckpointChoice selectBestCheckpoint(RunStore& store, int64_t runId,
                                           const std::function<EnvPtr()>& makeEnv,
                                           const TaskValues& task, uint64_t runSeed, int episodes,
                                           int candidates, ThreadPool& pool,
-                                          int64_t finalCheckpointId, const EvalResult& finalEval) {
+                                          int64_t finalCheckpointId, const EvalResult& finalEval,
+                                          const FrozenSlots& frozen, int learnerSlot) {
   std::vector<CheckpointInfo> checkpoints = store.checkpoints(runId);
   // The candidates: the final checkpoint, then the others by their own evaluation, best first.
   std::vector<CheckpointInfo> others;
@@ -55,7 +56,8 @@ BestCheckpointChoice selectBestCheckpoint(RunStore& store, int64_t runId,
       continue;
     }
     const Policy policy = Policy::deserialize(store.loadCheckpoint(c.id).policy);
-    const EvalResult eval = evaluatePolicy(makeEnv, policy, task, episodes, runSeed, pool);
+    const EvalResult eval =
+        evaluatePolicy(makeEnv, policy, task, episodes, runSeed, pool, frozen, learnerSlot);
     store.updateCheckpointMeta(
         c.id, withSelectionEval(nlohmann::json::parse(c.metaJson, nullptr, false), eval, episodes)
                   .dump());

@@ -27,11 +27,13 @@ struct BestCheckpointChoice {
 /// already evaluated with `episodes` episodes, like `finalCheckpointId` whose evaluation is
 /// `finalEval`, are not played again), stores each selection evaluation in its checkpoint's meta,
 /// and marks the best (removing the mark from any other checkpoint of the run). Episodes are
-/// played with `makeEnv` on `task`, seeds from `runSeed` as every evaluation of the run.
+/// played with `makeEnv` on `task`, seeds from `runSeed` as every evaluation of the run, with the
+/// run's `frozen` slots and figures of its `learnerSlot`.
 BestCheckpointChoice selectBestCheckpoint(RunStore& store, int64_t runId,
                                           const std::function<EnvPtr()>& makeEnv,
                                           const TaskValues& task, uint64_t runSeed, int episodes,
                                           int candidates, ThreadPool& pool,
-                                          int64_t finalCheckpointId, const EvalResult& finalEval);
+                                          int64_t finalCheckpointId, const EvalResult& finalEval,
+                                          const FrozenSlots& frozen = {}, int learnerSlot = 0);
 
 }  // namespace palaestra

@@ -29,8 +29,10 @@ void appendTable(std::string& out, const std::string& prefix,
 }  // namespace
 
 std::string configFieldMeaning(const std::string& env, const std::string& path) {
+  // Under frozen_slots the keys are slot names: one entry documents them all.
+  const std::string documented = path.rfind("frozen_slots.", 0) == 0 ? "frozen_slots" : path;
   for (const ConfigFieldDoc& doc : TrainConfig::docs())
-    if (doc.path == path) return doc.meaning;
+    if (doc.path == documented) return doc.meaning;
   if (path.rfind(kEnvConfigPrefix, 0) != 0) return {};
   const EnvInfo* info = EnvRegistry::instance().find(env);
   if (!info) return {};

@@ -4,8 +4,12 @@
 
 namespace palaestra {
 
-EpisodeKeeper::EpisodeKeeper(const EpisodeKeepConfig& config, uint64_t seed)
-    : config_(config), rng_(seed ^ 0x6b65657065ULL) {}
+EpisodeKeeper::EpisodeKeeper(const EpisodeKeepConfig& config, uint64_t seed, int returnSlot)
+    : config_(config), rng_(seed ^ 0x6b65657065ULL), returnSlot_(returnSlot) {}
+
+double EpisodeKeeper::returnOf(const EpisodeRecord& e) const {
+  return static_cast<size_t>(returnSlot_) < e.slotReturns.size() ? e.slotReturns[returnSlot_] : 0.0;
+}
 
 void EpisodeKeeper::release(std::optional<Held>& held) {
   if (!held) return;
@@ -28,7 +32,7 @@ void EpisodeKeeper::offer(EpisodeRecord&& episode) {
   }
   // The previous last episode gives up its place; it may still be the best.
   if (last_) {
-    if (!best_ || last_->episode.episodeReturn() > best_->episode.episodeReturn()) {
+    if (!best_ || returnOf(last_->episode) > returnOf(best_->episode)) {
       release(best_);
       best_ = std::move(last_);
       last_.reset();
@@ -52,7 +56,7 @@ EpisodeKeeper::Changes EpisodeKeeper::takeChanges() {
 
 EpisodeKeeper::Changes EpisodeKeeper::endInterval() {
   // The last episode of the interval may also be its best.
-  if (last_ && best_ && last_->episode.episodeReturn() > best_->episode.episodeReturn())
+  if (last_ && best_ && returnOf(last_->episode) > returnOf(best_->episode))
     release(best_);
   Changes changes = takeChanges();
   best_.reset();

@@ -34,8 +34,9 @@ class EpisodeKeeper {
     bool empty() const { return added.empty() && dropped.empty(); }
   };
 
-  /// A keeper following `config`, sampling with a stream derived from `seed`.
-  EpisodeKeeper(const EpisodeKeepConfig& config, uint64_t seed);
+  /// A keeper following `config`, sampling with a stream derived from `seed`; the best episode is
+  /// the one with the highest return of policy slot `returnSlot` (the learner's).
+  EpisodeKeeper(const EpisodeKeepConfig& config, uint64_t seed, int returnSlot = 0);
   /// Considers one finished training episode of the current interval.
   void offer(EpisodeRecord&& episode);
   /// The changes since the last call; the interval goes on (its best and last are provisional).
@@ -56,9 +57,12 @@ class EpisodeKeeper {
   };
   /// An episode leaving its place as best or last: kept only if it was sampled.
   void release(std::optional<Held>& held);
+  /// The return that ranks `e`: its returnSlot_'s.
+  double returnOf(const EpisodeRecord& e) const;
 
   EpisodeKeepConfig config_;
   Rng rng_;
+  int returnSlot_ = 0;
   uint64_t nextSerial_ = 0;
   std::optional<Held> best_, last_;
   Changes pending_;

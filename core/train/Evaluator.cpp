@@ -13,8 +13,8 @@ uint64_t evalEpisodeSeed(uint64_t runSeed, int episode) {
 }
 
 /// Plays one recorded episode with the policy's deterministic actions.
-static EpisodeRecord playEpisode(Env& env, const Policy& policy, const TaskValues& task,
-                                 uint64_t seed) {
+static EpisodeRecord playEpisode(Env& env, const Policy& policy, const FrozenSlots& frozen,
+                                 const TaskValues& task, uint64_t seed) {
   const EnvSpec& spec = env.spec();
   const int agents = spec.numAgents;
   const int obsDim = spec.observationSpace.size();
@@ -37,6 +37,9 @@ static EpisodeRecord playEpisode(Env& env, const Policy& policy, const TaskValue
   while (!status.terminated && !status.truncated) {
     env.observe(obs.data());
     policy.act(obs.data(), agents, true, unused, actions.data());
+    // A policy stored before its env declared a quantum does not round: the env's space does.
+    spec.actionSpace.quantize(actions);
+    frozen.act(obs.data(), 1, actions.data());
     status = env.step(actions.data(), rewards.data());
     r.actions.insert(r.actions.end(), actions.begin(), actions.end());
     r.hashes.push_back(env.stateHash());
@@ -53,31 +56,35 @@ static EpisodeRecord playEpisode(Env& env, const Policy& policy, const TaskValue
 
 // An env that reports a "success" value in its EpisodeInfo (e.g. the fight's
 // win) decides success itself; otherwise the return must exceed successReturn.
-static bool isSuccess(const EpisodeRecord& e, double successReturn) {
+static double slotReturn(const EpisodeRecord& e, int slot) {
+  return static_cast<size_t>(slot) < e.slotReturns.size() ? e.slotReturns[slot] : 0.0;
+}
+
+static bool isSuccess(const EpisodeRecord& e, double successReturn, int slot) {
   for (const auto& [name, value] : e.info.values)
     if (name == "success") return value > 0.5;
-  return e.episodeReturn() > successReturn;
+  return slotReturn(e, slot) > successReturn;
 }
 
 EvalResult evaluatePolicy(const std::function<EnvPtr()>& makeEnv, const Policy& policy,
                           const TaskValues& task, int episodes, uint64_t runSeed,
-                          ThreadPool& pool) {
+                          ThreadPool& pool, const FrozenSlots& frozen, int learnerSlot) {
   EvalResult result;
   result.episodes.resize(episodes);
   double successReturn = 0.0;
   pool.parallelFor(episodes, [&](int begin, int end) {
     EnvPtr env = makeEnv();
     for (int k = begin; k < end; ++k) {
-      result.episodes[k] = playEpisode(*env, policy, task, evalEpisodeSeed(runSeed, k));
+      result.episodes[k] = playEpisode(*env, policy, frozen, task, evalEpisodeSeed(runSeed, k));
       result.episodes[k].episodeIndex = static_cast<uint64_t>(k);
     }
     if (begin == 0) successReturn = env->spec().successReturn;
   });
-  summarizeEvaluation(result, successReturn);
+  summarizeEvaluation(result, successReturn, learnerSlot);
   return result;
 }
 
-void summarizeEvaluation(EvalResult& result, double successReturn) {
+void summarizeEvaluation(EvalResult& result, double successReturn, int learnerSlot) {
   const size_t n = result.episodes.size();
   if (n == 0) return;
   double sum = 0.0, sq = 0.0;
@@ -85,9 +92,9 @@ void summarizeEvaluation(EvalResult& result, double successReturn) {
   std::vector<double> returns;
   returns.reserve(n);
   for (const auto& e : result.episodes) {
-    sum += e.episodeReturn();
-    returns.push_back(e.episodeReturn());
-    successes += isSuccess(e, successReturn);
+    sum += slotReturn(e, learnerSlot);
+    returns.push_back(slotReturn(e, learnerSlot));
+    successes += isSuccess(e, successReturn, learnerSlot);
     falls += e.info.outcome == kFellOutcome;
   }
   result.meanReturn = sum / static_cast<double>(n);

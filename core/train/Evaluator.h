@@ -9,6 +9,7 @@
 
 #include "env/Env.h"
 #include "replay/EpisodeRecord.h"
+#include "rl/FrozenSlots.h"
 #include "rl/Policy.h"
 #include "util/ThreadPool.h"
 
@@ -26,15 +27,17 @@ struct EvalResult {
 /// Outcome name of an episode that ended by falling (EpisodeInfo::outcome), counted by fallRate.
 inline constexpr const char* kFellOutcome = "fell";
 
-/// Mean, std, median, fall and success rates of `result.episodes` (as evaluatePolicy fills them).
-void summarizeEvaluation(EvalResult& result, double successReturn);
+/// Mean, std, median, fall and success rates of `result.episodes` (as evaluatePolicy fills them),
+/// over the returns of policy slot `learnerSlot`.
+void summarizeEvaluation(EvalResult& result, double successReturn, int learnerSlot = 0);
 
 /// Seed of evaluation episode k of a run with seed `runSeed` (disjoint from training seeds).
 uint64_t evalEpisodeSeed(uint64_t runSeed, int episode);
 
-/// Plays `episodes` deterministic episodes of `policy` on envs made by `makeEnv`, on `task`.
+/// Plays `episodes` deterministic episodes of `policy` on envs made by `makeEnv`, on `task`; agents
+/// of `frozen` slots act with their frozen policies, and the figures are slot `learnerSlot`'s.
 EvalResult evaluatePolicy(const std::function<EnvPtr()>& makeEnv, const Policy& policy,
                           const TaskValues& task, int episodes, uint64_t runSeed,
-                          ThreadPool& pool);
+                          ThreadPool& pool, const FrozenSlots& frozen = {}, int learnerSlot = 0);
 
 }  // namespace palaestra

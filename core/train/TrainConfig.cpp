@@ -63,6 +63,36 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& json) {
   c.keep.sampleRate = keep.number("sample_rate", 0.0, 1.0, 0.002);
   keep.finish();
 
+  const nlohmann::json frozen = top.object("frozen_slots");
+  for (const auto& [slot, value] : frozen.items()) {
+    const std::string path = "frozen_slots." + slot;
+    (void)JsonReader(value, path);  // throws unless an object
+    nlohmann::json withoutCheckpoint = value;
+    withoutCheckpoint.erase("checkpoint");  // a string or an integer: read below
+    JsonReader entry(withoutCheckpoint, path);
+    FrozenSlotConfig f;
+    const auto run = entry.optionalInteger("run", 1, int64_t(1) << 53);
+    if (!run) throw ConfigError(path + ".run must name the run whose checkpoint drives the slot");
+    f.run = *run;
+    if (const auto checkpoint = value.find("checkpoint"); checkpoint != value.end()) {
+      if (checkpoint->is_number_integer() && checkpoint->template get<int64_t>() > 0)
+        f.checkpoint = std::to_string(checkpoint->template get<int64_t>());
+      else if (checkpoint->is_string() &&
+               (*checkpoint == "best" || *checkpoint == "latest"))
+        f.checkpoint = checkpoint->template get<std::string>();
+      else
+        throw ConfigError(path + ".checkpoint must be \"best\", \"latest\" or a checkpoint id, got " +
+                          checkpoint->dump());
+    }
+    entry.finish();
+    c.frozenSlots[slot] = f;
+  }
+  c.learnSlot = top.string("learn_slot", {}, "");
+  if (!c.learnSlot.empty() && c.frozenSlots.empty())
+    throw ConfigError("learn_slot needs frozen_slots: without them the policy learns every slot");
+  if (c.frozenSlots.count(c.learnSlot))
+    throw ConfigError("learn_slot \"" + c.learnSlot + "\" is also in frozen_slots: a slot is learned or frozen");
+
   top.finish();
   return c;
 }
@@ -112,6 +142,17 @@ const std::vector<ConfigFieldDoc>& TrainConfig::docs() {
         {"keep_episodes.best_and_last",
          "Store the best and the last training episode of each evaluation interval."},
         {"keep_episodes.sample_rate", "Store this share (0 to 1) of the other training episodes."},
+        {"frozen_slots",
+         "Policy slots driven by a stored checkpoint while PPO learns another: {slot: {\"run\": "
+         "RUN, \"checkpoint\": \"best\" | \"latest\" | ID}} (checkpoint defaults to best, the "
+         "run's result). A frozen policy acts deterministically with its own observation "
+         "normaliser, never changes, and its agents are left out of the loss and the statistics; "
+         "its actions are stored with each episode like any other. Its spaces must be the env's. "
+         "Empty: the policy drives every slot."},
+        {"learn_slot",
+         "With frozen_slots: the slot PPO learns, whose returns the metrics and evaluations "
+         "report (default: the first slot not frozen). Every slot that drives agents must be "
+         "frozen or this one."},
     };
     for (const ConfigFieldDoc& ppo : PpoConfig::docs())
       d.push_back({"ppo." + ppo.path, ppo.meaning});
@@ -138,6 +179,15 @@ nlohmann::json TrainConfig::toJson() const {
                {"best_candidates", eval.bestCandidates}};
   j["keep_episodes"] = {
       {"eval", keep.eval}, {"best_and_last", keep.bestAndLast}, {"sample_rate", keep.sampleRate}};
+  j["frozen_slots"] = nlohmann::json::object();
+  for (const auto& [slot, f] : frozenSlots) {
+    const bool isId = f.checkpoint != "best" && f.checkpoint != "latest";
+    j["frozen_slots"][slot] = {{"run", f.run},
+                               {"checkpoint", isId ? nlohmann::json(std::stoll(f.checkpoint))
+                                                   : nlohmann::json(f.checkpoint)}};
+  }
+  // Only with frozen slots, where it means something (fromJson refuses it without them).
+  if (!frozenSlots.empty()) j["learn_slot"] = learnSlot;
   return j;
 }
 

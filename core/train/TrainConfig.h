@@ -4,6 +4,7 @@
 // flags override parts of it.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,13 @@ struct EpisodeKeepConfig {
   double sampleRate = 0.002;    // and this share of the other training episodes
 };
 
+/// A policy slot driven by a stored checkpoint instead of the learner.
+struct FrozenSlotConfig {
+  int64_t run = 0;                  // the run whose checkpoint drives the slot
+  std::string checkpoint = "best";  // "best" (its result, else its best evaluated so far),
+                                    // "latest", or a checkpoint id as a decimal string
+};
+
 struct TrainConfig {
   std::string env;                      // registry name
   nlohmann::json envConfig = nlohmann::json::object();  // passed to the env factory
@@ -42,6 +50,8 @@ struct TrainConfig {
   int threads = 0;                      // 0 = all cores
   EvalConfig eval;
   EpisodeKeepConfig keep;
+  std::map<std::string, FrozenSlotConfig> frozenSlots;  // slot name -> its frozen checkpoint
+  std::string learnSlot;  // with frozen slots: the slot PPO learns (empty: the first not frozen)
 
   /// Parses and validates a full config; throws ConfigError naming the field and the problem.
   static TrainConfig fromJson(const nlohmann::json& json);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance/CliRunner.h"
+#include "store/EpisodeCodec.h"
 #include "util/Compression.h"
 
 namespace {
@@ -102,6 +103,14 @@ class TestCli : public QObject {
       (e["kind"] == "eval" ? evalEpisodes : trainEpisodes)++;
     QVERIFY(evalEpisodes >= 4);  // two per evaluation, several evaluations
     QVERIFY(trainEpisodes >= 1);
+    // The stored action log's size, per episode and per agent-step (the walker has one agent).
+    for (const auto& e : listed["episodes"]) {
+      const double bytes = e["action_bytes"].get<double>();
+      QVERIFY(bytes > 0);
+      QCOMPARE(e["action_bytes_per_agent_step"].get<double>(), bytes / e["length"].get<double>());
+    }
+    const CliResult table = runCli({"episodes", "1", "--db", db_});
+    QVERIFY2(table.out.contains("bytes/agent-step"), qPrintable(table.out));
   }
 
   void evalReportsTheContractKeys() {
@@ -145,18 +154,19 @@ class TestCli : public QObject {
     sqlite3* db = nullptr;
     QCOMPARE(sqlite3_open(copy.toUtf8().constData(), &db), SQLITE_OK);
     sqlite3_stmt* read = nullptr;
-    QCOMPARE(sqlite3_prepare_v2(db, "SELECT id, actions, action_size FROM episodes ORDER BY id LIMIT 1",
+    QCOMPARE(sqlite3_prepare_v2(db, "SELECT id, actions, action_size, length FROM episodes ORDER BY id LIMIT 1",
                                 -1, &read, nullptr), SQLITE_OK);
     QCOMPARE(sqlite3_step(read), SQLITE_ROW);
     const qint64 id = sqlite3_column_int64(read, 0);
     const auto* blob = static_cast<const uint8_t*>(sqlite3_column_blob(read, 1));
-    std::vector<uint8_t> actions = palaestra::decompressBytes({blob, size_t(sqlite3_column_bytes(read, 1))});
+    const std::vector<uint8_t> stored(blob, blob + sqlite3_column_bytes(read, 1));
     const int actionSize = sqlite3_column_int(read, 2);
+    const int length = sqlite3_column_int(read, 3);
     sqlite3_finalize(read);
-    float* values = reinterpret_cast<float*>(actions.data());
+    std::vector<float> values = palaestra::decodeActionLog(stored, size_t(length) * actionSize);
     const int step = 10;
     values[step * actionSize] = values[step * actionSize] > 0 ? -0.9f : 0.9f;
-    const std::vector<uint8_t> packed = palaestra::compressBytes(actions);
+    const std::vector<uint8_t> packed = palaestra::encodeActionLog(values, 3);
     sqlite3_stmt* write = nullptr;
     QCOMPARE(sqlite3_prepare_v2(db, "UPDATE episodes SET actions = ? WHERE id = ?", -1, &write, nullptr), SQLITE_OK);
     sqlite3_bind_blob(write, 1, packed.data(), int(packed.size()), SQLITE_TRANSIENT);

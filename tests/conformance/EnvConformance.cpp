@@ -151,8 +151,17 @@ bool checkSpec(const EnvSpec& spec) {
         CONFORM(!std::isnan(space->low[i]) && !std::isnan(space->high[i]) &&
                     space->low[i] <= space->high[i],
                 str("box dimension ", i, " has bounds [", space->low[i], ", ", space->high[i], "]"));
+      CONFORM(std::isfinite(space->quantum) && space->quantum >= 0.0f,
+              str("box quantum is ", space->quantum));
+      // Every dimension must hold a multiple of the quantum, or nothing could be applied.
+      if (space->quantum > 0.0f)
+        for (size_t i = 0; i < space->low.size(); ++i)
+          CONFORM(std::floor(space->high[i] / space->quantum) * space->quantum >= space->low[i],
+                  str("box dimension ", i, " [", space->low[i], ", ", space->high[i],
+                      "] holds no multiple of the quantum ", space->quantum));
     } else {
       for (int c : space->counts) CONFORM(c > 0, str("discrete space with ", c, " choices"));
+      CONFORM(space->quantum == 0.0f, str("discrete space with quantum ", space->quantum));
     }
   }
   CONFORM(spec.maxEpisodeSteps > 0, str("maxEpisodeSteps = ", spec.maxEpisodeSteps));
@@ -202,8 +211,12 @@ bool checkRandomEpisodes(Env& env, const std::vector<TaskValues>& tasks,
       if (!checkObservation(0, task)) return false;
       bool ended = false;
       while (!ended) {
-        for (int a = 0; a < shape.agents; ++a)
-          sampleAction(spec.actionSpace, rng, actions.data() + static_cast<size_t>(a) * shape.act);
+        for (int a = 0; a < shape.agents; ++a) {
+          float* row = actions.data() + static_cast<size_t>(a) * shape.act;
+          sampleAction(spec.actionSpace, rng, row);
+          CONFORM(spec.actionSpace.contains(std::span<const float>(row, shape.act)),
+                  str("a sampled action is outside ", spec.actionSpace.describe()));
+        }
         const StepStatus status = env.step(actions.data(), rewards.data());
         const int step = env.episodeStep();
         for (int a = 0; a < shape.agents; ++a)
@@ -545,6 +558,8 @@ void sampleAction(const Space& space, Rng& rng, float* out) {
         }
         out[i] = v;
       }
+      // An env with a quantum is only ever handed multiples of it (Space::quantize).
+      space.quantize(std::span<float>(out, space.low.size()));
       break;
     case SpaceKind::Discrete:
       out[0] = static_cast<float>(rng.below(static_cast<uint64_t>(space.counts[0])));

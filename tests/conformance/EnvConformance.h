@@ -36,7 +36,8 @@ bool checkEnvConformance(const std::function<EnvPtr()>& makeEnv,
                          const ConformanceOptions& options = {});
 
 /// Draws one random value inside `space` (box: uniform within finite bounds, standard normal
-/// where unbounded; discrete and multi-discrete: uniform whole choices) into `out`.
+/// where unbounded, then rounded to the quantum if the space has one; discrete and
+/// multi-discrete: uniform whole choices) into `out`.
 void sampleAction(const Space& space, Rng& rng, float* out);
 
 }  // namespace palaestra::testing

@@ -66,6 +66,21 @@ class TestConfigDocs : public QObject {
         }
       }
     }
+    // Frozen slots and the learn slot, which no preset sets: a fight config with them.
+    nlohmann::json frozen = presetConfig("fight", "");
+    frozen["env_config"]["mode"] = "two";
+    frozen["env_config"]["shared_policy"] = false;
+    frozen["frozen_slots"] = {{"p2", {{"run", 1}, {"checkpoint", 3}}}};
+    frozen["learn_slot"] = "p1";
+    std::set<std::string> leaves;
+    collectLeaves(TrainConfig::fromJson(frozen).toJson(), "", leaves);
+    for (const std::string& path : {std::string("frozen_slots.p2.run"),
+                                    std::string("frozen_slots.p2.checkpoint"),
+                                    std::string("learn_slot")}) {
+      QVERIFY2(leaves.count(path), path.c_str());
+      QVERIFY2(!configFieldMeaning("fight", path).empty(), path.c_str());
+      trainingFields.insert(path.rfind("frozen_slots.", 0) == 0 ? "frozen_slots" : path);
+    }
     // Nothing documented that no config has (a renamed or removed field).
     for (const ConfigFieldDoc& doc : TrainConfig::docs()) {
       const bool section = doc.path == "env" || doc.path == "env_config" || doc.path == "task";

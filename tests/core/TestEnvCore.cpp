@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <vector>
 
 #include "env/Space.h"
 #include "env/TaskSpace.h"
@@ -33,6 +34,46 @@ class TestEnvCore : public QObject {
     const float mOk[2] = {1.0f, 4.0f}, mBad[2] = {2.0f, 0.0f};
     QVERIFY(m.contains(mOk));
     QVERIFY(!m.contains(mBad));
+  }
+  void quantisedBoxRoundsContainsAndDescribes() {
+    Space s = Space::box(2, -1.0f, 1.0f);
+    s.quantum = 1.0f / 32.0f;
+    std::vector<float> v = {0.1f, -0.999f, 1.0f, 0.015625f};  // two rows
+    s.quantize(v);
+    // Nearest multiples: 0.1 -> 3/32, -0.999 -> -1, 1 stays, 1/64 (a tie) rounds away from zero.
+    QCOMPARE(v[0], 3.0f / 32.0f);
+    QCOMPARE(v[1], -1.0f);
+    QCOMPARE(v[2], 1.0f);
+    QCOMPARE(v[3], 1.0f / 32.0f);
+    QVERIFY(s.contains(std::span<const float>(v.data(), 2)));
+    const float between[2] = {0.1f, 0.0f};
+    QVERIFY2(!s.contains(between), "0.1 is no multiple of 1/32");
+    QVERIFY(s.describe().find("quantum 0.03125") != std::string::npos);
+    QVERIFY(Space::box(2, -1.0f, 1.0f).describe().find("quantum") == std::string::npos);
+
+    // Bounds that are no multiples: rounding stays inside them.
+    Space odd = Space::box(1, -0.3f, 0.3f);
+    odd.quantum = 0.25f;
+    std::vector<float> edge = {0.3f, -0.3f, 0.12f};
+    odd.quantize(edge);
+    QCOMPARE(edge[0], 0.25f);
+    QCOMPARE(edge[1], -0.25f);
+    QCOMPARE(edge[2], 0.0f);
+
+    // A decimal quantum: k * 0.1 in float or in double both count as multiples.
+    Space tenth = Space::box(1, -1.0f, 1.0f);
+    tenth.quantum = 0.1f;
+    const float floatMultiple[1] = {7.0f * 0.1f};
+    const float doubleMultiple[1] = {static_cast<float>(7.0 * 0.1)};
+    const float notMultiple[1] = {0.75f};
+    QVERIFY(tenth.contains(floatMultiple));
+    QVERIFY(tenth.contains(doubleMultiple));
+    QVERIFY(!tenth.contains(notMultiple));
+
+    // No quantum, or a discrete space: quantize leaves values alone.
+    std::vector<float> free = {0.1234f};
+    Space::box(1, -1.0f, 1.0f).quantize(free);
+    QCOMPARE(free[0], 0.1234f);
   }
   void taskSpaceParsesAndRejects() {
     TaskSpace t({{"height", 0, 3, 1.0, false, ""}, {"level", 1, 8, 1, true, ""}});

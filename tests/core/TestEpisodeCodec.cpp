@@ -4,6 +4,8 @@
 // crash, a huge allocation or a silently wrong record.
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -54,6 +56,45 @@ bool refused(const EncodedEpisode& e, const std::string& needle) {
   return false;
 }
 
+// An action log of `agents` x `steps` agent-steps of `dims` floats each, step-major as a
+// multi-agent env records it, drawn by `draw(agent, dim, step)`.
+template <typename Draw>
+std::vector<float> actionLog(int agents, int steps, int dims, Draw draw) {
+  std::vector<float> log;
+  log.reserve(static_cast<size_t>(agents) * steps * dims);
+  for (int t = 0; t < steps; ++t)
+    for (int a = 0; a < agents; ++a)
+      for (int d = 0; d < dims; ++d) log.push_back(draw(a, d, t));
+  return log;
+}
+
+float quantised(double v, double quantum) {
+  return static_cast<float>(std::round(std::clamp(v, -1.0, 1.0) / quantum) * quantum);
+}
+
+// Stored bytes per agent-step of `log` in the current (byte-plane) form and in the plain zstd
+// form of earlier stores, at the store's default level 3; also checks the log decodes back.
+std::pair<double, double> bytesPerAgentStep(const std::vector<float>& log, int agents, int steps,
+                                            const char* what) {
+  EpisodeRecord r;
+  r.length = steps;
+  r.actionSize = static_cast<int>(log.size()) / steps;
+  r.actions = log;
+  r.hashes.assign(static_cast<size_t>(steps) + 1, 0);
+  const EncodedEpisode e = encodeEpisode(r, 3);
+  const EpisodeRecord back = decodeEpisode(e);
+  if (!sameBits(back.actions.data(), log.data(), log.size() * sizeof(float)))
+    qFatal("%s: the action log does not decode back bit for bit", what);
+  const std::vector<uint8_t> plain = compressBytes(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(log.data()), log.size() * 4), 3);
+  const double agentSteps = static_cast<double>(agents) * steps;
+  const double after = static_cast<double>(e.actions.size()) / agentSteps;
+  const double before = static_cast<double>(plain.size()) / agentSteps;
+  qInfo("%-44s %6.3f -> %6.3f bytes per agent-step (raw %zu, plain zstd %zu, planes %zu bytes)",
+        what, before, after, log.size() * 4, plain.size(), e.actions.size());
+  return {before, after};
+}
+
 }  // namespace
 
 class TestEpisodeCodec : public QObject {
@@ -77,6 +118,75 @@ class TestEpisodeCodec : public QObject {
     QCOMPARE(back.info.outcome, std::string("fell"));
     QCOMPARE(back.info.values.size(), size_t{2});
     QVERIFY(std::signbit(back.info.values[1].second));
+  }
+
+  // Issue 10's budget: at most 2 stored bytes per agent-step for a swarm's action log. Measured
+  // on 1000 agents x 200 steps at the store's zstd level 3 (figures in the test log).
+  void actionLogsOfManyAgentsStayWithinTwoBytesPerAgentStep() {
+    constexpr int kAgents = 1000, kSteps = 200;
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+    std::normal_distribution<double> noise(0.0, 1.0);
+
+    // (a) uniformly random multiples of 1/32 in [-1, 1], two per agent (65 values: 6 bits each).
+    const auto random = actionLog(kAgents, kSteps, 2, [&](int, int, int) {
+      return quantised(uniform(rng), 1.0 / 32);
+    });
+    const auto [randomBefore, randomAfter] =
+        bytesPerAgentStep(random, kAgents, kSteps, "(a) random 2 x quantum 1/32");
+    QVERIFY2(randomAfter <= 2.0, "random quantised actions exceed 2 bytes per agent-step");
+    QVERIFY(randomAfter < randomBefore);
+
+    // (b) Discrete(5): one whole-number float per agent.
+    const auto discrete = actionLog(kAgents, kSteps, 1, [&](int, int, int) {
+      return static_cast<float>(rng() % 5);
+    });
+    const auto [discreteBefore, discreteAfter] =
+        bytesPerAgentStep(discrete, kAgents, kSteps, "(b) Discrete(5)");
+    QVERIFY2(discreteAfter <= 0.6, "Discrete(5) actions exceed 0.6 bytes per agent-step");
+    QVERIFY(discreteAfter < discreteBefore);
+
+    // (c) a smooth policy-like signal: per agent and dimension a slow AR(1) around a sine,
+    // as continuous floats and at quantum 1/32.
+    std::vector<double> state(static_cast<size_t>(kAgents) * 2, 0.0);
+    auto smooth = [&](int a, int d, int t) {
+      double& x = state[static_cast<size_t>(a) * 2 + d];
+      x = 0.95 * x + 0.05 * noise(rng);
+      return 0.6 * std::sin(0.05 * t + a * 0.37 + d) + x;
+    };
+    const auto smoothFloat = actionLog(kAgents, kSteps, 2, [&](int a, int d, int t) {
+      return static_cast<float>(std::clamp(smooth(a, d, t), -1.0, 1.0));
+    });
+    bytesPerAgentStep(smoothFloat, kAgents, kSteps, "(c) smooth 2 x float");
+    std::fill(state.begin(), state.end(), 0.0);
+    const auto smoothQuantised = actionLog(kAgents, kSteps, 2, [&](int a, int d, int t) {
+      return quantised(smooth(a, d, t), 1.0 / 32);
+    });
+    const auto [smoothBefore, smoothAfter] =
+        bytesPerAgentStep(smoothQuantised, kAgents, kSteps, "(c) smooth 2 x quantum 1/32");
+    QVERIFY(smoothAfter <= 2.0);
+    QVERIFY(smoothAfter < smoothBefore);
+  }
+
+  void plainZstdActionLogsOfEarlierStoresStillDecode() {
+    // Every episode stored before the byte planes holds a plain zstd frame of the floats.
+    const EpisodeRecord r = sampleRecord();
+    EncodedEpisode e = encodeEpisode(r, 3);
+    QVERIFY(isByteShuffledActionLog(e.actions));
+    e.actions = compressBytes(std::span<const uint8_t>(
+        reinterpret_cast<const uint8_t*>(r.actions.data()), r.actions.size() * sizeof(float)));
+    QVERIFY(!isByteShuffledActionLog(e.actions));
+    const EpisodeRecord back = decodeEpisode(e);
+    QVERIFY(sameBits(back.actions.data(), r.actions.data(), r.actions.size() * sizeof(float)));
+    // The marker alone, or the marker before a frame of the wrong size, is refused.
+    EncodedEpisode marked = encodeEpisode(r, 3);
+    marked.actions.resize(4);
+    QVERIFY(refused(marked, "actions: corrupt compressed data"));
+    marked = encodeEpisode(r, 3);
+    const std::vector<uint8_t> shortFrame = compressBytes(std::vector<uint8_t>(36, 0));
+    marked.actions.resize(4);
+    marked.actions.insert(marked.actions.end(), shortFrame.begin(), shortFrame.end());
+    QVERIFY(refused(marked, "actions holds 36 bytes, expected 40"));
   }
 
   void malformedJsonIsRefused() {

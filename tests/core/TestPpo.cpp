@@ -7,10 +7,12 @@
 
 #include <cmath>
 #include <cstring>
+#include <set>
 
 #include "env/VecEnv.h"
 #include "rl/Gae.h"
 #include "rl/PpoTrainer.h"
+#include "train/Evaluator.h"
 #include "util/Errors.h"
 #include "util/Hash.h"
 #include "util/Rng.h"
@@ -53,10 +55,12 @@ struct MoveState {
 class MoveToTargetEnv : public ToyEnv<MoveState> {
  public:
   static constexpr int kSteps = 20;
-  MoveToTargetEnv() {
+  /// With a quantum, the env refuses any action that is not a multiple of it.
+  explicit MoveToTargetEnv(float quantum = 0.0f) {
     spec_.name = "move-to-target";
     spec_.observationSpace = Space::box(2, -3.0f, 3.0f);
     spec_.actionSpace = Space::box(1, -1.0f, 1.0f);
+    spec_.actionSpace.quantum = quantum;
     spec_.policySlotOfAgent = {0};
     spec_.policySlots = {"mover"};
     spec_.maxEpisodeSteps = kSteps;
@@ -73,7 +77,8 @@ class MoveToTargetEnv : public ToyEnv<MoveState> {
     out[1] = state_.target;
   }
   StepStatus step(const float* actions, float* rewards) override {
-    if (!(actions[0] >= -1.0f && actions[0] <= 1.0f)) throw std::invalid_argument("action outside the box");
+    if (!spec_.actionSpace.contains(std::span<const float>(actions, 1)))
+      throw std::invalid_argument("action outside " + spec_.actionSpace.describe());
     state_.position += 0.25f * actions[0];
     state_.steps++;
     rewards[0] = -std::abs(state_.position - state_.target);
@@ -248,6 +253,45 @@ class TestPpo : public QObject {
     qInfo("cue: random %.2f, trained %.2f", random, after);
     QVERIFY(random < 1.0);  // a wrong answer by either agent ends the episode
     QVERIFY(after > 9.0);
+  }
+
+  void quantisedActionsAreWhatTheEnvAndTheLogGet() {
+    // Policy outputs are rounded to the env's quantum after clipping, by the trainer, the
+    // evaluator and the checkpointed policy alike; the env throws on anything else.
+    static constexpr float kQuantum = 1.0f / 32.0f;
+    auto makeEnv = [] { return EnvPtr(std::make_unique<MoveToTargetEnv>(kQuantum)); };
+    ThreadPool pool(2);
+    std::vector<EnvPtr> list;
+    for (int i = 0; i < 4; ++i) list.push_back(makeEnv());
+    VecEnv envs(std::move(list), pool, 5);
+    envs.setRecording(true);
+    PpoTrainer trainer(envs, smallConfig(4, 40, 3), 9, pool);
+    for (int i = 0; i < 3; ++i) trainer.iterate();
+    const auto episodes = envs.takeFinishedEpisodes();
+    QVERIFY(!episodes.empty());
+    std::set<float> distinct;
+    for (const EpisodeRecord& e : episodes)
+      for (float a : e.actions) {
+        QVERIFY2(std::ldexp(a, 5) == std::round(std::ldexp(a, 5)), "a logged action is no multiple of 1/32");
+        distinct.insert(a);
+      }
+    QVERIFY2(distinct.size() > 4, "the log holds several distinct quantised values");
+
+    // The quantum travels with a checkpointed policy (format version 2) ...
+    const Policy restored = Policy::deserialize(trainer.policy().serialize());
+    QCOMPARE(restored.actionSpace().quantum, kQuantum);
+    // ... while a policy without one still writes version 1, byte for byte as before.
+    const std::vector<uint8_t> plain =
+        Policy(Space::box(2, -3.0f, 3.0f), Space::box(1, -1.0f, 1.0f), PolicyArchitecture{}, 1).serialize();
+    uint32_t version = 0;
+    std::memcpy(&version, plain.data() + 8, sizeof(version));
+    QCOMPARE(version, 1u);
+
+    // The evaluator rounds with the env's space even for a policy that lacks the quantum.
+    Policy unquantised(Space::box(2, -3.0f, 3.0f), Space::box(1, -1.0f, 1.0f), PolicyArchitecture{}, 4);
+    const EvalResult eval = evaluatePolicy(makeEnv, unquantised, {}, 3, 17, pool);
+    for (const EpisodeRecord& e : eval.episodes)
+      for (float a : e.actions) QVERIFY(std::ldexp(a, 5) == std::round(std::ldexp(a, 5)));
   }
 
   void trainingIsDeterministicAcrossThreadCounts() {

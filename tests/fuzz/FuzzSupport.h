@@ -94,7 +94,15 @@ class EpisodeInput {
     for (const std::string* t : {&e.outcome, &e.taskJson, &e.slotReturnsJson, &e.infoJson})
       field(t->data(), t->size());
     for (const std::vector<uint8_t>* b : {&e.actions, &e.hashes}) {
-      const std::vector<uint8_t> bytes = rawBlobs ? decompressBytes(*b) : *b;
+      std::vector<uint8_t> bytes = rawBlobs ? std::vector<uint8_t>{} : *b;
+      if (rawBlobs && b == &e.actions && isByteShuffledActionLog(*b)) {
+        // Raw means the floats themselves, whichever form the log was stored in.
+        const std::vector<float> actions = decodeEpisode(e).actions;
+        const auto* p = reinterpret_cast<const uint8_t*>(actions.data());
+        bytes.assign(p, p + actions.size() * sizeof(float));
+      } else if (rawBlobs) {
+        bytes = decompressBytes(*b);
+      }
       field(bytes.data(), bytes.size());
     }
     return out;

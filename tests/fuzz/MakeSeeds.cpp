@@ -4,7 +4,10 @@
 //                               fight: categorical), raw (first byte 0) and as a payload behind a
 //                               header the target writes itself (first byte 1)
 //   episode/<env>-*.bin         real episodes (random actions, up to 300 steps) in their stored
-//                               form, in the episode target's layout, blobs compressed and raw
+//                               form, in the episode target's layout, blobs compressed and raw,
+//                               and with the action log as a plain zstd frame (-plain-zstd: how
+//                               stores before the byte planes hold it); the walker-3 episode's
+//                               actions are multiples of 1/32, as a quantised env receives them
 // The character seeds are the built-in roster files themselves. Deterministic: running it again
 // gives the same files.  Usage: fuzz_seeds OUTPUT_FOLDER
 #include <cstdio>
@@ -12,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <span>
+#include <tuple>
 #include <vector>
 
 #include "Simulations.h"
@@ -19,6 +23,7 @@
 #include "env/VecEnv.h"
 #include "rl/PpoTrainer.h"
 #include "store/EpisodeCodec.h"
+#include "util/Compression.h"
 #include "train/TrainingSession.h"
 #include "util/Rng.h"
 #include "util/ThreadPool.h"
@@ -67,7 +72,7 @@ Policy trainedPolicy(const std::string& env, std::vector<int> hidden, ThreadPool
 // An episode of `env` with random actions (at most `maxSteps`), recorded as a training session
 // records it: seed, task, every action, the hash after reset and after each step, returns, info.
 EpisodeRecord randomEpisode(const std::string& env, const nlohmann::json& envConfig, uint64_t seed,
-                            int maxSteps) {
+                            int maxSteps, float quantum = 0.0f) {
   EnvPtr e = EnvRegistry::instance().get(env).create(envConfig);
   const EnvSpec& spec = e->spec();
   EpisodeRecord r;
@@ -90,6 +95,11 @@ EpisodeRecord randomEpisode(const std::string& env, const nlohmann::json& envCon
               : static_cast<float>(rng.below(static_cast<uint64_t>(
                     spec.actionSpace.kind == SpaceKind::Discrete ? spec.actionSpace.counts[0]
                                                                  : spec.actionSpace.counts[d])));
+    }
+    if (quantum > 0.0f) {
+      Space quantised = spec.actionSpace;
+      quantised.quantum = quantum;
+      quantised.quantize(actions);
     }
     status = e->step(actions.data(), rewards.data());
     for (float a : actions) r.actions.push_back(a);
@@ -130,17 +140,25 @@ int main(int argc, char** argv) {
                withSelector(1, std::span<const uint8_t>(bytes).subspan(28)));
   }
 
-  const std::vector<std::pair<std::string, nlohmann::json>> episodes = {
-      {"walker", nlohmann::json::object()},
-      {"walker", {{"terrain", "stump_tracks"}}},
-      {"fight", {{"mode", "two"}, {"control", "pad"}}}};
+  const std::vector<std::tuple<std::string, nlohmann::json, float>> episodes = {
+      {"walker", nlohmann::json::object(), 0.0f},
+      {"walker", {{"terrain", "stump_tracks"}}, 0.0f},
+      {"fight", {{"mode", "two"}, {"control", "pad"}}, 0.0f},
+      {"walker", nlohmann::json::object(), 1.0f / 32.0f}};
   for (size_t i = 0; i < episodes.size(); ++i) {
-    const auto& [env, config] = episodes[i];
-    const EncodedEpisode encoded = encodeEpisode(randomEpisode(env, config, 40 + i, 300), 3);
+    const auto& [env, config, quantum] = episodes[i];
+    const EpisodeRecord record = randomEpisode(env, config, 40 + i, 300, quantum);
+    EncodedEpisode encoded = encodeEpisode(record, 3);
     const std::string name = env + "-" + std::to_string(i);
     writeBytes(out / "episode" / (name + "-stored.bin"),
                fuzzing::EpisodeInput::write(encoded, false));
     writeBytes(out / "episode" / (name + "-raw.bin"), fuzzing::EpisodeInput::write(encoded, true));
+    encoded.actions = compressBytes(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(record.actions.data()),
+                                 record.actions.size() * sizeof(float)),
+        3);
+    writeBytes(out / "episode" / (name + "-plain-zstd.bin"),
+               fuzzing::EpisodeInput::write(encoded, false));
   }
   return 0;
 }
