@@ -348,6 +348,73 @@ class TestGlEndToEnd : public QObject {
     QTest::qWait(1500);
     QVERIFY(grabWithViews(&window).save(QDir(outDir).filePath(QStringLiteral("app-compare.png"))));
   }
+
+  // The swarm's screenshots (docs/swarm-*.png) and its live frame times with 10,000 agents: a
+  // learned Vicsek swarm and the classic rule on the same seeds, watched live, replayed and
+  // compared; only with PALAESTRA_SHOWCASE_DIR (and PALAESTRA_FRAME_SECONDS).
+  void swarmShowcase() {
+    const QString outDir = qEnvironmentVariable("PALAESTRA_SHOWCASE_DIR");
+    if (outDir.isEmpty()) QSKIP("set PALAESTRA_SHOWCASE_DIR to save the swarm's screenshots");
+    const int seconds = qEnvironmentVariableIntValue("PALAESTRA_FRAME_SECONDS");
+    openAppSettings()->clear();
+    MainWindow window;
+    testing::WindowMessages messages;
+    messages.attach(window);
+    AppController controller(window);
+    QVERIFY(window.openStore(path("swarm-showcase.sqlite"), RunStore::OpenMode::CreateOrOpen));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const std::shared_ptr<RunStore> store = window.storeSession()->store();
+    TrainingManager* manager = controller.trainingManager();
+
+    auto tenThousand = [](const char* preset) {
+      nlohmann::json config = presetConfig("swarm", preset);
+      config["env_config"]["agents"] = 10000;
+      config["env_config"]["episode_steps"] = 200;
+      config["ppo"]["num_envs"] = 1;
+      config["ppo"]["num_steps"] = 16;
+      config["ppo"]["num_minibatches"] = 4;
+      config["eval"] = {{"every_steps", 32}, {"episodes", 1}, {"final_episodes", 1}};
+      config["budget"] = {{"minutes", 3}};
+      return config;
+    };
+    const int64_t learned = controller.startRun(tenThousand("default"), QStringLiteral("learned 10k"));
+    QVERIFY(learned > 0);
+    QVERIFY(controller.watchRun(learned));
+    SimView* view = controller.liveViewer()->simView();
+    QVERIFY(view);
+    QTRY_VERIFY_WITH_TIMEOUT(hasCheckpoint(*store, learned), 300000);
+    QTest::qWait(3000);
+    if (seconds > 0) {
+      view->setFrameTimesVisible(true);
+      reportFrameTimes(*view, seconds, QStringLiteral("swarm, 10,000 agents, one run training"));
+    }
+    QVERIFY(grabWithViews(&window).save(QDir(outDir).filePath(QStringLiteral("swarm-live.png"))));
+    manager->stopAll();
+    QVERIFY(manager->waitForAll(300000));
+
+    nlohmann::json classicConfig = tenThousand("vicsek-classic");
+    classicConfig["budget"] = {{"steps", 32}};
+    const int64_t classic = controller.startRun(classicConfig, QStringLiteral("classic 10k"));
+    QVERIFY(classic > 0);
+    QVERIFY(manager->waitForAll(300000));
+    window.refreshAll();
+
+    QVERIFY(window.runBrowser()->selectRun(learned));
+    const std::vector<EpisodeSummary> evals = store->episodes(learned, EpisodeKind::Eval);
+    QVERIFY(!evals.empty());
+    QVERIFY(controller.openEpisode(evals.back().id));
+    QVERIFY(controller.replayPlayer()->waitUntilBuilt(300000));
+    controller.replayPlayer()->seek(controller.replayPlayer()->frameCount() * 3 / 4);
+    QTest::qWait(1000);
+    QVERIFY(grabWithViews(&window).save(QDir(outDir).filePath(QStringLiteral("swarm-replay.png"))));
+
+    QVERIFY(controller.compareRuns(learned, classic));
+    QTRY_VERIFY_WITH_TIMEOUT(controller.compareView()->replaysBuilt(), 300000);
+    controller.compareView()->seek(controller.compareView()->frameCount() * 3 / 4);
+    QTest::qWait(1500);
+    QVERIFY(grabWithViews(&window).save(QDir(outDir).filePath(QStringLiteral("swarm-compare.png"))));
+  }
 };
 
 QTEST_MAIN(TestGlEndToEnd)
