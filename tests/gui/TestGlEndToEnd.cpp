@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "Simulations.h"
+#include "FrameTimeReport.h"
 #include "WindowMessages.h"
 #include "gui/AppController.h"
 #include "gui/AppSettings.h"
@@ -86,27 +87,6 @@ void fillNewRunDialogSoon(std::function<void(NewRunDialog&)> edit, bool* okClick
 bool hasCheckpoint(RunStore& store, int64_t runId) { return !store.checkpoints(runId).empty(); }
 
 // Share of pixels that differ from the corner pixel (a blank image gives 0).
-// Reads the view's built-in frame-time meter (the last 240 frames, about 4 s) every 4 s for
-// `seconds` and prints the median and worst of those p95 values.
-void reportFrameTimes(SimView& view, int seconds, const QString& what) {
-  std::vector<double> p95s, p50s;
-  const quint64 framesBefore = view.framesPainted();
-  QTest::qWait(4000);  // the meter's window fills with frames of this situation
-  QElapsedTimer clock;
-  clock.start();
-  while (clock.elapsed() < seconds * 1000) {
-    QTest::qWait(4000);
-    p95s.push_back(view.frameTimes().p95Milliseconds());
-    p50s.push_back(view.frameTimes().p50Milliseconds());
-  }
-  std::sort(p95s.begin(), p95s.end());
-  std::sort(p50s.begin(), p50s.end());
-  qInfo("frame times, %s, view %dx%d: %zu windows of 240 frames, p95 median %.1f ms, p95 worst %.1f ms, "
-        "p50 median %.1f ms, paint p50 %.1f ms, %.1f frames/s",
-        qPrintable(what), view.width(), view.height(), p95s.size(), p95s[p95s.size() / 2], p95s.back(),
-        p50s[p50s.size() / 2], view.frameTimes().paintP50Milliseconds(), (view.framesPainted() - framesBefore) / (clock.elapsed() / 1000.0 + 4.0));
-}
-
 double nonBackgroundShare(const QImage& image) {
   if (image.isNull()) return 0.0;
   const QRgb background = image.pixel(image.width() - 1, image.height() - 1);
@@ -283,13 +263,13 @@ class TestGlEndToEnd : public QObject {
       // The same view and window with training paused (idle cores), then with both runs training.
       manager->pause(runA);
       manager->pause(runB);
-      reportFrameTimes(*view, seconds, QStringLiteral("two runs paused"));
+      testing::reportFrameTimes(*view, seconds, QStringLiteral("two runs paused"));
       manager->resume(runA);
       manager->resume(runB);
       const uint64_t stepsBefore = manager->lastProgress(runA).steps + manager->lastProgress(runB).steps;
       QElapsedTimer clock;
       clock.start();
-      reportFrameTimes(*view, seconds, QStringLiteral("two runs training"));
+      testing::reportFrameTimes(*view, seconds, QStringLiteral("two runs training"));
       const uint64_t stepsAfter = manager->lastProgress(runA).steps + manager->lastProgress(runB).steps;
       qInfo("training meanwhile: %.0f env steps/s over both runs",
             static_cast<double>(stepsAfter - stepsBefore) / (clock.elapsed() / 1000.0));
@@ -387,7 +367,7 @@ class TestGlEndToEnd : public QObject {
     QTest::qWait(3000);
     if (seconds > 0) {
       view->setFrameTimesVisible(true);
-      reportFrameTimes(*view, seconds, QStringLiteral("swarm, 10,000 agents, one run training"));
+      testing::reportFrameTimes(*view, seconds, QStringLiteral("swarm, 10,000 agents, one run training"));
     }
     QVERIFY(grabWithViews(&window).save(QDir(outDir).filePath(QStringLiteral("swarm-live.png"))));
     manager->stopAll();

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "Simulations.h"
+#include "FrameTimeReport.h"
 #include "WindowMessages.h"
 #include "gui/AppController.h"
 #include "gui/AppSettings.h"
@@ -28,47 +29,7 @@
 
 using namespace palaestra;
 
-namespace {
-
-struct FrameFigures {
-  double p95Median = 0, p95Worst = 0, p50Median = 0, paintP50 = 0, framesPerSecond = 0;
-};
-
-// Reads the view's meter (the last 240 frames) every 4 s for `seconds` after 4 s of warm-up.
-FrameFigures measureFrames(SimView& view, int seconds) {
-  std::vector<double> p95s, p50s;
-  QTest::qWait(2000);      // the situation settles
-  view.clearFrameTimes();  // at a few frames per second 240 frames would reach far back
-  QTest::qWait(2000);
-  const quint64 framesBefore = view.framesPainted();
-  QElapsedTimer clock;
-  clock.start();
-  while (clock.elapsed() < seconds * 1000) {
-    QTest::qWait(4000);
-    p95s.push_back(view.frameTimes().p95Milliseconds());
-    p50s.push_back(view.frameTimes().p50Milliseconds());
-  }
-  std::sort(p95s.begin(), p95s.end());
-  std::sort(p50s.begin(), p50s.end());
-  FrameFigures f;
-  f.p95Median = p95s[p95s.size() / 2];
-  f.p95Worst = p95s.back();
-  f.p50Median = p50s[p50s.size() / 2];
-  f.paintP50 = view.frameTimes().paintP50Milliseconds();
-  f.framesPerSecond =
-      static_cast<double>(view.framesPainted() - framesBefore) / (clock.elapsed() / 1000.0);
-  return f;
-}
-
-void report(const FrameFigures& f, const SimView& view, const QString& what) {
-  qInfo(
-      "frame times, %s, view %dx%d: p95 median %.1f ms, p95 worst %.1f ms, p50 median %.1f ms, "
-      "paint p50 %.1f ms, %.1f frames/s",
-      qPrintable(what), view.width(), view.height(), f.p95Median, f.p95Worst, f.p50Median,
-      f.paintP50, f.framesPerSecond);
-}
-
-}  // namespace
+using testing::FrameFigures;
 
 class TestGlSwarmFrameTimes : public QObject {
   Q_OBJECT
@@ -108,15 +69,15 @@ class TestGlSwarmFrameTimes : public QObject {
       QVERIFY2(live->errorMessage().isEmpty(), qPrintable(live->errorMessage()));
       QVERIFY(live->watching());
       live->selectAgent(-1);
-      FrameFigures f = measureFrames(*view, seconds);
+      FrameFigures f = testing::measureFrameTimes(*view, seconds);
       QCOMPARE(view->scene().particles.at(0).xyAngle.size(), static_cast<size_t>(agents) * 3);
       QVERIFY(f.framesPerSecond > 0);
-      report(f, *view, QStringLiteral("%1 agents").arg(agents));
+      testing::printFrameTimes(f, *view, QStringLiteral("%1 agents").arg(agents));
 
       live->selectAgent(agents / 2);
       QCOMPARE(live->selectedAgent(), agents / 2);
-      f = measureFrames(*view, seconds);
-      report(f, *view, QStringLiteral("%1 agents, one picked").arg(agents));
+      f = testing::measureFrameTimes(*view, seconds);
+      testing::printFrameTimes(f, *view, QStringLiteral("%1 agents, one picked").arg(agents));
     }
   }
 };
