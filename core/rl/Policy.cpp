@@ -101,10 +101,15 @@ Space getSpace(ByteReader& r, const char* what, uint32_t version) {
   return s;
 }
 
+// A quantum is a finite step >= 0, and 0 unless the space is a Box.
+bool quantumIsValid(const Space& s) {
+  return std::isfinite(s.quantum) && s.quantum >= 0.0f &&
+         (s.kind == SpaceKind::Box || s.quantum == 0.0f);
+}
+
 // Whether a space is well formed enough to build a network on.
 bool spaceIsSane(const Space& s) {
-  if (!std::isfinite(s.quantum) || s.quantum < 0.0f) return false;
-  if (s.kind != SpaceKind::Box && s.quantum != 0.0f) return false;
+  if (!quantumIsValid(s)) return false;
   if (s.kind == SpaceKind::Box) {
     if (s.low.empty() || s.low.size() != s.high.size() || !s.counts.empty() || s.low.size() > kMaxDims) return false;
     for (size_t i = 0; i < s.low.size(); ++i)
@@ -158,8 +163,7 @@ Policy::Policy(Space observationSpace, Space actionSpace, PolicyArchitecture arc
 void Policy::validate() const {
   for (const auto& [space, name] :
        {std::pair{&observationSpace_, "observation"}, std::pair{&actionSpace_, "action"}})
-    if (!std::isfinite(space->quantum) || space->quantum < 0.0f ||
-        (space->kind != SpaceKind::Box && space->quantum != 0.0f))
+    if (!quantumIsValid(*space))
       throw ConfigError(std::string("policy's ") + name +
                         " space has quantum " + std::to_string(space->quantum) +
                         ": it must be a finite number >= 0, and 0 unless the space is a Box");
