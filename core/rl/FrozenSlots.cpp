@@ -53,8 +53,10 @@ const Policy* FrozenSlots::policyOfSlot(int slot) const {
 void FrozenSlots::act(const float* rawObs, int envs, float* actions) const {
   if (!any()) return;
   const int agents = static_cast<int>(slotOfAgent_.size());
-  std::vector<float> obs, out;
-  std::vector<size_t> rows;
+  // Per-thread gather buffers: a rollout step allocates nothing once warm, and evaluations on the
+  // thread pool share one const FrozenSlots.
+  thread_local std::vector<float> obs, out;
+  thread_local std::vector<size_t> rows;
   Rng unused(0);  // deterministic acting draws nothing
   for (size_t s = 0; s < policies_.size(); ++s) {
     const Policy* policy = policies_[s].get();

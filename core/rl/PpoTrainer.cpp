@@ -105,7 +105,8 @@ double PpoTrainer::currentLearningRate() const {
   return std::max(0.0, frac) * cfg_.learning_rate;
 }
 
-const float* PpoTrainer::learnerRowsOf(const float* values, int width, std::vector<float>& scratch) const {
+template <typename T>
+const T* PpoTrainer::learnerRowsOf(const T* values, int width, std::vector<T>& scratch) const {
   if (!frozen_.any()) return values;
   scratch.resize(learnerRows_.size() * static_cast<size_t>(width));
   for (size_t k = 0; k < learnerRows_.size(); ++k)
@@ -266,13 +267,8 @@ bool PpoTrainer::collectRollout(const std::function<bool()>& shouldStop) {
         const double keep = terminated[r / agents_] ? 0.0 : static_cast<double>(returnGamma);
         discountedReturns_[r] = discountedReturns_[r] * keep + static_cast<double>(reward[r]);
       }
-      if (frozen_.any()) {
-        learnerReturns_.resize(learnerRows_.size());
-        for (size_t k = 0; k < learnerRows_.size(); ++k) learnerReturns_[k] = discountedReturns_[learnerRows_[k]];
-        returnStats_.update(learnerReturns_.data(), static_cast<int>(learnerReturns_.size()));
-      } else {
-        returnStats_.update(discountedReturns_.data(), rows_);
-      }
+      returnStats_.update(learnerRowsOf(discountedReturns_.data(), 1, learnerReturns_),
+                          static_cast<int>(learnerRows_.size()));
       const double scale = 1.0 / std::sqrt(returnStats_.var()[0] + kRewardEpsilon);
       const double clip = cfg_.reward_clip;
       for (int r = 0; r < rows_; ++r)

@@ -88,7 +88,8 @@ class PpoTrainer {
   void update(PpoIterationStats& stats, double learningRate);
 
   // Gathers the learner's rows of a rows_-row vector (all rows without frozen slots).
-  const float* learnerRowsOf(const float* values, int width, std::vector<float>& scratch) const;
+  template <typename T>
+  const T* learnerRowsOf(const T* values, int width, std::vector<T>& scratch) const;
 
   VecEnv& envs_;
   PpoConfig cfg_;
