@@ -167,13 +167,14 @@ SwarmEnv::SwarmEnv(const SwarmConfig& config) : config_(config) {
   if (c.model == SwarmModel::Boids)
     for (auto* v : {&sepX_, &sepY_}) v->assign(n, 0.0);
   count_.assign(n, 0);
+  if (c.controller != SwarmController::Classic) turn_.assign(n, 0.0f);
   cells_.configure(c.agents, c.boxSize, c.radius);
   // Measured by the conformance test against the heap; the object and its spec on top.
   spec_.memoryBytes = reservedBytes() + sizeof(SwarmEnv) + 4096 + 8.0 * n;
 }
 
 double SwarmEnv::reservedBytes() const {
-  double bytes = cells_.reservedBytes() + capacityBytes(count_);
+  double bytes = cells_.reservedBytes() + capacityBytes(count_) + capacityBytes(turn_);
   for (const std::vector<double>* v : std::initializer_list<const std::vector<double>*>{
            &x_, &y_, &heading_, &phase_, &omega_, &cosH_, &sinH_, &cosP_, &sinP_, &sumCos_,
            &sumSin_, &sumPCos_, &sumPSin_, &comX_, &comY_, &sepX_, &sepY_})
@@ -384,8 +385,9 @@ float SwarmEnv::appliedAction(const float* actions, int agent) const {
       throw std::invalid_argument("swarm: action of agent " + std::to_string(agent) + " is " +
                                   std::to_string(a));
     // Rounded to the grid the action space declares, so the logged action is what was applied.
-    const float q = SwarmConfig::kActionQuantum;
-    return std::round(std::clamp(a, -1.0f, 1.0f) / q) * q;
+    float applied = std::clamp(a, -1.0f, 1.0f);
+    spec_.actionSpace.quantize(std::span<float>(&applied, 1));
+    return applied;
   }
   const int k = config_.turnChoices;
   if (!(a >= 0 && a < k && a == std::floor(a)))
@@ -402,9 +404,10 @@ StepStatus SwarmEnv::step(const float* actions, float* rewards) {
   const bool classic = c.controller == SwarmController::Classic;
   const double noiseScale = noise_ * kPi;  // eta * xi, xi uniform in [-pi, pi]
 
-  // Validate every action before changing anything, so a bad one leaves the state as it was.
+  // Validate and convert every action before changing anything, so a bad one leaves the state
+  // as it was.
   if (!classic)
-    for (int i = 0; i < n; ++i) appliedAction(actions, i);
+    for (int i = 0; i < n; ++i) turn_[i] = appliedAction(actions, i);
 
   // Headings (and phases) from the state at t; each agent draws its noise in index order.
   for (int i = 0; i < n; ++i) {
@@ -439,7 +442,7 @@ StepStatus SwarmEnv::step(const float* actions, float* rewards) {
           break;  // headings wander; the phases couple below
       }
     } else if (c.model != SwarmModel::Kuramoto) {
-      h += appliedAction(actions, i) * c.maxTurn;
+      h += turn_[i] * c.maxTurn;
     }
     heading_[i] = wrapAngle(h + noiseScale * rng_.uniform(-1.0, 1.0));
   }
@@ -448,7 +451,7 @@ StepStatus SwarmEnv::step(const float* actions, float* rewards) {
     for (int i = 0; i < n; ++i) {
       double pull = 0;
       if (!classic) {
-        pull = coupling_ * appliedAction(actions, i);
+        pull = coupling_ * turn_[i];
       } else if (k.range == CouplingRange::Global) {
         // (K/N) sum_j sin(theta_j - theta_i) = K (Y cos theta_i - X sin theta_i), (X, Y) the mean
         // field.

@@ -100,6 +100,7 @@ class SwarmEnv final : public Env {
   // Derived from the state each step.
   std::vector<double> cosH_, sinH_, cosP_, sinP_;
   std::vector<int> count_;  // neighbours within r, the agent excluded
+  std::vector<float> turn_;  // this step's applied action per agent, in [-1, 1] (policy control)
   // Sums over the disc of radius r, the agent included (sumCos_ = sum of cos theta_j, ...).
   std::vector<double> sumCos_, sumSin_, sumPCos_, sumPSin_, comX_, comY_, sepX_, sepY_;
   // Cell-ordered copies for the neighbour scans (mutable: observe() builds them on demand when
