@@ -9,6 +9,7 @@
 #include "env/EnvRegistry.h"
 #include "train/CheckpointMeta.h"
 #include "train/Evaluator.h"
+#include "train/PolicySlots.h"
 #include "train/StoredRunConfig.h"
 #include "util/Errors.h"
 
@@ -72,9 +73,15 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
     throw ConfigError(std::string("--task: ") + e.what());
   }
 
+  // The slots the run froze act with their checkpoints here too, and the figures are the learned
+  // slot's: an adversary is evaluated against the swarm it trained against.
+  const int learnerSlot = learnerSlotOf(config, probe->spec());
+  const FrozenSlots frozen = loadFrozenSlots(config, probe->spec(), *store);
+
   ThreadPool pool(options.threads);
   const uint64_t seed = options.seed ? *options.seed : config.seed;
-  const EvalResult result = evaluatePolicy(makeEnv, policy, task, options.episodes, seed, pool);
+  const EvalResult result =
+      evaluatePolicy(makeEnv, policy, task, options.episodes, seed, pool, frozen, learnerSlot);
 
   std::cout << "run " << run.id << " checkpoint " << checkpoint.id << " (step " << checkpoint.step
             << ", " << chosen << "): mean return " << fixed(result.meanReturn, 1) << " +- "
@@ -90,6 +97,20 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
     std::cout << " " << (outcome.empty() ? "(none)" : outcome) << " " << count << " ("
               << fixed(100.0 * count / std::max(1, options.episodes), 0) << "%)";
   std::cout << "\n";
+  // The env's own episode figures (the swarm's order, the walker's distance), averaged.
+  const std::map<std::string, double> metrics = meanEpisodeMetrics(result.episodes);
+  if (!metrics.empty()) {
+    std::cout << "episode means:";
+    for (const auto& [name, value] : metrics) std::cout << " " << name << " " << fixed(value, 3);
+    std::cout << "\n";
+  }
+  if (frozen.any()) {
+    std::cout << "frozen slots:";
+    for (const auto& [slot, f] : config.frozenSlots)
+      std::cout << " " << slot << " = run " << f.run << " checkpoint " << f.checkpoint;
+    std::cout << "; figures are slot "
+              << probe->spec().policySlots[static_cast<size_t>(learnerSlot)] << "'s\n";
+  }
   if (common.json)
     printJsonLine({{"run_id", run.id},
                    {"checkpoint_id", checkpoint.id},
@@ -102,6 +123,7 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
                    {"fall_rate", result.fallRate},
                    {"success_rate", result.successRate},
                    {"outcomes", outcomes},
+                   {"episode_means", metrics},
                    {"task", probe->spec().tasks.toMap(task)}});
   return 0;
 }

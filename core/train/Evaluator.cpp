@@ -66,6 +66,19 @@ static bool isSuccess(const EpisodeRecord& e, double successReturn, int slot) {
   return slotReturn(e, slot) > successReturn;
 }
 
+std::map<std::string, double> meanEpisodeMetrics(const std::vector<EpisodeRecord>& episodes) {
+  std::map<std::string, std::pair<double, int>> sums;
+  for (const EpisodeRecord& e : episodes)
+    for (const auto& [name, value] : e.info.values) {
+      auto& [sum, count] = sums[name];
+      sum += value;
+      ++count;
+    }
+  std::map<std::string, double> means;
+  for (const auto& [name, sc] : sums) means[name] = sc.first / sc.second;
+  return means;
+}
+
 EvalResult evaluatePolicy(const std::function<EnvPtr()>& makeEnv, const Policy& policy,
                           const TaskValues& task, int episodes, uint64_t runSeed,
                           ThreadPool& pool, const FrozenSlots& frozen, int learnerSlot) {

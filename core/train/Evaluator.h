@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "env/Env.h"
@@ -30,6 +32,9 @@ inline constexpr const char* kFellOutcome = "fell";
 /// Mean, std, median, fall and success rates of `result.episodes` (as evaluatePolicy fills them),
 /// over the returns of policy slot `learnerSlot`.
 void summarizeEvaluation(EvalResult& result, double successReturn, int learnerSlot = 0);
+
+/// Mean over `episodes` of each named value of their EpisodeInfo (over the episodes that have it).
+std::map<std::string, double> meanEpisodeMetrics(const std::vector<EpisodeRecord>& episodes);
 
 /// Seed of evaluation episode k of a run with seed `runSeed` (disjoint from training seeds).
 uint64_t evalEpisodeSeed(uint64_t runSeed, int episode);

@@ -103,6 +103,14 @@ SwarmConfig SwarmConfig::fromJson(const nlohmann::json& envConfig) {
            c.model == SwarmModel::Aggregation ? SwarmReward::Aggregation : SwarmReward::Alignment);
   c.bins = static_cast<int>(reader.integer("bins", 2, 64, c.bins));
   c.neighbourCap = static_cast<int>(reader.integer("neighbour_cap", 1, 10000, c.neighbourCap));
+  c.adversaries = static_cast<int>(reader.integer("adversaries", 0, kMaxAgents - 1, c.adversaries));
+  if (c.adversaries >= c.agents)
+    throw ConfigError(reader.pathOf("adversaries") + " " + std::to_string(c.adversaries) +
+                      " leaves no swarm: it must be less than env.agents " +
+                      std::to_string(c.agents));
+  if (c.adversaries > 0 && c.controller == SwarmController::Classic)
+    throw ConfigError(reader.pathOf("adversaries") +
+                      " needs controller \"policy\": under the classic rule actions are ignored");
 
   refuseForeignSection(reader, "kuramoto", SwarmModel::Kuramoto, c.model);
   if (c.model == SwarmModel::Kuramoto) {
@@ -151,6 +159,9 @@ nlohmann::json SwarmConfig::toJson() const {
       {"bins", bins},
       {"neighbour_cap", neighbourCap},
   };
+  // Written only when used, so configs (and the snapshots that embed them) of swarms without
+  // adversaries read as before.
+  if (adversaries > 0) j["adversaries"] = adversaries;
   if (boxFromDensity)
     j["density"] = density;
   else
@@ -176,7 +187,9 @@ const std::vector<ConfigFieldDoc>& SwarmConfig::docs() {
        "vicsek (align with neighbours; Gregoire-Chate form), kuramoto (moving oscillators whose "
        "phases couple), aggregation (gather: reward for local density) or boids (Reynolds' "
        "separation, alignment, cohesion)."},
-      {"agents", "Number of agents N, 1..100000; all share the one policy slot \"swarm\"."},
+      {"agents",
+       "Number of agents N, 1..100000; all share the one policy slot \"swarm\" (except the "
+       "adversaries)."},
       {"density",
        "Agents per unit area; sets the box side to sqrt(agents / density). Give this or "
        "box_size, not both (default 3, as in Gregoire and Chate)."},
@@ -211,6 +224,11 @@ const std::vector<ConfigFieldDoc>& SwarmConfig::docs() {
       {"neighbour_cap",
        "Neighbour count at which the observed count (count / cap) and the aggregation reward "
        "saturate at 1."},
+      {"adversaries",
+       "Number k of adversaries (default 0): the last k agents move on policy slot "
+       "\"adversary\" and are rewarded the negative of the order of the other agents (the "
+       "swarm), whose order is the one reported. Train it with frozen_slots.swarm naming a "
+       "swarm run and learn_slot \"adversary\"."},
       {"kuramoto.coupling", "Default of the task parameter coupling K."},
       {"kuramoto.coupling_range",
        "local (dtheta_i/dt = omega_i + K/n_i sum over neighbours within r of "

@@ -58,6 +58,7 @@ struct SwarmConfig {
   int bins = 8;  // histogram bins per observed angle
   int neighbourCap =
       20;  // the neighbour count at which its observation (and aggregation reward) saturates
+  int adversaries = 0;  // the last k agents, on policy slot "adversary", rewarded -order
   KuramotoConfig kuramoto;
   BoidsConfig boids;
 

@@ -125,6 +125,10 @@ SwarmEnv::SwarmEnv(const SwarmConfig& config) : config_(config) {
   spec_.numAgents = c.agents;
   spec_.policySlotOfAgent.assign(static_cast<size_t>(c.agents), 0);
   spec_.policySlots = {"swarm"};
+  if (c.adversaries > 0) {
+    spec_.policySlots.push_back("adversary");
+    std::fill(spec_.policySlotOfAgent.end() - c.adversaries, spec_.policySlotOfAgent.end(), 1);
+  }
   std::vector<TaskParam> params = {
       {"noise", 0.0, 1.0, c.noise, false,
        "noise eta: each step adds eta * xi to every heading, xi uniform in [-pi, pi]"}};
@@ -365,7 +369,7 @@ void SwarmEnv::neighbourPass() {
 }
 
 void SwarmEnv::computeOrder() {
-  const int n = config_.agents;
+  const int n = swarmAgents();
   const std::vector<double>& cs = usesPhases() ? cosP_ : cosH_;
   const std::vector<double>& sn = usesPhases() ? sinP_ : sinH_;
   double sc = 0, ss = 0;
@@ -483,9 +487,15 @@ StepStatus SwarmEnv::step(const float* actions, float* rewards) {
   const std::vector<double>& sn = usesPhases() ? sinP_ : sinH_;
   const std::vector<double>& sumC = usesPhases() ? sumPCos_ : sumCos_;
   const std::vector<double>& sumS = usesPhases() ? sumPSin_ : sumSin_;
+  const int swarm = swarmAgents();
   double rewardSum = 0;
   long long neighbours = 0;
   for (int i = 0; i < n; ++i) {
+    neighbours += count_[i];
+    if (i >= swarm) {
+      rewards[i] = static_cast<float>(-order_);  // an adversary gains what the swarm loses
+      continue;
+    }
     double r = 0;
     switch (c.reward) {
       case SwarmReward::Alignment:
@@ -501,9 +511,8 @@ StepStatus SwarmEnv::step(const float* actions, float* rewards) {
     }
     rewards[i] = static_cast<float>(r);
     rewardSum += rewards[i];
-    neighbours += count_[i];
   }
-  returnSum_ += rewardSum / n;
+  returnSum_ += rewardSum / swarm;
   orderSum_ += order_;
   neighbourSum_ += static_cast<double>(neighbours) / n;
 
@@ -695,6 +704,8 @@ void SwarmEnv::describe(Scene& scene) const {
     particles.xyAngle[3 * i + 2] = static_cast<float>(heading_[i]);
     particles.colors[i] = hueColor(phases ? phase_[i] : heading_[i]);
   }
+  // Adversaries in white, so they stand out from every hue.
+  for (int i = swarmAgents(); i < n; ++i) particles.colors[i] = {1, 1, 1, 1};
   scene.particles.push_back(std::move(particles));
 
   // Interaction radius: around every agent of small swarms, around an even sample of large ones.
@@ -792,7 +803,8 @@ void SwarmEnv::describeAgent(int agent, Scene& scene) const {
   }
   SceneLabel label;
   label.position = {xa, ya + static_cast<float>(config_.radius) * 1.1f};
-  label.text = "agent " + std::to_string(agent) + ": " + std::to_string(count) + " neighbours";
+  label.text = (agent >= swarmAgents() ? "adversary " : "agent ") + std::to_string(agent) + ": " +
+               std::to_string(count) + " neighbours";
   label.color = highlight;
   scene.labels.push_back(std::move(label));
 }

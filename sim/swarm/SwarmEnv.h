@@ -1,7 +1,8 @@
 #pragma once
 // The swarm: N agents in a periodic square box, all driven by one shared policy (slot "swarm")
-// or by their model's classic rule. Models: Vicsek (Gregoire-Chate form), Kuramoto (moving
-// oscillators coupled within a radius, or all-to-all), aggregation and Reynolds' boids.
+// or by their model's classic rule; optionally the last k are adversaries (slot "adversary")
+// rewarded with the negative of the swarm's order. Models: Vicsek (Gregoire-Chate form), Kuramoto
+// (moving oscillators coupled within a radius, or all-to-all), aggregation and Reynolds' boids.
 //
 // Each step: headings (and Kuramoto phases) change by the policy's turn or the classic rule
 // plus noise eta * xi, xi uniform in [-pi, pi]; agents move v0 * dt along their new heading;
@@ -36,7 +37,8 @@ class SwarmEnv final : public Env {
   /// Builds a swarm (call reset before stepping); every per-agent buffer is allocated here.
   explicit SwarmEnv(const SwarmConfig& config);
 
-  /// Spaces, N agents on policy slot "swarm", task parameters noise (and coupling for kuramoto).
+  /// Spaces, N agents on policy slots "swarm" (and "adversary"), task parameters noise (and
+  /// coupling for kuramoto).
   const EnvSpec& spec() const override { return spec_; }
   /// New episode: positions, headings, phases and frequencies drawn from `seed`.
   void reset(uint64_t seed, const TaskValues& task) override;
@@ -65,8 +67,11 @@ class SwarmEnv final : public Env {
 
   /// The config this env was built from.
   const SwarmConfig& config() const { return config_; }
-  /// The current order parameter: |mean e^{i theta}| of headings (phases for kuramoto).
+  /// The current order parameter: |mean e^{i theta}| of the swarm's headings (phases for
+  /// kuramoto); adversaries are not counted.
   double order() const { return order_; }
+  /// Agents of slot "swarm": all but the adversaries, which are the last config().adversaries.
+  int swarmAgents() const { return config_.agents - config_.adversaries; }
   /// Number of neighbours of each agent at the current positions (empty when not sensed).
   const std::vector<int>& neighbourCounts() const { return count_; }
   /// Heap bytes reserved by the env's buffers (the basis of spec().memoryBytes).
