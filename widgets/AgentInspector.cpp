@@ -42,6 +42,17 @@ void AgentInspector::setAgent(int agent, std::span<const float> observation, con
   update();
 }
 
+void AgentInspector::showAgentOf(const Env& env, int agent) {
+  const EnvSpec& spec = env.spec();
+  const auto rowSize = static_cast<size_t>(spec.observationSpace.size());
+  observations_.resize(static_cast<size_t>(spec.numAgents) * rowSize);
+  env.observe(observations_.data());
+  setAgent(
+      agent,
+      std::span<const float>(observations_).subspan(static_cast<size_t>(agent) * rowSize, rowSize),
+      spec.observationSpace);
+}
+
 void AgentInspector::clear() {
   agent_ = -1;
   values_.clear();

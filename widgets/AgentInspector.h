@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "env/Env.h"
 #include "env/Space.h"
 
 namespace palaestra {
@@ -25,6 +26,8 @@ class AgentInspector : public QWidget {
 
   /// Shows agent `agent`'s observation row; `space` gives the bounds the bars are scaled by.
   void setAgent(int agent, std::span<const float> observation, const Space& space);
+  /// Shows agent `agent`'s row of what `env` observes now (the live view's and the replay's path).
+  void showAgentOf(const Env& env, int agent);
   /// Forgets the agent: the panel says how to pick one.
   void clear();
   /// The agent shown, or -1.
@@ -46,6 +49,7 @@ class AgentInspector : public QWidget {
   int agent_ = -1;
   std::vector<float> values_;
   std::vector<float> low_, high_;  // the space's bounds per value (infinite where it has none)
+  std::vector<float> observations_;  // every agent's observation, scratch of showAgentOf
 };
 
 }  // namespace palaestra

@@ -21,6 +21,7 @@
 
 #include "env/EnvRegistry.h"
 #include "play/PolicyRunner.h"
+#include "replay/ReplayCursor.h"
 #include "rl/Policy.h"
 #include "store/RunStore.h"
 #include "train/StoredRunConfig.h"
@@ -31,6 +32,7 @@
 #include "widgets/PlaybackBar.h"
 #include "widgets/ReplayBuildJob.h"
 #include "widgets/RunSummaryModel.h"
+#include "widgets/SimView.h"
 #include "widgets/TableColumns.h"
 
 namespace palaestra {
@@ -68,6 +70,9 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   for (int side = 0; side < 2; ++side) {
     panes_[static_cast<size_t>(side)] = new ComparePane(top);
     panesRow->addWidget(panes_[static_cast<size_t>(side)], 1);
+    if (SimView* view = panes_[static_cast<size_t>(side)]->simView())
+      connect(view, &SimView::pointClicked, this,
+              [this, side](QPointF pixel) { pickAgentAt(side, pixel); });
   }
   topLayout->addLayout(panesRow, 1);
   bar_ = new PlaybackBar(top);
@@ -175,7 +180,9 @@ CompareView::PreparedSide CompareView::prepareEpisode(RunStore& store, int64_t e
   auto episode = std::make_shared<StoredEpisode>(store.loadEpisode(episodeId));
   const RunInfo run = store.getRun(episode->runId);
   const StoredRunConfig config = readStoredRunConfig(run);
-  prepared.env = EnvRegistry::instance().get(config.env).create(config.envConfig);
+  prepared.makeEnv = [create = EnvRegistry::instance().get(config.env).create,
+                      envConfig = config.envConfig] { return create(envConfig); };
+  prepared.env = prepared.makeEnv();
   const EnvSpec& spec = prepared.env->spec();
   const int expectedActionSize = spec.numAgents * spec.actionSpace.size();
   if (episode->record.actionSize != expectedActionSize)
@@ -294,7 +301,11 @@ void CompareView::clearSides() {
     s.runner.reset();
     s.reportedError.clear();
     s.caption.clear();
+    s.cursor.reset();
+    s.episode.reset();
+    s.makeEnv = nullptr;
   }
+  selectedAgent_ = -1;
 }
 
 void CompareView::startReplays(std::array<PreparedSide, 2>& prepared) {
@@ -308,6 +319,8 @@ void CompareView::startReplays(std::array<PreparedSide, 2>& prepared) {
       // Both sides play on one clock; the first side's env sets the real-time step length.
       if (side == 0 || !sides_[0].job) clock_.setSecondsPerStep(prepared[side].env->spec().secondsPerStep);
       s.job = std::make_unique<ReplayBuildJob>(std::move(prepared[side].env), prepared[side].episode->record);
+      s.episode = prepared[side].episode;
+      s.makeEnv = std::move(prepared[side].makeEnv);
     }
     panes_[side]->setCaption(s.caption);
   }
@@ -434,6 +447,7 @@ void CompareView::refreshSides() {
     if (s.runner) {
       liveScene_.clear();
       s.runner->describe(liveScene_);
+      highlightPick(side, liveScene_);
       p->setScene(liveScene_);
       QStringList lines{tr("episode %1, step %2").arg(s.runner->episodesFinished() + 1).arg(s.runner->episodeStep()),
                         tr("return %1").arg(s.runner->episodeReturn(), 0, 'f', 2)};
@@ -456,7 +470,13 @@ void CompareView::refreshSides() {
       if (!finished) lock = s.job->lock();  // the worker appends frames until it finishes
       const ReplayTimeline& timeline = s.job->timeline();
       if (index >= 0) {
-        p->setScene(timeline.frame(index));
+        if (selectedAgent_ >= 0) {
+          pickedScene_ = timeline.frame(index);
+          highlightPick(side, pickedScene_);
+          p->setScene(pickedScene_);
+        } else {
+          p->setScene(timeline.frame(index));
+        }
         lines << tr("step %1 / %2").arg(index).arg(last)
               << tr("return %1").arg(timeline.returnUpTo(index), 0, 'f', 2);
       } else {
@@ -481,6 +501,50 @@ void CompareView::refreshSides() {
     }
     p->setOverlayLines(lines);
   }
+}
+
+const Env* CompareView::sideEnv(int side) {
+  Side& s = sides_[static_cast<size_t>(side)];
+  const Env* env = nullptr;
+  if (s.runner) {
+    env = &s.runner->env();
+  } else if (s.job && s.episode && sideFrame(side) >= 0) {
+    if (!s.cursor) {
+      try {
+        s.cursor = std::make_unique<ReplayCursor>(
+            s.makeEnv(), std::shared_ptr<const EpisodeRecord>(s.episode, &s.episode->record));
+      } catch (const std::exception& e) {
+        fail(tr("Cannot pick agents in replay %1: %2")
+                 .arg(sideLetter(side), QString::fromUtf8(e.what())));
+        return nullptr;
+      }
+    }
+    s.cursor->seek(sideFrame(side));
+    env = &s.cursor->env();
+  }
+  return env;
+}
+
+void CompareView::highlightPick(int side, Scene& scene) {
+  if (selectedAgent_ < 0) return;
+  const Env* env = sideEnv(side);
+  // The other side may hold fewer agents: it highlights none then.
+  if (env && selectedAgent_ < env->spec().numAgents) env->describeAgent(selectedAgent_, scene);
+}
+
+int CompareView::pickAgentAt(int side, QPointF pixel) {
+  if (side < 0 || side > 1) return -1;
+  SimView* view = pane(side)->simView();
+  if (!view) return -1;
+  const Env* env = sideEnv(side);
+  const double tolerance = SimView::kPickTolerancePixels * view->worldUnitsPerPixel();
+  selectAgent(env ? env->agentAt(view->pixelToWorld(pixel), static_cast<float>(tolerance)) : -1);
+  return selectedAgent_;
+}
+
+void CompareView::selectAgent(int agent) {
+  selectedAgent_ = agent >= 0 ? agent : -1;
+  refreshSides();
 }
 
 void CompareView::seek(int frame) {

@@ -14,20 +14,29 @@
 //    by two PolicyRunners stepped in lockstep on the shared clock; no
 //    timeline (live cannot seek or step back); the diff tab shows the tasks.
 //
+// Picking: clicking either pane picks the agent there (Env::agentAt at that
+// side's frame) and both sides highlight the agent of that index
+// (Env::describeAgent) as they play: two runs on the same seed start their
+// agents alike, so one agent can be followed under the learned policy and the
+// classic rule. Replayed sides put a ReplayCursor env at their frame for it.
+//
 // Errors (unknown ids, unreadable store, an env this build does not know):
 // the call returns false and emits errorOccurred; nothing shown changes.
 
 #include <QElapsedTimer>
 #include <QList>
+#include <QPointF>
 #include <QString>
 #include <QWidget>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "env/Env.h"
+#include "env/Scene.h"
 #include "widgets/PlaybackClock.h"
 
 class QCheckBox;
@@ -45,6 +54,7 @@ class CurveChart;
 class PlaybackBar;
 class PolicyRunner;
 class ReplayBuildJob;
+class ReplayCursor;
 class RunStore;
 class RunSummaryModel;
 struct StoredEpisode;
@@ -101,6 +111,14 @@ class CompareView : public QWidget {
   /// internal timer calls this; tests call it to play deterministically).
   void advance(double elapsedSeconds);
 
+  /// Picks the agent under `pixel` of side `side`'s view at its frame (both sides highlight it),
+  /// or clears the pick where there is none; returns the agent or -1.
+  int pickAgentAt(int side, QPointF pixel);
+  /// Highlights agent `agent` on both sides (-1 clears).
+  void selectAgent(int agent);
+  /// The picked agent, or -1.
+  int selectedAgent() const { return selectedAgent_; }
+
   /// The pane of side 0 (A) or 1 (B).
   ComparePane* pane(int side) const;
   /// The shared transport bar.
@@ -133,11 +151,15 @@ class CompareView : public QWidget {
   struct PreparedSide {
     std::optional<int64_t> episodeId;  // unset: the run has no episode to show
     EnvPtr env;
+    std::function<EnvPtr()> makeEnv;  // another env like `env` (for picking)
     std::shared_ptr<const StoredEpisode> episode;
     QString caption;
   };
   struct Side {
     std::unique_ptr<ReplayBuildJob> job;
+    std::function<EnvPtr()> makeEnv;
+    std::shared_ptr<const StoredEpisode> episode;
+    std::unique_ptr<ReplayCursor> cursor;  // made on the first pick
     std::unique_ptr<PolicyRunner> runner;
     QString caption;
     QString reportedError;  // a build error already reported
@@ -154,6 +176,10 @@ class CompareView : public QWidget {
   void onTick();
   void onMetricChosen(int index);
   void fail(const QString& message);
+  // The env of side `side` at its frame (live runner's, or the replay cursor's), or nullptr.
+  const Env* sideEnv(int side);
+  // Adds the picked agent's highlight to side `side`'s `scene` (nothing when none is picked).
+  void highlightPick(int side, Scene& scene);
 
   std::shared_ptr<RunStore> store_;
   Mode mode_ = Mode::Empty;
@@ -163,6 +189,8 @@ class CompareView : public QWidget {
   PlaybackClock clock_{1.0 / 60.0};
   int frame_ = 0;
   Scene liveScene_;  // describe() target of the live runners, reused every frame
+  int selectedAgent_ = -1;
+  Scene pickedScene_;  // a replayed frame plus the picked agent's highlight
   QTimer* tick_ = nullptr;
   QElapsedTimer sinceTick_;  // wall time since the previous playback tick
 

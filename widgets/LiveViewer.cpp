@@ -199,15 +199,7 @@ void LiveViewer::recordLiveMetrics() {
 }
 
 void LiveViewer::updateInspector() {
-  if (!runner_ || selectedAgent_ < 0) return;
-  const EnvSpec& spec = runner_->env().spec();
-  const auto rowSize = static_cast<size_t>(spec.observationSpace.size());
-  observations_.resize(static_cast<size_t>(spec.numAgents) * rowSize);
-  runner_->env().observe(observations_.data());
-  inspector_->setAgent(selectedAgent_,
-                       std::span<const float>(observations_)
-                           .subspan(static_cast<size_t>(selectedAgent_) * rowSize, rowSize),
-                       spec.observationSpace);
+  if (runner_ && selectedAgent_ >= 0) inspector_->showAgentOf(runner_->env(), selectedAgent_);
 }
 
 void LiveViewer::togglePlay() {

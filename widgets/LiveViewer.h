@@ -171,7 +171,6 @@ class LiveViewer : public QWidget {
   LiveMetricStrip* metricStrip_;
   QString error_;
   int selectedAgent_ = -1;
-  std::vector<float> observations_;   // the whole env's observation, for the picked agent's row
   std::vector<double> metricValues_;  // one step's live metric values
 
   QTimer timer_;

@@ -12,11 +12,13 @@
 #include <map>
 
 #include "env/EnvRegistry.h"
+#include "replay/ReplayCursor.h"
 #include "replay/ReplayHashChecker.h"
 #include "replay/ReplayTimeline.h"
 #include "store/RunStore.h"
 #include "train/StoredRunConfig.h"
 #include "util/Errors.h"
+#include "widgets/AgentInspector.h"
 #include "widgets/LiveMetricStrip.h"
 #include "widgets/OverlayToggleBar.h"
 #include "widgets/PlaybackBar.h"
@@ -68,10 +70,18 @@ ReplayPlayer::ReplayPlayer(QWidget* parent) : QWidget(parent), clock_(EnvSpec{}.
   overlayToggles_ = new OverlayToggleBar(this);
   overlayToggles_->addView(simView_);
 
+  inspector_ = new AgentInspector(this);
+  inspector_->hide();
+  auto* viewRow = new QHBoxLayout;
+  viewRow->setContentsMargins(0, 0, 0, 0);
+  viewRow->setSpacing(2);
+  viewRow->addWidget(view, 1);
+  viewRow->addWidget(inspector_);
+
   auto* top = new QWidget(this);
   auto* topLayout = new QVBoxLayout(top);
   topLayout->setContentsMargins(0, 0, 0, 0);
-  topLayout->addWidget(view, 1);
+  topLayout->addLayout(viewRow, 1);
   topLayout->addWidget(metricStrip_);
   topLayout->addWidget(badge_);
   topLayout->addWidget(bar_);
@@ -96,6 +106,7 @@ ReplayPlayer::ReplayPlayer(QWidget* parent) : QWidget(parent), clock_(EnvSpec{}.
   connect(bar_, &PlaybackBar::slowerRequested, this, &ReplayPlayer::slower);
   connect(bar_, &PlaybackBar::frameRequested, this, &ReplayPlayer::seek);
   connect(strip_, &RewardStrip::frameClicked, this, &ReplayPlayer::seek);
+  if (simView_) connect(simView_, &SimView::pointClicked, this, &ReplayPlayer::pickAgentAt);
 
   buildPoll_.setInterval(kBuildPollMs);
   connect(&buildPoll_, &QTimer::timeout, this, &ReplayPlayer::pollBuild);
@@ -121,10 +132,13 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
   double secondsPerStep = 0.0;
   std::vector<SceneLayerInfo> overlayLayers;
   std::vector<std::string> liveMetrics;
+  std::function<EnvPtr()> makeEnv;
   try {
     episode = store->loadEpisode(episodeId);
     const StoredRunConfig config = readStoredRunConfig(store->getRun(episode.runId));
-    env = EnvRegistry::instance().get(config.env).create(config.envConfig);
+    makeEnv = [create = EnvRegistry::instance().get(config.env).create,
+               envConfig = config.envConfig] { return create(envConfig); };
+    env = makeEnv();
     const ReplayHashChecker fits(*env, episode.record);
     if (!fits.problem().empty()) throw ConfigError(fits.problem());
     task = episode.record.task.empty() ? env->spec().tasks.defaults() : episode.record.task;
@@ -141,6 +155,11 @@ bool ReplayPlayer::openEpisode(std::shared_ptr<RunStore> store, int64_t episodeI
   buildPoll_.stop();
   job_.reset();  // joins the previous worker before its env goes away
   store_ = std::move(store);
+  makeEnv_ = std::move(makeEnv);
+  cursor_.reset();
+  selectedAgent_ = -1;
+  inspector_->hide();
+  inspector_->clear();
   episodeId_ = episodeId;
   task_ = std::move(task);
   frame_ = 0;
@@ -231,11 +250,21 @@ void ReplayPlayer::showFrame(int frame) {
     if (!job_->finished()) lock = job_->lock();
     const ReplayTimeline& timeline = job_->timeline();
     const Scene& scene = timeline.frame(frame);
-    if (simView_) simView_->setScene(scene);
+    if (selectedAgent_ >= 0)
+      pickedScene_ = scene;  // the highlight is added below
+    else if (simView_)
+      simView_->setScene(scene);
     reward_ = frame > 0 ? static_cast<double>(timeline.rewards()[static_cast<size_t>(frame - 1)]) : 0.0;
     returnSoFar_ = timeline.returnUpTo(frame);
   }
   frame_ = frame;
+  if (selectedAgent_ >= 0) {
+    if (placeCursor()) {
+      cursor_->env().describeAgent(selectedAgent_, pickedScene_);
+      inspector_->showAgentOf(cursor_->env(), selectedAgent_);
+    }
+    if (simView_) simView_->setScene(pickedScene_);
+  }
   updateOverlay();
   lastSeekMs_ = static_cast<double>(timer.nsecsElapsed()) / 1e6;
   bar_->setFrame(frame);
@@ -243,6 +272,41 @@ void ReplayPlayer::showFrame(int frame) {
   metricStrip_->setCursorFrame(frame);
   emit frameChanged(frame);
   emit stepValuesChanged();
+}
+
+bool ReplayPlayer::placeCursor() {
+  if (!job_ || framesSeen_ == 0) return false;
+  if (!cursor_) {
+    std::shared_ptr<const EpisodeRecord> record;
+    {
+      std::unique_lock<std::mutex> lock;
+      if (!job_->finished()) lock = job_->lock();
+      record = std::make_shared<const EpisodeRecord>(job_->timeline().record());
+    }
+    try {
+      cursor_ = std::make_unique<ReplayCursor>(makeEnv_(), std::move(record));
+    } catch (const std::exception& e) {
+      emit errorOccurred(tr("Cannot pick agents in this replay: %1").arg(e.what()));
+      return false;
+    }
+  }
+  cursor_->seek(frame_);
+  return true;
+}
+
+int ReplayPlayer::pickAgentAt(QPointF pixel) {
+  if (!simView_ || !placeCursor()) return -1;
+  const double tolerance = SimView::kPickTolerancePixels * simView_->worldUnitsPerPixel();
+  selectAgent(cursor_->env().agentAt(simView_->pixelToWorld(pixel), static_cast<float>(tolerance)));
+  return selectedAgent_;
+}
+
+void ReplayPlayer::selectAgent(int agent) {
+  const bool valid = job_ && agent >= 0 && agent < job_->env().spec().numAgents;
+  selectedAgent_ = valid ? agent : -1;
+  inspector_->setVisible(valid);
+  if (!valid) inspector_->clear();
+  if (job_ && framesSeen_ > 0) showFrame(frame_);  // draws (or drops) the highlight
 }
 
 void ReplayPlayer::togglePlay() {

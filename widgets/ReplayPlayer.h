@@ -9,19 +9,29 @@
 // live metrics) and a badge telling whether the replay matched the stored state
 // hashes or where it diverged.
 //
+// Clicking the view picks the agent there, as in the live view: a second env
+// (ReplayCursor) is put at the frame shown, the env highlights the agent
+// (Env::describeAgent: the swarm's radius and neighbours) and an AgentInspector
+// beside the view shows its observation row; both follow the frames as the
+// replay plays, seeks or steps back. Clicking empty space clears the pick.
+//
 // The view is a SimView, or where OpenGL is unavailable (SimView::openGlProblem()
 // non-empty) a SimViewStandIn: no SimView is ever created then.
 
 #include <QElapsedTimer>
 #include <QList>
 #include <QPair>
+#include <QPointF>
 #include <QString>
 #include <QStringList>
 #include <QTimer>
 #include <QWidget>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
+#include "env/Env.h"
+#include "env/Scene.h"
 #include "env/TaskSpace.h"
 #include "widgets/PlaybackClock.h"
 
@@ -29,10 +39,12 @@ class QLabel;
 
 namespace palaestra {
 
+class AgentInspector;
 class LiveMetricStrip;
 class OverlayToggleBar;
 class PlaybackBar;
 class ReplayBuildJob;
+class ReplayCursor;
 class ReplayTimeline;
 class RewardStrip;
 class RunStore;
@@ -88,6 +100,18 @@ class ReplayPlayer : public QWidget {
   /// Whether playback is running.
   bool playing() const { return !clock_.paused(); }
 
+  /// Picks the agent under `pixel` (view coordinates) at the frame shown, or clears the pick
+  /// where there is none; returns the agent or -1.
+  int pickAgentAt(QPointF pixel);
+  /// Picks agent `agent` (-1 clears); out-of-range agents clear the pick.
+  void selectAgent(int agent);
+  /// The picked agent, or -1.
+  int selectedAgent() const { return selectedAgent_; }
+  /// The panel showing the picked agent's observation (hidden while none is picked).
+  AgentInspector* agentInspector() const { return inspector_; }
+  /// The scene drawn while an agent is picked: the stored frame plus the agent's highlight.
+  const Scene& pickedScene() const { return pickedScene_; }
+
   /// The verdict badge: "simulating... n%", "replay matches stored hashes (N frames)",
   /// "replay diverges at step K" or why the replay could not be checked.
   QString badgeText() const;
@@ -126,8 +150,14 @@ class ReplayPlayer : public QWidget {
   void updateOverlay();
   void updateBadge();
   void setPlaying(bool playing);
+  // Puts the cursor env at the frame shown (made on the first pick); false without an episode.
+  bool placeCursor();
 
   std::shared_ptr<RunStore> store_;
+  std::function<EnvPtr()> makeEnv_;       // a fresh env of the open episode's run
+  std::unique_ptr<ReplayCursor> cursor_;  // made on the first pick of an episode
+  int selectedAgent_ = -1;
+  Scene pickedScene_;  // the stored frame plus the picked agent's highlight
   std::unique_ptr<ReplayBuildJob> job_;
   int64_t episodeId_ = -1;
   TaskValues task_;
@@ -152,6 +182,7 @@ class ReplayPlayer : public QWidget {
   LiveMetricStrip* metricStrip_ = nullptr;
   OverlayToggleBar* overlayToggles_ = nullptr;
   QLabel* badge_ = nullptr;
+  AgentInspector* inspector_ = nullptr;
 };
 
 }  // namespace palaestra

@@ -1,7 +1,9 @@
 // Tests of the swarm env: the shared conformance check for each model and action kind, config
 // errors that name their field, the 100k-agent memory refusal, allocation-free stepping (every
 // operator new in this program is counted), quantised actions, the classic controller ignoring
-// actions, observations against a hand-placed neighbourhood, and picking an agent in a view.
+// actions, observations against a hand-placed neighbourhood, picking an agent in a view,
+// adversaries on a second policy slot, and a ReplayCursor putting a second swarm at any frame of
+// a recorded episode.
 #include <QtTest>
 
 #include <atomic>
@@ -11,12 +13,15 @@
 
 #include "Simulations.h"
 #include "conformance/EnvConformance.h"
+#include "conformance/EpisodeRecording.h"
 #include "env/EnvRegistry.h"
+#include "replay/ReplayCursor.h"
 #include "swarm/SwarmEnv.h"
 #include "train/TrainConfig.h"
 #include "train/TrainingMemory.h"
 #include "train/TrainingSession.h"
 #include "util/Errors.h"
+#include "util/Rng.h"
 
 // Every allocation of the process is counted, so a test can show a stretch of code makes none.
 namespace {
@@ -83,6 +88,7 @@ class TestSwarmEnv : public QObject {
         {"boids classic", R"({"model": "boids", "agents": 60, "controller": "classic",
                               "episode_steps": 80})"},
         {"one agent in a tiny box", R"({"agents": 1, "box_size": 2.0, "episode_steps": 50})"},
+        {"vicsek with adversaries", R"({"agents": 60, "adversaries": 3, "episode_steps": 80})"},
     };
     for (const auto& row : rows) QTest::newRow(row[0]) << QString(row[1]);
   }
@@ -127,6 +133,14 @@ class TestSwarmEnv : public QObject {
     QTest::newRow("separation beyond radius")
         << R"({"model": "boids", "boids": {"separation_radius": 2}})"
         << "env.boids.separation_radius 2 is larger than env.radius 1";
+    QTest::newRow("adversaries leave no swarm")
+        << R"({"agents": 50, "adversaries": 50})"
+        << "env.adversaries 50 leaves no swarm: it must be less than env.agents 50";
+    QTest::newRow("negative adversaries") << R"({"adversaries": -1})"
+                                          << "env.adversaries must be an integer in [0, 99999]";
+    QTest::newRow("adversaries under the classic rule")
+        << R"({"adversaries": 2, "controller": "classic"})"
+        << "env.adversaries needs controller \"policy\"";
   }
   void badConfigNamesTheField() {
     QFETCH(QString, config);
@@ -331,6 +345,81 @@ class TestSwarmEnv : public QObject {
       const float dx = l.points[1].x - l.points[0].x, dy = l.points[1].y - l.points[0].y;
       QVERIFY(std::sqrt(dx * dx + dy * dy) < env->config().radius);
     }
+  }
+
+  void adversariesAreASecondSlotRewardedAgainstTheSwarmsOrder() {
+    const int n = 100, k = 4;
+    auto env =
+        makeSwarm({{"agents", n}, {"adversaries", k}, {"noise", 0.0}, {"episode_steps", 50}});
+    const EnvSpec& spec = env->spec();
+    QCOMPARE(spec.policySlots, (std::vector<std::string>{"swarm", "adversary"}));
+    QCOMPARE(env->swarmAgents(), n - k);
+    for (int i = 0; i < n; ++i) QCOMPARE(spec.policySlotOfAgent[i], i < n - k ? 0 : 1);
+    // The adversaries are written into the config (and so into snapshots); swarms without them
+    // keep the config they always had.
+    QCOMPARE(env->config().toJson().at("adversaries"), k);
+    QVERIFY(!makeSwarm({{"agents", n}})->config().toJson().contains("adversaries"));
+
+    env->reset(3, spec.tasks.defaults());
+    // The order is the swarm's alone: turning the adversaries changes nothing of it at once.
+    Scene scene;
+    env->describe(scene);
+    const auto& xy = scene.particles.at(0).xyAngle;
+    double c = 0, s = 0;
+    for (int i = 0; i < n - k; ++i) c += std::cos(xy[3 * i + 2]), s += std::sin(xy[3 * i + 2]);
+    QVERIFY(std::fabs(env->order() - std::hypot(c, s) / (n - k)) < 1e-6);
+    for (int i = n - k; i < n; ++i) {
+      const Rgba& white = scene.particles[0].colors[i];
+      QVERIFY(white.r == 1.0f && white.g == 1.0f && white.b == 1.0f);
+    }
+
+    std::vector<float> actions(n, 0.0f), rewards(n);
+    env->step(actions.data(), rewards.data());
+    // Each adversary is paid minus the swarm's order after the step; swarm agents their alignment.
+    for (int i = n - k; i < n; ++i) QCOMPARE(rewards[i], static_cast<float>(-env->order()));
+    for (int i = 0; i < n - k; ++i) QVERIFY(rewards[i] >= -1.0f && rewards[i] <= 1.0f);
+    Scene picked;
+    env->describeAgent(n - 1, picked);
+    QVERIFY(!picked.labels.empty());
+    QVERIFY(picked.labels[0].text.rfind("adversary 99:", 0) == 0);
+  }
+
+  void replayCursorReachesEveryFrameCheaply() {
+    const nlohmann::json config = {{"agents", 200}, {"episode_steps", 300}};
+    auto recorder = makeSwarm(config);
+    Rng rng(11);
+    const auto record = std::make_shared<const EpisodeRecord>(testing::recordEpisode(
+        *recorder, 21, recorder->spec().tasks.defaults(),
+        [&rng](int, float* a) {
+          for (int i = 0; i < 200; ++i) a[i] = static_cast<float>(rng.uniform(-1.0, 1.0));
+        },
+        300));
+    QCOMPARE(record->length, 300);
+    ReplayCursor cursor(makeSwarm(config), record);
+    QCOMPARE(cursor.env().stateHash(), record->hashes[0]);
+    // Forward, to the end, back by less than a snapshot interval, far back, across snapshots.
+    int64_t before = 0;
+    for (int frame : {5, 300, 250, 31, 32, 33, 299, 0, 64, 400, -3}) {
+      before = cursor.stepsSimulated();
+      const int reached = cursor.seek(frame);
+      const int expected = std::clamp(frame, 0, 300);
+      QCOMPARE(reached, expected);
+      QVERIFY2(cursor.env().stateHash() == record->hashes[static_cast<size_t>(expected)],
+               qPrintable(QString("frame %1").arg(frame)));
+    }
+    // Once frames were visited, a seek back costs less than one snapshot interval of steps.
+    cursor.seek(300);
+    before = cursor.stepsSimulated();
+    cursor.seek(270);
+    QVERIFY(cursor.stepsSimulated() - before < ReplayCursor::kSnapshotEvery);
+    QCOMPARE(cursor.env().stateHash(), record->hashes[270]);
+
+    // A record that does not fit the env is refused, naming the problem.
+    EpisodeRecord foreign = *record;
+    foreign.actions.pop_back();
+    QVERIFY_THROWS_EXCEPTION(
+        ConfigError,
+        ReplayCursor(makeSwarm(config), std::make_shared<const EpisodeRecord>(foreign)));
   }
 
   void episodeInfoReportsTheOrder() {

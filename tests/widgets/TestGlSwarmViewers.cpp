@@ -5,6 +5,8 @@
 // clears it; the env's live metric is plotted step by step in the live viewer and over the frames
 // of a stored episode in the replay player; wheel, drag and double-click zoom, pan and reset the
 // camera in the live, replay and comparison views. The walker shows no strip and no inspector.
+// In the replay player and the comparison a click picks the agent at the frame shown, and the
+// highlight and observation follow seeks forward and back.
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -99,6 +101,15 @@ void zoomPanAndReset(SimView& view) {
   QVERIFY(view.followsFocus());
   QCOMPARE(view.cameraCenter().x, view.scene().focus.x);
   QCOMPARE(view.cameraCenter().y, view.scene().focus.y);
+}
+
+// A test env at `frame` of an episode recorded from `seed` with no actions (as initTestCase's).
+std::unique_ptr<ParticleTestEnv> envAtFrame(uint64_t seed, int frame) {
+  auto env = std::make_unique<ParticleTestEnv>(64);
+  env->reset(seed, {});
+  std::vector<float> actions(64 * 2, 0.0f), rewards(64);
+  for (int t = 0; t < frame; ++t) env->step(actions.data(), rewards.data());
+  return env;
 }
 
 }  // namespace
@@ -312,6 +323,68 @@ class TestGlSwarmViewers : public QObject {
     // Particles of the replay keep their own colours frame by frame (the timeline compares them).
     QCOMPARE(player.simView()->scene().particles.at(0).colors.size(), size_t{64});
     zoomPanAndReset(*player.simView());
+  }
+
+  void replayClickPicksTheAgentAtTheFrameShown() {
+    ReplayPlayer player;
+    player.resize(900, 700);
+    player.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&player));
+    QVERIFY(player.openEpisode(store_, episodeA_));
+    QVERIFY(player.waitUntilBuilt(20000));
+    SimView* view = player.simView();
+    player.seek(40);
+    auto reference = envAtFrame(5, 40);
+    const QPointF at = view->worldToPixel(reference->position(37)) + QPointF(2, -1);
+    QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, at.toPoint());
+    QCOMPARE(player.selectedAgent(), 37);
+    QVERIFY(player.agentInspector()->isVisible());
+    QCOMPARE(player.agentInspector()->values(), observationOf(*reference, 37));
+    QCOMPARE(view->scene().circles.size(), size_t{1});
+    QCOMPARE(view->scene().lines.size(), reference->neighbours(37).size());
+    QCOMPARE(view->scene().particles.at(0).colors.size(), size_t{64});  // the frame is all there
+    // The pick follows the frames, forward and back.
+    for (int frame : {100, 12, 13, 119}) {
+      player.seek(frame);
+      reference = envAtFrame(5, frame);
+      QCOMPARE(player.agentInspector()->values(), observationOf(*reference, 37));
+      QCOMPARE(view->scene().particles.at(0).xyAngle[3 * 37], reference->position(37).x);
+    }
+    QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, QPoint(3, 3));
+    QCOMPARE(player.selectedAgent(), -1);
+    QVERIFY(!player.agentInspector()->isVisible());
+    QVERIFY(view->scene().circles.empty());
+    // Another episode starts without a pick.
+    player.selectAgent(5);
+    QVERIFY(player.openEpisode(store_, episodeB_));
+    QCOMPARE(player.selectedAgent(), -1);
+  }
+
+  void comparisonHighlightsThePickedAgentOnBothSides() {
+    CompareView compare;
+    compare.resize(1000, 700);
+    compare.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&compare));
+    QVERIFY(compare.compareEpisodes(store_, episodeA_, episodeB_));
+    QTRY_VERIFY_WITH_TIMEOUT(compare.replaysBuilt(), 20000);
+    compare.seek(30);
+    SimView* viewA = compare.pane(0)->simView();
+    const auto atA = envAtFrame(5, 30);
+    QTest::mouseClick(viewA, Qt::LeftButton, Qt::NoModifier,
+                      (viewA->worldToPixel(atA->position(12)) + QPointF(1, 1)).toPoint());
+    QCOMPARE(compare.selectedAgent(), 12);
+    const auto atB = envAtFrame(6, 30);
+    QCOMPARE(compare.pane(0)->scene().lines.size(), atA->neighbours(12).size());
+    QCOMPARE(compare.pane(1)->scene().circles.size(), size_t{1});
+    QCOMPARE(compare.pane(1)->scene().lines.size(), atB->neighbours(12).size());
+    // Past side B's end (90 steps) it shows its last frame, still with the agent.
+    compare.seek(110);
+    QCOMPARE(compare.pane(1)->scene().circles.size(), size_t{1});
+    QCOMPARE(compare.pane(0)->scene().particles.at(0).xyAngle[3 * 12],
+             envAtFrame(5, 110)->position(12).x);
+    QTest::mouseClick(viewA, Qt::LeftButton, Qt::NoModifier, QPoint(3, 3));
+    QCOMPARE(compare.selectedAgent(), -1);
+    QVERIFY(compare.pane(0)->scene().circles.empty() && compare.pane(1)->scene().circles.empty());
   }
 
   void comparisonPanesZoomPanAndReset() {
