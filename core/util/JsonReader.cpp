@@ -120,6 +120,18 @@ std::vector<int> JsonReader::integerList(const std::string& key, int low, int hi
   return out;
 }
 
+std::pair<double, double> JsonReader::interval(const std::string& key,
+                                              std::pair<double, double> fallback) {
+  const nlohmann::json* v = find(key);
+  if (!v || v->is_null()) return fallback;
+  const char* expected = "[low, high]: two finite numbers with low < high";
+  if (!v->is_array() || v->size() != 2 || !(*v)[0].is_number() || !(*v)[1].is_number())
+    fail(key, expected, *v);
+  const double low = (*v)[0].get<double>(), high = (*v)[1].get<double>();
+  if (!std::isfinite(low) || !std::isfinite(high) || !(low < high)) fail(key, expected, *v);
+  return {low, high};
+}
+
 nlohmann::json JsonReader::object(const std::string& key) {
   const nlohmann::json* v = find(key);
   if (!v || v->is_null()) return nlohmann::json::object();

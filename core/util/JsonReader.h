@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +39,8 @@ class JsonReader {
   /// A list of integers each in [low, high] with at least one element, or `fallback`.
   std::vector<int> integerList(const std::string& key, int low, int high,
                                const std::vector<int>& fallback);
+  /// A pair [low, high] of finite numbers with low < high, or `fallback` when absent.
+  std::pair<double, double> interval(const std::string& key, std::pair<double, double> fallback);
   /// A nested object (empty object when absent); throws if present and not an object.
   nlohmann::json object(const std::string& key);
   /// Throws ConfigError naming the first key that was never read.

@@ -1,0 +1,229 @@
+// Tests of the curriculum core (issue 11, point 1): the task box maps the unit cube onto chosen
+// task parameters and refuses bounds outside the env's ranges; the Gaussian mixture fitted by EM
+// finds three separated clusters and AIC chooses k = 3; the random teacher is uniform and
+// deterministic; ALP-GMM concentrates its tasks where a simulated student makes progress, and a
+// teacher restored from its state() continues with exactly the same tasks.
+#include <QtTest>
+
+#include <cmath>
+
+#include "curriculum/AlpGmmTeacher.h"
+#include "curriculum/GaussianMixture.h"
+#include "curriculum/RandomTeacher.h"
+#include "curriculum/TaskBox.h"
+#include "util/Errors.h"
+#include "util/Rng.h"
+
+using namespace palaestra;
+
+namespace {
+
+TaskSpace stumpSpace() {
+  return TaskSpace({{"stump_height", 0.0, 3.0, 0.0, false, ""},
+                    {"obstacle_spacing", 0.0, 6.0, 6.0, false, ""},
+                    {"level", 1.0, 8.0, 1.0, true, ""}});
+}
+
+std::string boxError(const nlohmann::json& json) {
+  try {
+    TaskBox::fromJson(stumpSpace(), json, "curriculum");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// A student that learns only in the band 0.2 < x < 0.4 of the first task dimension: there its
+// return climbs with practice (episodes spent in the band), elsewhere it stays where it was.
+class BandStudent {
+ public:
+  double play(const std::vector<double>& unit, Rng& noise) {
+    const bool inBand = unit[0] > 0.2 && unit[0] < 0.4;
+    if (inBand) ++practice_;
+    const double skill = inBand ? std::min(1.0, practice_ / 400.0) : 0.0;
+    return -150.0 + 500.0 * skill + noise.normal(0.0, 5.0);
+  }
+
+ private:
+  int practice_ = 0;
+};
+
+}  // namespace
+
+class TestCurriculum : public QObject {
+  Q_OBJECT
+ private slots:
+  void taskBoxMapsTheUnitCube() {
+    const TaskSpace space = stumpSpace();
+    const TaskBox box = TaskBox::fromJson(
+        space, {{"params", {"stump_height", "level"}}, {"bounds", {{"stump_height", {0.5, 2.5}}}}},
+        "curriculum");
+    QCOMPARE(box.size(), 2);
+    const TaskValues task = box.toTask({0.25, 0.5}, space.defaults());
+    QCOMPARE(task[0], 1.0);  // 0.5 + 0.25 * 2
+    QCOMPARE(task[1], 6.0);  // untouched: the base task's
+    QCOMPARE(task[2], 5.0);  // 1 + 0.5 * 7 = 4.5, rounded (an integer parameter)
+    const std::vector<double> back = box.toUnit(task);
+    QCOMPARE(back[0], 0.25);
+    QCOMPARE(box.toTask({-1.0, 2.0}, space.defaults())[0], 0.5);  // clamped into the box
+    QCOMPARE(box.toJson()["bounds"]["stump_height"], nlohmann::json({0.5, 2.5}));
+    QCOMPARE(TaskBox::fromJson(space, nlohmann::json::object(), "curriculum").size(), 3);
+  }
+
+  void taskBoxRefusesBadBounds_data() {
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("outside the range")
+        << R"({"params": ["stump_height"], "bounds": {"stump_height": [0, 4]}})"
+        << "curriculum.bounds.stump_height [0.000000, 4.000000] is outside the parameter's range";
+    QTest::newRow("low above high")
+        << R"({"params": ["stump_height"], "bounds": {"stump_height": [2, 1]}})"
+        << "curriculum.bounds.stump_height must be [low, high] with low <= high";
+    QTest::newRow("unknown parameter")
+        << R"({"params": ["stump_width"]})"
+        << "curriculum.params: 'stump_width' is not a task parameter "
+           "of this env (it has stump_height, obstacle_spacing, level)";
+    QTest::newRow("twice") << R"({"params": ["level", "level"]})"
+                           << "curriculum.params names 'level' twice";
+    QTest::newRow("empty") << R"({"params": []})"
+                           << "curriculum.params must be a non-empty list";
+    QTest::newRow("no whole value") << R"({"params": ["level"], "bounds": {"level": [2.2, 2.8]}})"
+                                    << "curriculum.bounds.level holds no whole value";
+    QTest::newRow("bounds of a parameter not chosen")
+        << R"({"params": ["level"], "bounds": {"stump_height": [0, 1]}})"
+        << "curriculum.bounds.stump_height bounds a parameter not in curriculum.params";
+  }
+  void taskBoxRefusesBadBounds() {
+    QFETCH(QString, json);
+    QFETCH(QString, expected);
+    const std::string error = boxError(nlohmann::json::parse(json.toStdString()));
+    QVERIFY2(error.find(expected.toStdString()) != std::string::npos, error.c_str());
+  }
+
+  void mixtureFindsThreeClustersAndAicChoosesThree() {
+    Rng rng(4);
+    const double centres[3][2] = {{0.2, 0.2}, {0.8, 0.3}, {0.5, 0.85}};
+    Eigen::MatrixXd points(600, 2);
+    for (int i = 0; i < 600; ++i)
+      for (int d = 0; d < 2; ++d) points(i, d) = centres[i % 3][d] + rng.normal(0.0, 0.04);
+    Rng fitRng(9);
+    const GaussianMixture best = GaussianMixture::fitBest(points, 1, 6, fitRng, {});
+    QCOMPARE(best.size(), 3);
+    for (const auto& centre : centres) {
+      double nearest = 1e9;
+      for (const auto& c : best.components())
+        nearest = std::min(nearest, std::hypot(c.mean[0] - centre[0], c.mean[1] - centre[1]));
+      QVERIFY2(nearest < 0.01, qPrintable(QString("centre missed by %1").arg(nearest)));
+    }
+    for (const auto& c : best.components()) {
+      QVERIFY(std::fabs(c.weight - 1.0 / 3) < 0.02);
+      QVERIFY(std::fabs(std::sqrt(c.covariance(0, 0)) - 0.04) < 0.008);
+    }
+    // Fewer components explain the data worse by AIC.
+    Rng again(9);
+    QVERIFY(GaussianMixture::fit(points, 2, again, {}).aic(points) > best.aic(points));
+    // JSON round trip is exact.
+    const GaussianMixture copy = GaussianMixture::fromJson(best.toJson());
+    QCOMPARE(copy.logLikelihood(points), best.logLikelihood(points));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, GaussianMixture::fromJson(nlohmann::json{{"weight", 1}}));
+  }
+
+  void randomTeacherIsUniformAndDeterministic() {
+    RandomTeacher a(2, 7), b(2, 7);
+    double sum = 0;
+    int low = 0;
+    for (int i = 0; i < 4000; ++i) {
+      const std::vector<double> u = a.sample();
+      QCOMPARE(u, b.sample());
+      QVERIFY(u[0] >= 0 && u[0] < 1 && u[1] >= 0 && u[1] < 1);
+      sum += u[0];
+      low += u[1] < 0.25;
+    }
+    QVERIFY(std::fabs(sum / 4000 - 0.5) < 0.02);
+    QVERIFY(std::fabs(low / 4000.0 - 0.25) < 0.03);
+    RandomTeacher c(2, 1);
+    c.restore(a.state());
+    QCOMPARE(c.sample(), a.sample());
+  }
+
+  void alpGmmFollowsTheLearningProgress() {
+    AlpGmmConfig config;
+    config.fitRate = 100;
+    AlpGmmTeacher teacher(2, config, 3);
+    BandStudent student;
+    Rng noise(5);
+    int inBandLate = 0, late = 0;
+    for (int episode = 0; episode < 1500; ++episode) {
+      const std::vector<double> task = teacher.sample();
+      teacher.observe(task, student.play(task, noise));
+      if (episode >= 1000) {
+        ++late;
+        inBandLate += task[0] > 0.2 && task[0] < 0.4;
+      }
+    }
+    QCOMPARE(teacher.fits(), 15);
+    QVERIFY(teacher.mixture().size() >= config.kMin && teacher.mixture().size() <= config.kMax);
+    // The band is a fifth of the box; a random teacher puts a fifth of its tasks there.
+    const double share = static_cast<double>(inBandLate) / late;
+    qInfo("ALP-GMM: %.2f of tasks 1000-1500 in the learning band (uniform: 0.20), %d components",
+          share, teacher.mixture().size());
+    QVERIFY2(share > 0.4,
+             qPrintable(QString("share of tasks in the learning band: %1").arg(share)));
+  }
+
+  void alpGmmContinuesExactlyFromItsState() {
+    AlpGmmConfig config;
+    config.fitRate = 50;
+    AlpGmmTeacher a(2, config, 11);
+    BandStudent student;
+    Rng noise(2);
+    for (int episode = 0; episode < 230; ++episode) {
+      const std::vector<double> task = a.sample();
+      a.observe(task, student.play(task, noise));
+    }
+    // Through text, as a store keeps it.
+    AlpGmmTeacher b(2, config, 999);
+    b.restore(nlohmann::json::parse(a.state().dump()));
+    QCOMPARE(b.fits(), a.fits());
+    Rng noiseA(8), noiseB(8);
+    BandStudent studentA = student, studentB = student;
+    for (int episode = 0; episode < 100; ++episode) {
+      const std::vector<double> ta = a.sample(), tb = b.sample();
+      QCOMPARE(ta, tb);
+      a.observe(ta, studentA.play(ta, noiseA));
+      b.observe(tb, studentB.play(tb, noiseB));
+    }
+    QCOMPARE(a.state().dump(), b.state().dump());
+    // Another teacher's or box's state is refused, and the teacher keeps its own.
+    AlpGmmTeacher other(3, config, 1);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, other.restore(a.state()));
+    QCOMPARE(other.episodes(), 0);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, b.restore(RandomTeacher(2, 1).state()));
+  }
+
+  void alpGmmConfigRefusesBadFields() {
+    const auto error = [](const nlohmann::json& json) -> std::string {
+      try {
+        AlpGmmConfig::fromJson(json, "curriculum.alp_gmm");
+      } catch (const ConfigError& e) {
+        return e.what();
+      }
+      return "(no error)";
+    };
+    QVERIFY(error({{"fit_rat", 100}}).find("unknown config key 'curriculum.alp_gmm.fit_rat'") !=
+            std::string::npos);
+    QVERIFY(error({{"k_min", 5}, {"k_max", 3}}).find("curriculum.alp_gmm.k_min 5 is larger") !=
+            std::string::npos);
+    QVERIFY(error({{"return_range", {1, 1}}}).find("curriculum.alp_gmm.return_range must be") !=
+            std::string::npos);
+    QVERIFY(error({{"random_fraction", 1.5}}).find("curriculum.alp_gmm.random_fraction") !=
+            std::string::npos);
+    const AlpGmmConfig c =
+        AlpGmmConfig::fromJson({{"return_range", {0, 300}}}, "curriculum.alp_gmm");
+    QCOMPARE(c.returnHigh, 300.0);
+    QCOMPARE(AlpGmmConfig::fromJson(c.toJson(), "x").toJson(), c.toJson());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCurriculum)
+#include "TestCurriculum.moc"
