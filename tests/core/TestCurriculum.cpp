@@ -2,12 +2,17 @@
 // task parameters and refuses bounds outside the env's ranges; the Gaussian mixture fitted by EM
 // finds three separated clusters and AIC chooses k = 3; the random teacher is uniform and
 // deterministic; ALP-GMM concentrates its tasks where a simulated student makes progress, and a
-// teacher restored from its state() continues with exactly the same tasks.
+// teacher restored from its state() continues with exactly the same tasks; Covar-GMM does the same
+// by time-competence covariance; ADR's box grows from the start task to the edge of what the
+// student masters; a curriculum config section builds its teacher or names its bad field.
 #include <QtTest>
 
 #include <cmath>
 
+#include "curriculum/AdrTeacher.h"
 #include "curriculum/AlpGmmTeacher.h"
+#include "curriculum/CovarGmmTeacher.h"
+#include "curriculum/Curriculum.h"
 #include "curriculum/GaussianMixture.h"
 #include "curriculum/RandomTeacher.h"
 #include "curriculum/TaskBox.h"
@@ -199,6 +204,93 @@ class TestCurriculum : public QObject {
     QVERIFY_THROWS_EXCEPTION(ConfigError, other.restore(a.state()));
     QCOMPARE(other.episodes(), 0);
     QVERIFY_THROWS_EXCEPTION(ConfigError, b.restore(RandomTeacher(2, 1).state()));
+  }
+
+  void covarGmmFollowsRisingCompetence() {
+    CovarGmmConfig config;
+    config.fitRate = 100;
+    CovarGmmTeacher teacher(2, config, 6);
+    BandStudent student;
+    Rng noise(5);
+    int inBandLate = 0, late = 0;
+    for (int episode = 0; episode < 800; ++episode) {
+      const std::vector<double> task = teacher.sample();
+      teacher.observe(task, student.play(task, noise));
+      if (episode >= 300 && episode < 800) {
+        ++late;
+        inBandLate += task[0] > 0.2 && task[0] < 0.4;
+      }
+    }
+    QCOMPARE(teacher.fits(), 8);
+    const double share = static_cast<double>(inBandLate) / late;
+    qInfo("Covar-GMM: %.2f of tasks 300-800 in the learning band (uniform: 0.20)", share);
+    QVERIFY2(share > 0.3, qPrintable(QString("share in the band: %1").arg(share)));
+    CovarGmmTeacher copy(2, config, 1);
+    copy.restore(nlohmann::json::parse(teacher.state().dump()));
+    for (int i = 0; i < 20; ++i) QCOMPARE(copy.sample(), teacher.sample());
+  }
+
+  void adrGrowsToTheEdgeOfWhatIsMastered() {
+    // Mastered (return 250) while x < 0.55, failed (-100) beyond; y does not matter.
+    AdrTeacher teacher({0.0, 0.5}, AdrConfig{}, 2);
+    for (int episode = 0; episode < 4000; ++episode) {
+      const std::vector<double> task = teacher.sample();
+      QVERIFY(task[0] >= teacher.low()[0] && task[0] <= teacher.high()[0]);
+      teacher.observe(task, task[0] < 0.55 ? 250.0 : -100.0);
+    }
+    QCOMPARE(teacher.low()[0], 0.0);  // never below the unit cube
+    QVERIFY2(teacher.high()[0] > 0.45 && teacher.high()[0] < 0.65,
+             qPrintable(QString("high edge %1").arg(teacher.high()[0])));
+    QCOMPARE(teacher.low()[1], 0.0);  // y is always mastered: its box opens fully
+    QCOMPARE(teacher.high()[1], 1.0);
+    AdrTeacher copy({0.0, 0.5}, AdrConfig{}, 9);
+    copy.restore(nlohmann::json::parse(teacher.state().dump()));
+    for (int i = 0; i < 20; ++i) QCOMPARE(copy.sample(), teacher.sample());
+    QVERIFY_THROWS_EXCEPTION(ConfigError,
+                             AdrTeacher({0.2, 0.5}, AdrConfig{}, 1).restore(teacher.state()));
+  }
+
+  void curriculumSectionBuildsItsTeacher() {
+    const TaskSpace space = stumpSpace();
+    Curriculum curriculum({{"teacher", "alp_gmm"},
+                           {"params", {"stump_height", "level"}},
+                           {"bounds", {{"stump_height", {1.0, 2.0}}, {"level", {2, 4}}}},
+                           {"alp_gmm", {{"fit_rate", 50}}}},
+                          space, space.defaults(), 4);
+    QCOMPARE(curriculum.teacher().kind(), std::string("alp_gmm"));
+    QCOMPARE(curriculum.canonical()["alp_gmm"]["k_max"], 10);
+    for (int i = 0; i < 200; ++i) {
+      const TaskValues task = curriculum.nextTask();
+      space.validate(task);
+      QVERIFY(task[0] >= 1.0 && task[0] <= 2.0);
+      QCOMPARE(task[1], 6.0);
+      QVERIFY(task[2] == 2.0 || task[2] == 3.0 || task[2] == 4.0);
+      curriculum.observe(task, 100.0 * task[0]);
+    }
+    const auto error = [&space](const nlohmann::json& json) -> std::string {
+      try {
+        Curriculum(json, space, space.defaults(), 1);
+      } catch (const ConfigError& e) {
+        return e.what();
+      }
+      return "(no error)";
+    };
+    QVERIFY(error({{"teacher", "goalgan"}}).find("curriculum.teacher must be one of") !=
+            std::string::npos);
+    QVERIFY(error({{"teacher", "alp_gmm"}, {"adr", {{"step", 0.2}}}})
+                .find("curriculum.adr is for teacher \"adr\"; this curriculum's teacher is "
+                      "\"alp_gmm\"") != std::string::npos);
+    QVERIFY(error({{"teacher", "adr"}, {"adr", {{"stepp", 0.2}}}})
+                .find("unknown config key 'curriculum.adr.stepp'") != std::string::npos);
+    QVERIFY(error({{"teacher", "random"}, {"param", {"level"}}})
+                .find("unknown config key 'curriculum.param'") != std::string::npos);
+    QVERIFY(error({{"bounds", {{"stump_height", {0, 9}}}}}).find("outside the parameter's range") !=
+            std::string::npos);
+    // ADR starts from the base task.
+    TaskValues base = space.defaults();
+    base[0] = 1.5;
+    Curriculum adr({{"teacher", "adr"}, {"params", {"stump_height"}}}, space, base, 1);
+    QCOMPARE(adr.nextTask()[0], 1.5);
   }
 
   void alpGmmConfigRefusesBadFields() {
