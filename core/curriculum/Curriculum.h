@@ -30,6 +30,8 @@ class Curriculum {
 
   /// The teacher.
   Teacher& teacher() { return *teacher_; }
+  /// The teacher.
+  const Teacher& teacher() const { return *teacher_; }
   /// The box it chooses in.
   const TaskBox& box() const { return box_; }
   /// The section with every default written out.

@@ -9,6 +9,8 @@ namespace palaestra {
 
 TaskBox::TaskBox(const TaskSpace& space, std::vector<Dimension> dims, const std::string& path)
     : space_(space), dims_(std::move(dims)) {
+  if (space.size() == 0)
+    throw ConfigError(path + ": this env has no task parameters for a teacher to choose");
   if (dims_.empty()) throw ConfigError(path + ".params names no task parameter");
   std::vector<bool> seen(static_cast<size_t>(space.size()), false);
   for (const Dimension& d : dims_) {

@@ -24,11 +24,17 @@ VecEnv::VecEnv(std::vector<EnvPtr> envs, ThreadPool& pool, uint64_t runSeed)
   for (int slot : s.policySlotOfAgent) agentsPerSlot_.at(slot)++;
 }
 
+void VecEnv::drawTask(int i) {
+  Slot& slot = slots_[i];
+  slot.nextTask =
+      taskSource_ ? taskSource_(i, slot.episodeIndex) : envs_[i]->spec().tasks.defaults();
+}
+
 void VecEnv::startEpisode(int i) {
   Slot& slot = slots_[i];
   Env& e = *envs_[i];
   const uint64_t seed = deriveSeed(runSeed_, static_cast<uint64_t>(i), slot.episodeIndex);
-  TaskValues task = taskSource_ ? taskSource_(i, slot.episodeIndex) : e.spec().tasks.defaults();
+  TaskValues task = std::move(slot.nextTask);
   e.reset(seed, task);
   EpisodeRecord& r = slot.current;
   r = EpisodeRecord{};
@@ -43,11 +49,12 @@ void VecEnv::startEpisode(int i) {
 }
 
 void VecEnv::resetAll() {
+  for (int i = 0; i < numEnvs(); ++i) {
+    slots_[i].episodeIndex = 0;
+    drawTask(i);
+  }
   pool_.parallelFor(numEnvs(), [&](int begin, int end) {
-    for (int i = begin; i < end; ++i) {
-      slots_[i].episodeIndex = 0;
-      startEpisode(i);
-    }
+    for (int i = begin; i < end; ++i) startEpisode(i);
   });
 }
 
@@ -61,12 +68,14 @@ void VecEnv::restartEpisodes(const std::vector<uint64_t>& indices, uint64_t tota
   if (indices.size() != slots_.size())
     throw std::invalid_argument("restartEpisodes: " + std::to_string(indices.size()) +
                                 " episode indices for " + std::to_string(slots_.size()) + " envs");
+  for (int i = 0; i < numEnvs(); ++i) {
+    slots_[i].episodeIndex = indices[static_cast<size_t>(i)];
+    slots_[i].restart = false;
+    finishedPerEnv_[i].clear();
+    drawTask(i);
+  }
   pool_.parallelFor(numEnvs(), [&](int begin, int end) {
-    for (int i = begin; i < end; ++i) {
-      slots_[i].episodeIndex = indices[static_cast<size_t>(i)];
-      finishedPerEnv_[i].clear();
-      startEpisode(i);
-    }
+    for (int i = begin; i < end; ++i) startEpisode(i);
   });
   finished_.clear();
   std::fill(terminated_.begin(), terminated_.end(), 0);
@@ -85,7 +94,7 @@ void VecEnv::finishEpisode(int i, StepStatus status, std::vector<EpisodeRecord>&
     r.slotReturns[s] = agentsPerSlot_[s] ? slot.slotSums[s] / agentsPerSlot_[s] : 0.0;
   out.push_back(std::move(r));
   slot.episodeIndex++;
-  startEpisode(i);
+  slot.restart = true;  // started by step() once the next task is drawn
 }
 
 void VecEnv::step(const float* actions) {
@@ -115,6 +124,26 @@ void VecEnv::step(const float* actions) {
     }
   });
   totalSteps_ += numEnvs();
+  // Finished episodes: the hook sees them, then their envs' next tasks are drawn, both in env order
+  // on this thread; then the new episodes start in parallel.
+  bool anyRestart = false;
+  for (int i = 0; i < numEnvs(); ++i) {
+    if (!slots_[i].restart) continue;
+    anyRestart = true;
+    if (episodeEndHook_)
+      for (const EpisodeRecord& r : finishedPerEnv_[i]) episodeEndHook_(r);
+  }
+  if (anyRestart) {
+    for (int i = 0; i < numEnvs(); ++i)
+      if (slots_[i].restart) drawTask(i);
+    pool_.parallelFor(numEnvs(), [&](int begin, int end) {
+      for (int i = begin; i < end; ++i)
+        if (slots_[i].restart) {
+          slots_[i].restart = false;
+          startEpisode(i);
+        }
+    });
+  }
   for (auto& list : finishedPerEnv_) {
     for (auto& r : list) finished_.push_back(std::move(r));
     list.clear();

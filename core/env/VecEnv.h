@@ -3,6 +3,11 @@
 // observations in one contiguous row-major matrix (one row per agent).
 // Finished episodes restart at once (the next observation is the new
 // episode's first); their records are collected for the store.
+//
+// Tasks are drawn in env order on the calling thread, after every finished
+// episode of the step was shown to the episode-end hook (also in env order):
+// a stateful task source (a curriculum's teacher) sees the same sequence of
+// returns and draws whatever the thread count, so runs stay deterministic.
 
 #include <cstdint>
 #include <functional>
@@ -16,8 +21,10 @@ namespace palaestra {
 
 class VecEnv {
  public:
-  /// Picks the task of episode `episodeIndex` of env `envIndex`.
+  /// Picks the task of episode `episodeIndex` of env `envIndex` (called on the stepping thread).
   using TaskSource = std::function<TaskValues(int envIndex, uint64_t episodeIndex)>;
+  /// Sees each finished episode, in env order, before the next tasks are drawn.
+  using EpisodeEndHook = std::function<void(const EpisodeRecord&)>;
 
   /// Takes ownership of `envs` (all of one kind and config); `pool` may be shared and outlives this.
   VecEnv(std::vector<EnvPtr> envs, ThreadPool& pool, uint64_t runSeed);
@@ -39,6 +46,8 @@ class VecEnv {
 
   /// Sets where each new episode's task comes from (default: the env's default task).
   void setTaskSource(TaskSource source) { taskSource_ = std::move(source); }
+  /// Sets what sees each finished episode before new tasks are drawn (default: nothing).
+  void setEpisodeEndHook(EpisodeEndHook hook) { episodeEndHook_ = std::move(hook); }
   /// Whether to keep action logs and per-step hashes of every episode (for replays).
   void setRecording(bool on) { recording_ = on; }
 
@@ -69,9 +78,12 @@ class VecEnv {
  private:
   struct Slot {
     uint64_t episodeIndex = 0;
+    TaskValues nextTask;   // drawn before the episode starts
+    bool restart = false;  // the last step finished the episode: start the next one
     EpisodeRecord current;
     std::vector<double> slotSums;
   };
+  void drawTask(int i);  // sequential: the task of env i's episode slots_[i].episodeIndex
   void startEpisode(int i);
   void finishEpisode(int i, StepStatus status, std::vector<EpisodeRecord>& out);
 
@@ -80,6 +92,7 @@ class VecEnv {
   uint64_t runSeed_;
   int obsDim_ = 0, actDim_ = 0;
   TaskSource taskSource_;
+  EpisodeEndHook episodeEndHook_;
   bool recording_ = false;
   std::vector<Slot> slots_;
   std::vector<float> obs_, rewards_;

@@ -1,5 +1,7 @@
 #include "train/TrainConfig.h"
 
+#include "curriculum/Curriculum.h"
+
 #include <map>
 #include <stdexcept>
 
@@ -93,6 +95,10 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& json) {
   if (c.frozenSlots.count(c.learnSlot))
     throw ConfigError("learn_slot \"" + c.learnSlot + "\" is also in frozen_slots: a slot is learned or frozen");
 
+  // Checked against the env's task space when a session is built (TrainingSession::check).
+  const nlohmann::json curriculum = top.object("curriculum");
+  if (!curriculum.empty()) c.curriculum = curriculum;
+
   top.finish();
   return c;
 }
@@ -154,6 +160,12 @@ const std::vector<ConfigFieldDoc>& TrainConfig::docs() {
          "report (default: the first slot not frozen). Every slot that drives agents must be "
          "frozen or this one."},
     };
+    d.push_back({"curriculum",
+                 "A teacher that chooses each episode's task within bounds of the task space "
+                 "(the task above fills the parameters it does not choose, and is where ADR "
+                 "starts); evaluations keep the fixed task. Absent: every episode on the task."});
+    for (const ConfigFieldDoc& field : Curriculum::docs())
+      d.push_back({"curriculum." + field.path, field.meaning});
     for (const ConfigFieldDoc& ppo : PpoConfig::docs())
       d.push_back({"ppo." + ppo.path, ppo.meaning});
     return d;
@@ -188,6 +200,7 @@ nlohmann::json TrainConfig::toJson() const {
   }
   // Only with frozen slots, where it means something (fromJson refuses it without them).
   if (!frozenSlots.empty()) j["learn_slot"] = learnSlot;
+  if (!curriculum.is_null()) j["curriculum"] = curriculum;
   return j;
 }
 

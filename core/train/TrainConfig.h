@@ -52,6 +52,7 @@ struct TrainConfig {
   EpisodeKeepConfig keep;
   std::map<std::string, FrozenSlotConfig> frozenSlots;  // slot name -> its frozen checkpoint
   std::string learnSlot;  // with frozen slots: the slot PPO learns (empty: the first not frozen)
+  nlohmann::json curriculum = nullptr;  // the "curriculum" section; null: `task` every episode
 
   /// Parses and validates a full config; throws ConfigError naming the field and the problem.
   static TrainConfig fromJson(const nlohmann::json& json);

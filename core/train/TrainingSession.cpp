@@ -7,6 +7,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "curriculum/CurriculumTasks.h"
 #include "env/VecEnv.h"
 #include "rl/PpoTrainer.h"
 #include "train/BestCheckpointSelection.h"
@@ -16,6 +17,7 @@
 #include "train/StoredRunConfig.h"
 #include "train/TrainingMemory.h"
 #include "util/Errors.h"
+#include "util/Rng.h"
 #include "util/SnapshotBytes.h"
 #include "util/WallClock.h"
 
@@ -37,7 +39,10 @@ nlohmann::json presetConfig(const std::string& env, const std::string& preset) {
 
 namespace {
 constexpr uint32_t kResumeMagic = 0x53524c50;  // "PLRS"
-constexpr uint32_t kResumeVersion = 1;
+// Version 2 added the curriculum's state; version 1 points (no curriculum) still read.
+constexpr uint32_t kResumeVersion = 2;
+// The teacher's random stream: its own, apart from the episode seeds of deriveSeed(seed, env, k).
+constexpr uint64_t kCurriculumStream = 0x6375727269637521ULL;
 }  // namespace
 
 std::vector<uint8_t> ResumePoint::encode() const {
@@ -50,6 +55,7 @@ std::vector<uint8_t> ResumePoint::encode() const {
   snapshotPut(out, episodes);
   snapshotPut(out, keeper);
   snapshotPutBytes(out, trainer.data(), trainer.size());
+  snapshotPutBytes(out, curriculum.data(), curriculum.size());
   return out;
 }
 
@@ -58,7 +64,8 @@ ResumePoint ResumePoint::decode(std::span<const uint8_t> bytes, int64_t runId) {
   try {
     SnapshotReader in(bytes, what);
     if (in.take<uint32_t>() != kResumeMagic) throw std::invalid_argument(what + " is not one");
-    if (const auto version = in.take<uint32_t>(); version != kResumeVersion)
+    const auto version = in.take<uint32_t>();
+    if (version != kResumeVersion && version != 1)
       throw std::invalid_argument(what + " has version " + std::to_string(version) +
                                   "; this build reads version " + std::to_string(kResumeVersion));
     ResumePoint p;
@@ -69,6 +76,10 @@ ResumePoint ResumePoint::decode(std::span<const uint8_t> bytes, int64_t runId) {
     p.keeper = in.take<Rng::State>();
     const auto trainer = in.takeBytes();
     p.trainer.assign(trainer.begin(), trainer.end());
+    if (version >= 2) {
+      const auto curriculum = in.takeBytes();
+      p.curriculum.assign(curriculum.begin(), curriculum.end());
+    }
     if (!in.rest().empty()) throw std::invalid_argument(what + " has trailing bytes");
     return p;
   } catch (const std::invalid_argument& e) {
@@ -116,6 +127,7 @@ void TrainingSession::check(const TrainConfig& config) {
   TaskValues task;
   const EnvPtr env = firstCheckedEnv(config, task);
   learnerSlotOf(config, env->spec());
+  if (!config.curriculum.is_null()) Curriculum(config.curriculum, env->spec().tasks, task, 0);
 }
 
 struct TrainingSession::State {
@@ -124,6 +136,7 @@ struct TrainingSession::State {
   std::unique_ptr<PpoTrainer> trainer;
   std::unique_ptr<EpisodeKeeper> keeper;
   FrozenSlots frozen;    // slots driven by stored checkpoints (none by default)
+  std::unique_ptr<CurriculumTasks> curriculum;  // chooses each episode's task (none: s.task)
   int learnerSlot = 0;   // the slot PPO learns, whose returns the metrics report
   TaskValues task;
   // Carried over from the resume state (zero for a new run).
@@ -219,6 +232,14 @@ TrainingSession::TrainingSession(RunStore& store, int64_t runId, const ResumeReq
   const ResumeState resume = *store.resumeState(runId);
   s.resumed = ResumePoint::decode(resume.state, runId);
   s.resumedCheckpointId = resume.checkpointId;
+  // Before the trainer restarts the episodes in progress: they replay on the tasks they had.
+  if (s.curriculum && !s.resumed.curriculum.empty()) {
+    try {
+      s.curriculum->restore(nlohmann::json::parse(s.resumed.curriculum));
+    } catch (const std::exception& e) {
+      throw ConfigError("run " + std::to_string(runId) + " cannot be resumed: " + e.what());
+    }
+  }
   const Policy policy = Policy::deserialize(store.loadCheckpoint(resume.checkpointId).policy);
   try {
     s.trainer->restoreState(policy, s.resumed.trainer);
@@ -243,10 +264,22 @@ void TrainingSession::prepare() {
     envs.push_back(envInfo_->create(config_.envConfig));
   s.envs = std::make_unique<VecEnv>(std::move(envs), *s.pool, config_.seed);
   s.envs->setRecording(true);
-  const TaskValues task = s.task;
-  s.envs->setTaskSource([task](int, uint64_t) { return task; });
   const EnvSpec& spec = s.envs->spec();
   s.learnerSlot = learnerSlotOf(config_, spec);
+  if (!config_.curriculum.is_null()) {
+    Curriculum curriculum(config_.curriculum, spec.tasks, s.task,
+                          deriveSeed(config_.seed, kCurriculumStream, 0));
+    config_.curriculum = curriculum.canonical();  // stored with every default written out
+    s.curriculum = std::make_unique<CurriculumTasks>(std::move(curriculum), config_.ppo.num_envs,
+                                                     s.learnerSlot);
+    CurriculumTasks* tasks = s.curriculum.get();
+    s.envs->setTaskSource(
+        [tasks](int env, uint64_t episode) { return tasks->taskFor(env, episode); });
+    s.envs->setEpisodeEndHook([tasks](const EpisodeRecord& r) { tasks->episodeEnded(r); });
+  } else {
+    const TaskValues task = s.task;
+    s.envs->setTaskSource([task](int, uint64_t) { return task; });
+  }
   if (!config_.frozenSlots.empty()) {
     if (!store_)
       throw ConfigError("frozen_slots need a run store: the frozen policies are its checkpoints");
@@ -327,6 +360,7 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
       state.episodes = progress.episodes;
       state.keeper = keeper.samplingState();
       state.trainer = trainer.saveState();
+      if (s.curriculum) state.curriculum = s.curriculum->state().dump();
       stored.resumeState = state.encode();
       checkpointId = store_->addCheckpoint(runId_, static_cast<int64_t>(step), policy.serialize(),
                                            meta.dump(), stored);

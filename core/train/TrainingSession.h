@@ -83,6 +83,7 @@ struct ResumePoint {
   int64_t episodes = 0;          // training episodes finished
   Rng::State keeper{};           // the episode keeper's sampling stream
   std::vector<uint8_t> trainer;  // PpoTrainer::saveState()
+  std::string curriculum;        // CurriculumTasks::state() as JSON text; empty without one
 
   /// The stored bytes (host byte order, like env snapshots).
   std::vector<uint8_t> encode() const;

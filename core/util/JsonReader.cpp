@@ -121,7 +121,7 @@ std::vector<int> JsonReader::integerList(const std::string& key, int low, int hi
 }
 
 std::pair<double, double> JsonReader::interval(const std::string& key,
-                                              std::pair<double, double> fallback) {
+                                               std::pair<double, double> fallback) {
   const nlohmann::json* v = find(key);
   if (!v || v->is_null()) return fallback;
   const char* expected = "[low, high]: two finite numbers with low < high";

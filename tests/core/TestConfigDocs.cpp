@@ -11,6 +11,7 @@
 #include <string>
 
 #include "Simulations.h"
+#include "curriculum/Curriculum.h"
 #include "env/EnvRegistry.h"
 #include "train/ConfigDocs.h"
 #include "train/TrainConfig.h"
@@ -81,6 +82,23 @@ class TestConfigDocs : public QObject {
       QVERIFY2(!configFieldMeaning("fight", path).empty(), path.c_str());
       trainingFields.insert(path.rfind("frozen_slots.", 0) == 0 ? "frozen_slots" : path);
     }
+    // A curriculum of each teacher, with every default written out as a run stores it.
+    for (const std::string& teacher : Curriculum::teacherNames()) {
+      nlohmann::json config = presetConfig("walker", "stump_tracks");
+      const EnvPtr env = EnvRegistry::instance().get("walker").create(config["env_config"]);
+      const Curriculum curriculum({{"teacher", teacher}}, env->spec().tasks,
+                                  env->spec().tasks.defaults(), 1);
+      config["curriculum"] = curriculum.canonical();
+      std::set<std::string> curriculumLeaves;
+      collectLeaves(TrainConfig::fromJson(config).toJson(), "", curriculumLeaves);
+      for (const std::string& path : curriculumLeaves) {
+        if (path.rfind("curriculum", 0) != 0) continue;
+        QVERIFY2(!configFieldMeaning("walker", path).empty(), path.c_str());
+        trainingFields.insert(path.rfind("curriculum.bounds.", 0) == 0 ? "curriculum.bounds"
+                                                                       : path);
+      }
+    }
+    trainingFields.insert("curriculum");  // the section itself
     // Nothing documented that no config has (a renamed or removed field).
     for (const ConfigFieldDoc& doc : TrainConfig::docs()) {
       const bool section = doc.path == "env" || doc.path == "env_config" || doc.path == "task";
