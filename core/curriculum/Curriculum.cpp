@@ -4,13 +4,15 @@
 #include "curriculum/AlpGmmTeacher.h"
 #include "curriculum/CovarGmmTeacher.h"
 #include "curriculum/RandomTeacher.h"
+#include "curriculum/RiacTeacher.h"
+#include "curriculum/StagedTeacher.h"
 #include "util/Errors.h"
 #include "util/JsonReader.h"
 
 namespace palaestra {
 
 std::vector<std::string> Curriculum::teacherNames() {
-  return {"random", "alp_gmm", "covar_gmm", "adr"};
+  return {"random", "alp_gmm", "covar_gmm", "riac", "adr", "staged"};
 }
 
 Curriculum::Curriculum(const nlohmann::json& section, const TaskSpace& space, TaskValues base,
@@ -46,6 +48,16 @@ Curriculum::Curriculum(const nlohmann::json& section, const TaskSpace& space, Ta
     const CovarGmmConfig c = CovarGmmConfig::fromJson(own, ownPath);
     canonical_[kind] = c.toJson();
     teacher_ = std::make_unique<CovarGmmTeacher>(box_.size(), c, seed);
+  } else if (kind == "riac") {
+    const RiacConfig c = RiacConfig::fromJson(own, ownPath);
+    canonical_[kind] = c.toJson();
+    teacher_ = std::make_unique<RiacTeacher>(box_.size(), c, seed);
+  } else if (kind == "staged") {
+    if (!section.contains("staged"))
+      throw ConfigError(ownPath + " is needed: the stages of a staged curriculum");
+    StagedConfig c = StagedConfig::fromJson(own, box_, ownPath);
+    canonical_[kind] = c.toJson(box_);
+    teacher_ = std::make_unique<StagedTeacher>(std::move(c), seed);
   } else {
     const AdrConfig c = AdrConfig::fromJson(own, ownPath);
     canonical_[kind] = c.toJson();
@@ -68,8 +80,9 @@ const std::vector<ConfigFieldDoc>& Curriculum::docs() {
     std::vector<ConfigFieldDoc> d = {
         {"teacher",
          "Who chooses each episode's task: random (uniform over the box), alp_gmm (absolute "
-         "learning progress, Portelas et al. 2019), covar_gmm (time-competence covariance) or "
-         "adr (automatic domain randomisation)."},
+         "learning progress, Portelas et al. 2019), covar_gmm (time-competence covariance), "
+         "riac (regions split by learning progress), adr (automatic domain randomisation) or "
+         "staged (hand-made stages with return thresholds)."},
         {"params", "The task parameters the teacher chooses (default: all of the env's)."},
         {"bounds", "{name: [low, high]} within each parameter's range (default: the range)."},
     };
@@ -78,7 +91,9 @@ const std::vector<ConfigFieldDoc>& Curriculum::docs() {
     };
     add("alp_gmm", AlpGmmConfig::docs());
     add("covar_gmm", CovarGmmConfig::docs());
+    add("riac", RiacConfig::docs());
     add("adr", AdrConfig::docs());
+    add("staged", StagedConfig::docs());
     return d;
   }();
   return docs;

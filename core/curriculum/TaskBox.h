@@ -36,6 +36,8 @@ class TaskBox {
 
   /// Number of chosen parameters d.
   int size() const { return static_cast<int>(dims_.size()); }
+  /// The env's task space the box lies in.
+  const TaskSpace& space() const { return space_; }
   /// The chosen parameters.
   const std::vector<Dimension>& dims() const { return dims_; }
   /// The task of unit-cube point `unit` (clamped into the box) over `base` (a full task).

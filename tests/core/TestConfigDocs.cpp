@@ -86,8 +86,11 @@ class TestConfigDocs : public QObject {
     for (const std::string& teacher : Curriculum::teacherNames()) {
       nlohmann::json config = presetConfig("walker", "stump_tracks");
       const EnvPtr env = EnvRegistry::instance().get("walker").create(config["env_config"]);
-      const Curriculum curriculum({{"teacher", teacher}}, env->spec().tasks,
-                                  env->spec().tasks.defaults(), 1);
+      nlohmann::json section = {{"teacher", teacher}};
+      if (teacher == "staged")
+        section["staged"] = {
+            {"stages", {{{"bounds", {{"stump_height", {0, 1}}}}, {"advance_at", 200}}}}};
+      const Curriculum curriculum(section, env->spec().tasks, env->spec().tasks.defaults(), 1);
       config["curriculum"] = curriculum.canonical();
       std::set<std::string> curriculumLeaves;
       collectLeaves(TrainConfig::fromJson(config).toJson(), "", curriculumLeaves);

@@ -15,6 +15,8 @@
 #include "curriculum/Curriculum.h"
 #include "curriculum/GaussianMixture.h"
 #include "curriculum/RandomTeacher.h"
+#include "curriculum/RiacTeacher.h"
+#include "curriculum/StagedTeacher.h"
 #include "curriculum/TaskBox.h"
 #include "util/Errors.h"
 #include "util/Rng.h"
@@ -248,6 +250,83 @@ class TestCurriculum : public QObject {
     for (int i = 0; i < 20; ++i) QCOMPARE(copy.sample(), teacher.sample());
     QVERIFY_THROWS_EXCEPTION(ConfigError,
                              AdrTeacher({0.2, 0.5}, AdrConfig{}, 1).restore(teacher.state()));
+  }
+
+  void riacSplitsTowardTheLearningProgress() {
+    RiacConfig config;
+    config.maxRegionSize = 60;
+    RiacTeacher teacher(2, config, 8);
+    BandStudent student;
+    Rng noise(5);
+    int inBandLate = 0, late = 0;
+    for (int episode = 0; episode < 1500; ++episode) {
+      const std::vector<double> task = teacher.sample();
+      teacher.observe(task, student.play(task, noise));
+      if (episode >= 500) {
+        ++late;
+        inBandLate += task[0] > 0.2 && task[0] < 0.4;
+      }
+    }
+    const double share = static_cast<double>(inBandLate) / late;
+    qInfo("RIAC: %.2f of tasks 500-1500 in the learning band (uniform: 0.20), %d regions", share,
+          static_cast<int>(teacher.regions().size()));
+    QVERIFY(teacher.regions().size() > 2);
+    QVERIFY2(share > 0.3, qPrintable(QString("share in the band: %1").arg(share)));
+    // The regions tile the cube: their volumes sum to 1.
+    double volume = 0;
+    for (const auto& r : teacher.regions())
+      volume += (r.high[0] - r.low[0]) * (r.high[1] - r.low[1]);
+    QVERIFY(std::fabs(volume - 1.0) < 1e-9);
+    RiacTeacher copy(2, config, 1);
+    copy.restore(nlohmann::json::parse(teacher.state().dump()));
+    for (int i = 0; i < 20; ++i) QCOMPARE(copy.sample(), teacher.sample());
+  }
+
+  void stagedCurriculumAdvancesAtItsThreshold() {
+    const TaskSpace space = stumpSpace();
+    Curriculum curriculum(
+        {{"teacher", "staged"},
+         {"params", {"stump_height"}},
+         {"staged",
+          {{"window", 5},
+           {"stages",
+            {{{"bounds", {{"stump_height", {0.0, 1.0}}}}, {"advance_at", 100}},
+             {{"bounds", {{"stump_height", {1.0, 3.0}}}}, {"advance_at", 1e9}}}}}}},
+        space, space.defaults(), 3);
+    const auto& staged = dynamic_cast<const StagedTeacher&>(curriculum.teacher());
+    // Below the threshold the first stage stays; five episodes at it pass it.
+    for (int i = 0; i < 20; ++i) {
+      const TaskValues task = curriculum.nextTask();
+      QVERIFY(task[0] <= 1.0);
+      curriculum.observe(task, 50.0);
+    }
+    QCOMPARE(staged.stage(), 0);
+    for (int i = 0; i < 5; ++i) curriculum.observe(curriculum.nextTask(), 150.0);
+    QCOMPARE(staged.stage(), 1);
+    for (int i = 0; i < 20; ++i) QVERIFY(curriculum.nextTask()[0] >= 1.0);
+    QCOMPARE(curriculum.canonical()["staged"]["stages"][1]["bounds"]["stump_height"],
+             nlohmann::json({1.0, 3.0}));
+    const auto error = [&space](const nlohmann::json& staged) -> std::string {
+      try {
+        Curriculum({{"teacher", "staged"}, {"params", {"stump_height"}}, {"staged", staged}}, space,
+                   space.defaults(), 1);
+      } catch (const ConfigError& e) {
+        return e.what();
+      }
+      return "(no error)";
+    };
+    QVERIFY(error({{"stages", nlohmann::json::array()}})
+                .find("curriculum.staged.stages must be a non-empty list") != std::string::npos);
+    QVERIFY(
+        error({{"stages", {{{"bounds", {{"stump_height", {2, 5}}}}}}}})
+            .find("curriculum.staged.stages[0].bounds.stump_height must be [low, high] within") !=
+        std::string::npos);
+    QVERIFY(error({{"stages", {{{"bounds", {{"level", {2, 3}}}}}}}})
+                .find("curriculum.staged.stages[0].bounds.level is not a parameter the curriculum "
+                      "chooses") != std::string::npos);
+    QVERIFY(error({{"stages", {{{"advance", 3}}}}})
+                .find("unknown config key 'curriculum.staged.stages[0].advance'") !=
+            std::string::npos);
   }
 
   void curriculumSectionBuildsItsTeacher() {
