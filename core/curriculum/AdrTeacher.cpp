@@ -4,7 +4,7 @@
 #include <numeric>
 #include <tuple>
 
-#include "curriculum/RandomTeacher.h"
+#include "curriculum/TeacherSupport.h"
 #include "util/Errors.h"
 #include "util/JsonReader.h"
 
@@ -58,8 +58,7 @@ AdrTeacher::AdrTeacher(std::vector<double> start, const AdrConfig& config, uint6
 
 std::vector<double> AdrTeacher::sample() {
   const size_t dims = start_.size();
-  std::vector<double> unit(dims);
-  for (size_t i = 0; i < dims; ++i) unit[i] = rng_.uniform(low_[i], high_[i]);
+  std::vector<double> unit = uniformPoint(low_, high_, rng_);
   int boundary = -1;
   if (rng_.uniform() < config_.boundaryProbability) {
     boundary = static_cast<int>(rng_.below(2 * dims));

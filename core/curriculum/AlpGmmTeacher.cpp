@@ -3,91 +3,32 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <tuple>
 
-#include "curriculum/RandomTeacher.h"
+#include "curriculum/TeacherSupport.h"
 #include "util/Errors.h"
-#include "util/JsonReader.h"
 
 namespace palaestra {
 
-AlpGmmConfig AlpGmmConfig::fromJson(const nlohmann::json& json, const std::string& path) {
-  JsonReader reader(json, path);
-  AlpGmmConfig c;
-  c.fitRate = static_cast<int>(reader.integer("fit_rate", 10, 100000, c.fitRate));
-  c.kMin = static_cast<int>(reader.integer("k_min", 1, 50, c.kMin));
-  c.kMax = static_cast<int>(reader.integer("k_max", 1, 50, c.kMax));
-  if (c.kMin > c.kMax)
-    throw ConfigError(reader.pathOf("k_min") + " " + std::to_string(c.kMin) + " is larger than " +
-                      reader.pathOf("k_max") + " " + std::to_string(c.kMax));
-  if (c.kMax > c.fitRate)
-    throw ConfigError(reader.pathOf("k_max") + " " + std::to_string(c.kMax) +
-                      " is larger than the " + std::to_string(c.fitRate) + " points fitted (" +
-                      reader.pathOf("fit_rate") + ")");
-  c.randomFraction = reader.number("random_fraction", 0.0, 1.0, c.randomFraction);
-  std::tie(c.returnLow, c.returnHigh) =
-      reader.interval("return_range", {c.returnLow, c.returnHigh});
-  reader.finish();
-  return c;
-}
-
-nlohmann::json AlpGmmConfig::toJson() const {
-  return {{"fit_rate", fitRate},
-          {"k_min", kMin},
-          {"k_max", kMax},
-          {"random_fraction", randomFraction},
-          {"return_range", {returnLow, returnHigh}}};
-}
-
-const std::vector<ConfigFieldDoc>& AlpGmmConfig::docs() {
-  static const std::vector<ConfigFieldDoc> docs = {
-      {"fit_rate",
-       "Episodes between two fits of the mixture, and the number of latest (task, ALP) points "
-       "fitted (default 250; the first fit comes after as many uniform tasks)."},
-      {"k_min", "Fewest mixture components tried (default 2)."},
-      {"k_max", "Most mixture components tried (default 10); the fit of lowest AIC is kept."},
-      {"random_fraction", "Share of tasks drawn uniformly after the first fit (default 0.2)."},
-      {"return_range",
-       "[low, high] mapped onto [0, 1] before learning progress is measured (default "
-       "[-150, 350], the walker's)."},
-  };
-  return docs;
-}
-
-AlpGmmTeacher::AlpGmmTeacher(int dims, const AlpGmmConfig& config, uint64_t seed)
+AlpGmmTeacher::AlpGmmTeacher(int dims, const GmmTeacherConfig& config, uint64_t seed)
     : dims_(dims), config_(config), rng_(seed) {}
 
 std::vector<double> AlpGmmTeacher::sample() {
-  std::vector<double> unit(static_cast<size_t>(dims_));
-  const bool uniform = mixture_.size() == 0 || rng_.uniform() < config_.randomFraction;
-  // Components are chosen by their mean ALP (the last coordinate of the mean).
-  double total = 0;
-  if (!uniform)
-    for (const auto& c : mixture_.components()) total += std::max(0.0, c.mean[dims_]);
-  if (uniform || !(total > 0)) {
-    for (double& u : unit) u = rng_.uniform();
-    return unit;
+  if (mixture_.size() > 0 && rng_.uniform() >= config_.randomFraction) {
+    // Components are chosen by their mean ALP (the last coordinate of the mean).
+    std::vector<double> alp;
+    for (const auto& c : mixture_.components()) alp.push_back(c.mean[dims_]);
+    if (const int chosen = pickProportional(alp, rng_); chosen >= 0)
+      return mixture_.sampleTask(chosen, dims_, rng_);
   }
-  double pick = rng_.uniform() * total;
-  int chosen = mixture_.size() - 1;
-  for (int c = 0; c < mixture_.size(); ++c) {
-    pick -= std::max(0.0, mixture_.components()[static_cast<size_t>(c)].mean[dims_]);
-    if (pick < 0) {
-      chosen = c;
-      break;
-    }
-  }
-  const Eigen::VectorXd x = mixture_.sample(chosen, rng_);
-  for (int i = 0; i < dims_; ++i) unit[static_cast<size_t>(i)] = std::clamp(x[i], 0.0, 1.0);
-  return unit;
+  return uniformPoint(std::vector<double>(static_cast<size_t>(dims_), 0.0),
+                      std::vector<double>(static_cast<size_t>(dims_), 1.0), rng_);
 }
 
 void AlpGmmTeacher::observe(const std::vector<double>& unit, double episodeReturn) {
   if (static_cast<int>(unit.size()) != dims_)
     throw ConfigError("ALP-GMM observed a task of " + std::to_string(unit.size()) +
                       " values; its box has " + std::to_string(dims_));
-  const double r = std::clamp(
-      (episodeReturn - config_.returnLow) / (config_.returnHigh - config_.returnLow), 0.0, 1.0);
+  const double r = competenceOf(episodeReturn, config_.returnLow, config_.returnHigh);
   // Progress against the nearest task seen before (none before the first: no progress known).
   double alp = 0.0;
   double nearest = std::numeric_limits<double>::infinity();

@@ -13,30 +13,16 @@
 #include <nlohmann/json.hpp>
 
 #include "curriculum/GaussianMixture.h"
+#include "curriculum/GmmTeacherConfig.h"
 #include "curriculum/Teacher.h"
-#include "util/ConfigFieldDoc.h"
 #include "util/Rng.h"
 
 namespace palaestra {
 
-struct AlpGmmConfig {
-  int fitRate = 250;                              // episodes between fits, and the window fitted
-  int kMin = 2, kMax = 10;                        // components tried, chosen by AIC
-  double randomFraction = 0.2;                    // share of uniform tasks after the first fit
-  double returnLow = -150.0, returnHigh = 350.0;  // returns mapped linearly onto [0, 1]
-
-  /// Reads the teacher's config section at `path` (unknown keys refused); throws ConfigError.
-  static AlpGmmConfig fromJson(const nlohmann::json& json, const std::string& path);
-  /// Every field written out.
-  nlohmann::json toJson() const;
-  /// The meaning of each field.
-  static const std::vector<ConfigFieldDoc>& docs();
-};
-
 class AlpGmmTeacher final : public Teacher {
  public:
   /// A teacher over a `dims`-dimensional box drawing from `seed`.
-  AlpGmmTeacher(int dims, const AlpGmmConfig& config, uint64_t seed);
+  AlpGmmTeacher(int dims, const GmmTeacherConfig& config, uint64_t seed);
 
   /// "alp_gmm".
   std::string kind() const override { return "alp_gmm"; }
@@ -62,7 +48,7 @@ class AlpGmmTeacher final : public Teacher {
   void refit();
 
   int dims_;
-  AlpGmmConfig config_;
+  GmmTeacherConfig config_;
   Rng rng_;
   std::vector<std::vector<double>> tasks_;  // every observed task
   std::vector<double> returns_;             // their returns mapped to [0, 1]

@@ -1,83 +1,25 @@
 #include "curriculum/CovarGmmTeacher.h"
 
 #include <algorithm>
-#include <tuple>
 
-#include "curriculum/RandomTeacher.h"
+#include "curriculum/TeacherSupport.h"
 #include "util/Errors.h"
-#include "util/JsonReader.h"
 
 namespace palaestra {
 
-CovarGmmConfig CovarGmmConfig::fromJson(const nlohmann::json& json, const std::string& path) {
-  JsonReader reader(json, path);
-  CovarGmmConfig c;
-  c.fitRate = static_cast<int>(reader.integer("fit_rate", 10, 100000, c.fitRate));
-  c.kMin = static_cast<int>(reader.integer("k_min", 1, 50, c.kMin));
-  c.kMax = static_cast<int>(reader.integer("k_max", 1, 50, c.kMax));
-  if (c.kMin > c.kMax)
-    throw ConfigError(reader.pathOf("k_min") + " " + std::to_string(c.kMin) + " is larger than " +
-                      reader.pathOf("k_max") + " " + std::to_string(c.kMax));
-  if (c.kMax > c.fitRate)
-    throw ConfigError(reader.pathOf("k_max") + " " + std::to_string(c.kMax) +
-                      " is larger than the " + std::to_string(c.fitRate) + " points fitted (" +
-                      reader.pathOf("fit_rate") + ")");
-  c.randomFraction = reader.number("random_fraction", 0.0, 1.0, c.randomFraction);
-  std::tie(c.returnLow, c.returnHigh) =
-      reader.interval("return_range", {c.returnLow, c.returnHigh});
-  reader.finish();
-  return c;
-}
-
-nlohmann::json CovarGmmConfig::toJson() const {
-  return {{"fit_rate", fitRate},
-          {"k_min", kMin},
-          {"k_max", kMax},
-          {"random_fraction", randomFraction},
-          {"return_range", {returnLow, returnHigh}}};
-}
-
-const std::vector<ConfigFieldDoc>& CovarGmmConfig::docs() {
-  static const std::vector<ConfigFieldDoc> docs = {
-      {"fit_rate", "Episodes between two fits, and the window fitted (default 150)."},
-      {"k_min", "Fewest mixture components tried (default 2)."},
-      {"k_max", "Most mixture components tried (default 14); the lowest AIC is kept."},
-      {"random_fraction", "Share of tasks drawn uniformly after the first fit (default 0.1)."},
-      {"return_range", "[low, high] mapped onto [0, 1] as competence (default [-150, 350])."},
-  };
-  return docs;
-}
-
-CovarGmmTeacher::CovarGmmTeacher(int dims, const CovarGmmConfig& config, uint64_t seed)
+CovarGmmTeacher::CovarGmmTeacher(int dims, const GmmTeacherConfig& config, uint64_t seed)
     : dims_(dims), config_(config), rng_(seed) {}
 
 std::vector<double> CovarGmmTeacher::sample() {
-  std::vector<double> unit(static_cast<size_t>(dims_));
-  const bool uniform = mixture_.size() == 0 || rng_.uniform() < config_.randomFraction;
-  // Progress of a component: the covariance of time (coordinate dims) and competence (dims + 1).
-  std::vector<double> progress;
-  double total = 0;
-  if (!uniform)
-    for (const auto& c : mixture_.components()) {
-      progress.push_back(std::max(0.0, c.covariance(dims_, dims_ + 1)));
-      total += progress.back();
-    }
-  if (uniform || !(total > 0)) {
-    for (double& u : unit) u = rng_.uniform();
-    return unit;
+  if (mixture_.size() > 0 && rng_.uniform() >= config_.randomFraction) {
+    // Progress of a component: the covariance of time (coordinate dims) and competence (dims + 1).
+    std::vector<double> progress;
+    for (const auto& c : mixture_.components()) progress.push_back(c.covariance(dims_, dims_ + 1));
+    if (const int chosen = pickProportional(progress, rng_); chosen >= 0)
+      return mixture_.sampleTask(chosen, dims_, rng_);
   }
-  double pick = rng_.uniform() * total;
-  int chosen = mixture_.size() - 1;
-  for (int c = 0; c < mixture_.size(); ++c) {
-    pick -= progress[static_cast<size_t>(c)];
-    if (pick < 0) {
-      chosen = c;
-      break;
-    }
-  }
-  const Eigen::VectorXd x = mixture_.sample(chosen, rng_);
-  for (int i = 0; i < dims_; ++i) unit[static_cast<size_t>(i)] = std::clamp(x[i], 0.0, 1.0);
-  return unit;
+  return uniformPoint(std::vector<double>(static_cast<size_t>(dims_), 0.0),
+                      std::vector<double>(static_cast<size_t>(dims_), 1.0), rng_);
 }
 
 void CovarGmmTeacher::observe(const std::vector<double>& unit, double episodeReturn) {
@@ -85,8 +27,7 @@ void CovarGmmTeacher::observe(const std::vector<double>& unit, double episodeRet
     throw ConfigError("Covar-GMM observed a task of " + std::to_string(unit.size()) +
                       " values; its box has " + std::to_string(dims_));
   std::vector<double> point = unit;
-  point.push_back(std::clamp(
-      (episodeReturn - config_.returnLow) / (config_.returnHigh - config_.returnLow), 0.0, 1.0));
+  point.push_back(competenceOf(episodeReturn, config_.returnLow, config_.returnHigh));
   window_.push_back(std::move(point));
   if (static_cast<int>(window_.size()) > config_.fitRate) window_.pop_front();
   ++episodes_;

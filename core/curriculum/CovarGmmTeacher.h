@@ -14,30 +14,16 @@
 #include <nlohmann/json.hpp>
 
 #include "curriculum/GaussianMixture.h"
+#include "curriculum/GmmTeacherConfig.h"
 #include "curriculum/Teacher.h"
-#include "util/ConfigFieldDoc.h"
 #include "util/Rng.h"
 
 namespace palaestra {
 
-struct CovarGmmConfig {
-  int fitRate = 150;
-  int kMin = 2, kMax = 14;
-  double randomFraction = 0.1;
-  double returnLow = -150.0, returnHigh = 350.0;
-
-  /// Reads the teacher's config section at `path` (unknown keys refused); throws ConfigError.
-  static CovarGmmConfig fromJson(const nlohmann::json& json, const std::string& path);
-  /// Every field written out.
-  nlohmann::json toJson() const;
-  /// The meaning of each field.
-  static const std::vector<ConfigFieldDoc>& docs();
-};
-
 class CovarGmmTeacher final : public Teacher {
  public:
   /// A teacher over a `dims`-dimensional box drawing from `seed`.
-  CovarGmmTeacher(int dims, const CovarGmmConfig& config, uint64_t seed);
+  CovarGmmTeacher(int dims, const GmmTeacherConfig& config, uint64_t seed);
 
   /// "covar_gmm".
   std::string kind() const override { return "covar_gmm"; }
@@ -57,7 +43,7 @@ class CovarGmmTeacher final : public Teacher {
 
  private:
   int dims_;
-  CovarGmmConfig config_;
+  GmmTeacherConfig config_;
   Rng rng_;
   std::deque<std::vector<double>> window_;  // the last fit_rate (task..., competence)
   int episodes_ = 0;

@@ -41,11 +41,11 @@ Curriculum::Curriculum(const nlohmann::json& section, const TaskSpace& space, Ta
   if (kind == "random") {
     teacher_ = std::make_unique<RandomTeacher>(box_.size(), seed);
   } else if (kind == "alp_gmm") {
-    const AlpGmmConfig c = AlpGmmConfig::fromJson(own, ownPath);
+    const auto c = GmmTeacherConfig::fromJson(own, ownPath, GmmTeacherConfig::alpGmmDefaults());
     canonical_[kind] = c.toJson();
     teacher_ = std::make_unique<AlpGmmTeacher>(box_.size(), c, seed);
   } else if (kind == "covar_gmm") {
-    const CovarGmmConfig c = CovarGmmConfig::fromJson(own, ownPath);
+    const auto c = GmmTeacherConfig::fromJson(own, ownPath, GmmTeacherConfig::covarGmmDefaults());
     canonical_[kind] = c.toJson();
     teacher_ = std::make_unique<CovarGmmTeacher>(box_.size(), c, seed);
   } else if (kind == "riac") {
@@ -89,8 +89,8 @@ const std::vector<ConfigFieldDoc>& Curriculum::docs() {
     const auto add = [&d](const std::string& prefix, const std::vector<ConfigFieldDoc>& own) {
       for (const ConfigFieldDoc& f : own) d.push_back({prefix + "." + f.path, f.meaning});
     };
-    add("alp_gmm", AlpGmmConfig::docs());
-    add("covar_gmm", CovarGmmConfig::docs());
+    add("alp_gmm", GmmTeacherConfig::docs(GmmTeacherConfig::alpGmmDefaults()));
+    add("covar_gmm", GmmTeacherConfig::docs(GmmTeacherConfig::covarGmmDefaults()));
     add("riac", RiacConfig::docs());
     add("adr", AdrConfig::docs());
     add("staged", StagedConfig::docs());

@@ -193,6 +193,13 @@ Eigen::VectorXd GaussianMixture::sample(int component, Rng& rng) const {
   return c.mean + choleskyL_[static_cast<size_t>(component)] * z;
 }
 
+std::vector<double> GaussianMixture::sampleTask(int component, int dims, Rng& rng) const {
+  const Eigen::VectorXd x = sample(component, rng);
+  std::vector<double> task(static_cast<size_t>(dims));
+  for (int i = 0; i < dims; ++i) task[static_cast<size_t>(i)] = std::clamp(x[i], 0.0, 1.0);
+  return task;
+}
+
 nlohmann::json GaussianMixture::toJson() const {
   nlohmann::json list = nlohmann::json::array();
   for (const Component& c : components_) {

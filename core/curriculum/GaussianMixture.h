@@ -58,6 +58,9 @@ class GaussianMixture {
   double aic(const Eigen::MatrixXd& points) const;
   /// A draw from component `component`.
   Eigen::VectorXd sample(int component, Rng& rng) const;
+  /// A draw from component `component`, its first `dims` coordinates each clamped to [0, 1] (a
+  /// teacher's task drawn from a mixture over (task, progress...)).
+  std::vector<double> sampleTask(int component, int dims, Rng& rng) const;
 
   /// The mixture as JSON: [{weight, mean, covariance (rows)}].
   nlohmann::json toJson() const;

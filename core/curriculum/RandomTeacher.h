@@ -27,9 +27,4 @@ class RandomTeacher final : public Teacher {
   Rng rng_;
 };
 
-/// The random stream's state as JSON (for teachers' state()).
-nlohmann::json rngToJson(const Rng& rng);
-/// A stream from rngToJson's JSON; throws ConfigError naming `what` when it is not one.
-Rng rngFromJson(const nlohmann::json& json, const std::string& what);
-
 }  // namespace palaestra

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <tuple>
 
-#include "curriculum/RandomTeacher.h"
+#include "curriculum/TeacherSupport.h"
 #include "util/Errors.h"
 #include "util/JsonReader.h"
 
@@ -61,31 +61,15 @@ double RiacTeacher::progress(const std::vector<std::vector<double>>& points, int
 }
 
 std::vector<double> RiacTeacher::sample() {
-  std::vector<double> unit(static_cast<size_t>(dims_));
-  std::vector<double> weights;
-  double total = 0;
-  const bool uniform = rng_.uniform() < config_.randomFraction;
-  if (!uniform)
-    for (const Region& r : regions_) {
-      weights.push_back(progress(r.points, dims_));
-      total += weights.back();
-    }
-  if (uniform || !(total > 0)) {
-    for (double& u : unit) u = rng_.uniform();
-    return unit;
+  if (rng_.uniform() >= config_.randomFraction) {
+    std::vector<double> progresses;
+    for (const Region& r : regions_) progresses.push_back(progress(r.points, dims_));
+    if (const int chosen = pickProportional(progresses, rng_); chosen >= 0)
+      return uniformPoint(regions_[static_cast<size_t>(chosen)].low,
+                          regions_[static_cast<size_t>(chosen)].high, rng_);
   }
-  double pick = rng_.uniform() * total;
-  size_t chosen = regions_.size() - 1;
-  for (size_t i = 0; i < regions_.size(); ++i) {
-    pick -= weights[i];
-    if (pick < 0) {
-      chosen = i;
-      break;
-    }
-  }
-  const Region& r = regions_[chosen];
-  for (size_t i = 0; i < unit.size(); ++i) unit[i] = rng_.uniform(r.low[i], r.high[i]);
-  return unit;
+  return uniformPoint(std::vector<double>(static_cast<size_t>(dims_), 0.0),
+                      std::vector<double>(static_cast<size_t>(dims_), 1.0), rng_);
 }
 
 void RiacTeacher::observe(const std::vector<double>& unit, double episodeReturn) {
@@ -93,8 +77,7 @@ void RiacTeacher::observe(const std::vector<double>& unit, double episodeReturn)
     throw ConfigError("RIAC observed a task of " + std::to_string(unit.size()) +
                       " values; its box has " + std::to_string(dims_));
   std::vector<double> point = unit;
-  point.push_back(std::clamp(
-      (episodeReturn - config_.returnLow) / (config_.returnHigh - config_.returnLow), 0.0, 1.0));
+  point.push_back(competenceOf(episodeReturn, config_.returnLow, config_.returnHigh));
   // The region holding the task (the last one whose box contains it: the cube's edge belongs to
   // the region ending there).
   size_t home = 0;

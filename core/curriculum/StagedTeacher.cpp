@@ -2,7 +2,7 @@
 
 #include <numeric>
 
-#include "curriculum/RandomTeacher.h"
+#include "curriculum/TeacherSupport.h"
 #include "util/Errors.h"
 #include "util/JsonReader.h"
 
@@ -97,9 +97,7 @@ StagedTeacher::StagedTeacher(StagedConfig config, uint64_t seed)
 
 std::vector<double> StagedTeacher::sample() {
   const StagedConfig::Stage& s = config_.stages[static_cast<size_t>(stage_)];
-  std::vector<double> unit(s.low.size());
-  for (size_t i = 0; i < unit.size(); ++i) unit[i] = rng_.uniform(s.low[i], s.high[i]);
-  return unit;
+  return uniformPoint(s.low, s.high, rng_);
 }
 
 void StagedTeacher::observe(const std::vector<double>&, double episodeReturn) {

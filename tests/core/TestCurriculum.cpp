@@ -55,6 +55,20 @@ class BandStudent {
   int practice_ = 0;
 };
 
+// Teaches a BandStudent for `episodes` episodes; returns the share of tasks from episode `from`
+// on that fell in its learning band.
+double shareInBand(Teacher& teacher, int episodes, int from, uint64_t noiseSeed = 5) {
+  BandStudent student;
+  Rng noise(noiseSeed);
+  int inBand = 0;
+  for (int episode = 0; episode < episodes; ++episode) {
+    const std::vector<double> task = teacher.sample();
+    teacher.observe(task, student.play(task, noise));
+    if (episode >= from) inBand += task[0] > 0.2 && task[0] < 0.4;
+  }
+  return static_cast<double>(inBand) / (episodes - from);
+}
+
 }  // namespace
 
 class TestCurriculum : public QObject {
@@ -154,24 +168,13 @@ class TestCurriculum : public QObject {
   }
 
   void alpGmmFollowsTheLearningProgress() {
-    AlpGmmConfig config;
+    GmmTeacherConfig config = GmmTeacherConfig::alpGmmDefaults();
     config.fitRate = 100;
     AlpGmmTeacher teacher(2, config, 3);
-    BandStudent student;
-    Rng noise(5);
-    int inBandLate = 0, late = 0;
-    for (int episode = 0; episode < 1500; ++episode) {
-      const std::vector<double> task = teacher.sample();
-      teacher.observe(task, student.play(task, noise));
-      if (episode >= 1000) {
-        ++late;
-        inBandLate += task[0] > 0.2 && task[0] < 0.4;
-      }
-    }
+    const double share = shareInBand(teacher, 1500, 1000);
     QCOMPARE(teacher.fits(), 15);
     QVERIFY(teacher.mixture().size() >= config.kMin && teacher.mixture().size() <= config.kMax);
     // The band is a fifth of the box; a random teacher puts a fifth of its tasks there.
-    const double share = static_cast<double>(inBandLate) / late;
     qInfo("ALP-GMM: %.2f of tasks 1000-1500 in the learning band (uniform: 0.20), %d components",
           share, teacher.mixture().size());
     QVERIFY2(share > 0.4,
@@ -179,7 +182,7 @@ class TestCurriculum : public QObject {
   }
 
   void alpGmmContinuesExactlyFromItsState() {
-    AlpGmmConfig config;
+    GmmTeacherConfig config = GmmTeacherConfig::alpGmmDefaults();
     config.fitRate = 50;
     AlpGmmTeacher a(2, config, 11);
     BandStudent student;
@@ -209,22 +212,11 @@ class TestCurriculum : public QObject {
   }
 
   void covarGmmFollowsRisingCompetence() {
-    CovarGmmConfig config;
+    GmmTeacherConfig config = GmmTeacherConfig::covarGmmDefaults();
     config.fitRate = 100;
     CovarGmmTeacher teacher(2, config, 6);
-    BandStudent student;
-    Rng noise(5);
-    int inBandLate = 0, late = 0;
-    for (int episode = 0; episode < 800; ++episode) {
-      const std::vector<double> task = teacher.sample();
-      teacher.observe(task, student.play(task, noise));
-      if (episode >= 300 && episode < 800) {
-        ++late;
-        inBandLate += task[0] > 0.2 && task[0] < 0.4;
-      }
-    }
+    const double share = shareInBand(teacher, 800, 300);
     QCOMPARE(teacher.fits(), 8);
-    const double share = static_cast<double>(inBandLate) / late;
     qInfo("Covar-GMM: %.2f of tasks 300-800 in the learning band (uniform: 0.20)", share);
     QVERIFY2(share > 0.3, qPrintable(QString("share in the band: %1").arg(share)));
     CovarGmmTeacher copy(2, config, 1);
@@ -256,18 +248,7 @@ class TestCurriculum : public QObject {
     RiacConfig config;
     config.maxRegionSize = 60;
     RiacTeacher teacher(2, config, 8);
-    BandStudent student;
-    Rng noise(5);
-    int inBandLate = 0, late = 0;
-    for (int episode = 0; episode < 1500; ++episode) {
-      const std::vector<double> task = teacher.sample();
-      teacher.observe(task, student.play(task, noise));
-      if (episode >= 500) {
-        ++late;
-        inBandLate += task[0] > 0.2 && task[0] < 0.4;
-      }
-    }
-    const double share = static_cast<double>(inBandLate) / late;
+    const double share = shareInBand(teacher, 1500, 500);
     qInfo("RIAC: %.2f of tasks 500-1500 in the learning band (uniform: 0.20), %d regions", share,
           static_cast<int>(teacher.regions().size()));
     QVERIFY(teacher.regions().size() > 2);
@@ -375,7 +356,7 @@ class TestCurriculum : public QObject {
   void alpGmmConfigRefusesBadFields() {
     const auto error = [](const nlohmann::json& json) -> std::string {
       try {
-        AlpGmmConfig::fromJson(json, "curriculum.alp_gmm");
+        GmmTeacherConfig::fromJson(json, "curriculum.alp_gmm", GmmTeacherConfig::alpGmmDefaults());
       } catch (const ConfigError& e) {
         return e.what();
       }
@@ -389,10 +370,12 @@ class TestCurriculum : public QObject {
             std::string::npos);
     QVERIFY(error({{"random_fraction", 1.5}}).find("curriculum.alp_gmm.random_fraction") !=
             std::string::npos);
-    const AlpGmmConfig c =
-        AlpGmmConfig::fromJson({{"return_range", {0, 300}}}, "curriculum.alp_gmm");
+    const GmmTeacherConfig c = GmmTeacherConfig::fromJson(
+        {{"return_range", {0, 300}}}, "curriculum.alp_gmm", GmmTeacherConfig::alpGmmDefaults());
     QCOMPARE(c.returnHigh, 300.0);
-    QCOMPARE(AlpGmmConfig::fromJson(c.toJson(), "x").toJson(), c.toJson());
+    QCOMPARE(
+        GmmTeacherConfig::fromJson(c.toJson(), "x", GmmTeacherConfig::covarGmmDefaults()).toJson(),
+        c.toJson());
   }
 };
 
