@@ -109,8 +109,6 @@ class ReplayPlayer : public QWidget {
   int selectedAgent() const { return selectedAgent_; }
   /// The panel showing the picked agent's observation (hidden while none is picked).
   AgentInspector* agentInspector() const { return inspector_; }
-  /// The scene drawn while an agent is picked: the stored frame plus the agent's highlight.
-  const Scene& pickedScene() const { return pickedScene_; }
 
   /// The verdict badge: "simulating... n%", "replay matches stored hashes (N frames)",
   /// "replay diverges at step K" or why the replay could not be checked.

@@ -41,8 +41,6 @@ class AlpGmmTeacher final : public Teacher {
   int fits() const { return fits_; }
   /// Episodes observed so far.
   int episodes() const { return static_cast<int>(alps_.size()); }
-  /// ALP of each observed episode, in order.
-  const std::vector<double>& alps() const { return alps_; }
 
  private:
   void refit();

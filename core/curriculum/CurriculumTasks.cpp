@@ -15,7 +15,6 @@ TaskValues CurriculumTasks::taskFor(int env, uint64_t episode) {
     c.task = curriculum_.nextTask();
     c.episode = episode;
     c.drawn = true;
-    ++drawn_;
   }
   return c.task;
 }
@@ -24,17 +23,13 @@ void CurriculumTasks::episodeEnded(const EpisodeRecord& record) {
   const auto slot = static_cast<size_t>(learnerSlot_);
   curriculum_.observe(record.task,
                       slot < record.slotReturns.size() ? record.slotReturns[slot] : 0.0);
-  ++observed_;
 }
 
 nlohmann::json CurriculumTasks::state() const {
   nlohmann::json envs = nlohmann::json::array();
   for (const Current& c : current_)
     envs.push_back({{"drawn", c.drawn}, {"episode", c.episode}, {"task", c.task}});
-  return {{"teacher", curriculum_.teacher().state()},
-          {"envs", envs},
-          {"drawn", drawn_},
-          {"observed", observed_}};
+  return {{"teacher", curriculum_.teacher().state()}, {"envs", envs}};
 }
 
 void CurriculumTasks::restore(const nlohmann::json& state) {
@@ -47,12 +42,8 @@ void CurriculumTasks::restore(const nlohmann::json& state) {
     for (const nlohmann::json& e : envs)
       current.push_back({e.at("drawn").get<bool>(), e.at("episode").get<uint64_t>(),
                          e.at("task").get<TaskValues>()});
-    const int64_t drawn = state.at("drawn").get<int64_t>();
-    const int64_t observed = state.at("observed").get<int64_t>();
     curriculum_.teacher().restore(state.at("teacher"));  // throws before anything changes
     current_ = std::move(current);
-    drawn_ = drawn;
-    observed_ = observed;
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError(std::string("the curriculum state is malformed: ") + e.what());
   }

@@ -25,12 +25,6 @@ class CurriculumTasks {
   /// Gives the teacher a finished episode's task and return.
   void episodeEnded(const EpisodeRecord& record);
 
-  /// The curriculum.
-  Curriculum& curriculum() { return curriculum_; }
-  /// Tasks drawn and episodes observed so far.
-  int64_t tasksDrawn() const { return drawn_; }
-  int64_t episodesObserved() const { return observed_; }
-
   /// The teacher's state and each env's current task, as JSON.
   nlohmann::json state() const;
   /// Continues from a state(); throws ConfigError when it does not fit this curriculum.
@@ -45,7 +39,6 @@ class CurriculumTasks {
   Curriculum curriculum_;
   int learnerSlot_;
   std::vector<Current> current_;
-  int64_t drawn_ = 0, observed_ = 0;
 };
 
 }  // namespace palaestra
