@@ -99,6 +99,19 @@ void TrainingJob::waitWhilePaused(const std::atomic<bool>& stop) {
   pauseChanged_.wait(lock, [&] { return !paused_ || stop.load(); });
 }
 
+nlohmann::json TrainingJob::editCurriculum(const nlohmann::json& section) {
+  std::lock_guard lock(sessionMutex_);
+  if (!session_)
+    throw ConfigError("run " + std::to_string(runId_) +
+                      " is not training now: its curriculum can be edited while it runs");
+  return session_->editCurriculum(section);
+}
+
+nlohmann::json TrainingJob::curriculumSection() const {
+  std::lock_guard lock(sessionMutex_);
+  return session_ ? session_->curriculumSection() : nlohmann::json(nullptr);
+}
+
 void TrainingJob::train(int threads) {
   RunStatus status = RunStatus::Failed;
   std::string error;
@@ -116,7 +129,19 @@ void TrainingJob::train(int threads) {
       config.threads = threads;
       session = std::make_unique<TrainingSession>(std::move(config), *store_, runId_);
     }
-    status = session->run(stop_, this).status;
+    {
+      std::lock_guard lock(sessionMutex_);
+      session_ = session.get();
+    }
+    try {
+      status = session->run(stop_, this).status;
+    } catch (...) {
+      std::lock_guard lock(sessionMutex_);
+      session_ = nullptr;
+      throw;
+    }
+    std::lock_guard lock(sessionMutex_);
+    session_ = nullptr;
   } catch (const std::exception& e) {
     error = e.what();
     status = RunStatus::Failed;

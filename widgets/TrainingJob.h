@@ -73,6 +73,13 @@ class TrainingJob : public TrainingListener {
   /// The last progress report (all zero / NaN before the first iteration).
   TrainingProgress lastProgress() const;
 
+  /// Replaces the running training's curriculum by `section` (TrainingSession::editCurriculum)
+  /// and returns its canonical form; throws ConfigError when it is refused or the training is not
+  /// running.
+  nlohmann::json editCurriculum(const nlohmann::json& section);
+  /// The running training's curriculum section (null when it has none or is not running).
+  nlohmann::json curriculumSection() const;
+
   /// Records progress and forwards it.
   void onProgress(const TrainingProgress& progress) override;
   /// Forwards the evaluation's mean return.
@@ -102,6 +109,9 @@ class TrainingJob : public TrainingListener {
   std::atomic<uint64_t> policyVersion_{0};
   double lastPolicyCopyTime_ = -1.0;  // steady-clock seconds; training thread only
   TrainingProgress lastProgress_;
+
+  mutable std::mutex sessionMutex_;     // guards session_ (edits come from the UI thread)
+  TrainingSession* session_ = nullptr;  // the session while train() runs it
 
   std::thread thread_;
 };

@@ -83,6 +83,7 @@ void AdrTeacher::observe(const std::vector<double>& unit, double episodeReturn) 
   const double mean =
       std::accumulate(queue.begin(), queue.end(), 0.0) / static_cast<double>(queue.size());
   queue.clear();
+  ++decisions_;
   const auto dim = static_cast<size_t>(boundary / 2);
   const bool highSide = boundary % 2 == 1;
   double& edge = highSide ? high_[dim] : low_[dim];
@@ -97,8 +98,9 @@ void AdrTeacher::observe(const std::vector<double>& unit, double episodeReturn) 
 nlohmann::json AdrTeacher::state() const {
   nlohmann::json pending = nlohmann::json::array();
   for (const Pending& p : pending_) pending.push_back({{"unit", p.unit}, {"boundary", p.boundary}});
-  return {{"kind", kind()},    {"start", start_},    {"low", low_},           {"high", high_},
-          {"queues", queues_}, {"pending", pending}, {"rng", rngToJson(rng_)}};
+  return {{"kind", kind()},         {"start", start_},        {"low", low_},
+          {"high", high_},          {"queues", queues_},      {"pending", pending},
+          {"rng", rngToJson(rng_)}, {"decisions", decisions_}};
 }
 
 void AdrTeacher::restore(const nlohmann::json& state) {
@@ -116,11 +118,13 @@ void AdrTeacher::restore(const nlohmann::json& state) {
     for (const nlohmann::json& p : state.at("pending"))
       pending.push_back({p.at("unit").get<std::vector<double>>(), p.at("boundary").get<int>()});
     Rng rng = rngFromJson(state.at("rng"), what);
+    const int decisions = state.value("decisions", 0);  // states before it lack it
     low_ = std::move(low);
     high_ = std::move(high);
     queues_ = std::move(queues);
     pending_ = std::move(pending);
     rng_ = rng;
+    decisions_ = decisions;
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError(what + " is malformed: " + e.what());
   }

@@ -49,6 +49,11 @@ class AdrTeacher final : public Teacher {
   /// Continues from a state(); throws ConfigError when it is not an ADR state of this size.
   void restore(const nlohmann::json& state) override;
 
+  /// The current box.
+  nlohmann::json model() const override { return {{"box", {{"low", low_}, {"high", high_}}}}; }
+  /// Boundary decisions taken so far (each full queue is one).
+  int modelVersion() const override { return decisions_; }
+
   /// The current box's low edge per dimension (unit cube).
   const std::vector<double>& low() const { return low_; }
   /// The current box's high edge per dimension (unit cube).
@@ -66,6 +71,7 @@ class AdrTeacher final : public Teacher {
   std::vector<double> low_, high_;
   std::vector<std::vector<double>> queues_;  // per boundary
   std::deque<Pending> pending_;
+  int decisions_ = 0;
 };
 
 }  // namespace palaestra

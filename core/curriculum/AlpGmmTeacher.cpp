@@ -62,6 +62,12 @@ void AlpGmmTeacher::refit() {
   ++fits_;
 }
 
+nlohmann::json AlpGmmTeacher::model() const {
+  std::vector<double> progress;  // the ALP coordinate of each component's mean
+  for (const auto& c : mixture_.components()) progress.push_back(c.mean(dims_));
+  return mixtureModel(mixture_, dims_, progress);
+}
+
 nlohmann::json AlpGmmTeacher::state() const {
   return {{"kind", kind()},
           {"dims", dims_},

@@ -35,6 +35,11 @@ class AlpGmmTeacher final : public Teacher {
   /// Continues from a state(); throws ConfigError when it is not an ALP-GMM state of this size.
   void restore(const nlohmann::json& state) override;
 
+  /// The last mixture over the tasks, each component's progress its mean ALP.
+  nlohmann::json model() const override;
+  /// Mixtures fitted so far.
+  int modelVersion() const override { return fits_; }
+
   /// The mixture last fitted over (task, ALP) (empty before the first fit).
   const GaussianMixture& mixture() const { return mixture_; }
   /// Mixtures fitted so far.

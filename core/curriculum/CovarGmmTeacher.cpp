@@ -12,14 +12,22 @@ CovarGmmTeacher::CovarGmmTeacher(int dims, const GmmTeacherConfig& config, uint6
 
 std::vector<double> CovarGmmTeacher::sample() {
   if (mixture_.size() > 0 && rng_.uniform() >= config_.randomFraction) {
-    // Progress of a component: the covariance of time (coordinate dims) and competence (dims + 1).
-    std::vector<double> progress;
-    for (const auto& c : mixture_.components()) progress.push_back(c.covariance(dims_, dims_ + 1));
-    if (const int chosen = pickProportional(progress, rng_); chosen >= 0)
+    if (const int chosen = pickProportional(componentProgress(), rng_); chosen >= 0)
       return mixture_.sampleTask(chosen, dims_, rng_);
   }
   return uniformPoint(std::vector<double>(static_cast<size_t>(dims_), 0.0),
                       std::vector<double>(static_cast<size_t>(dims_), 1.0), rng_);
+}
+
+// Progress of a component: the covariance of time (coordinate dims) and competence (dims + 1).
+std::vector<double> CovarGmmTeacher::componentProgress() const {
+  std::vector<double> progress;
+  for (const auto& c : mixture_.components()) progress.push_back(c.covariance(dims_, dims_ + 1));
+  return progress;
+}
+
+nlohmann::json CovarGmmTeacher::model() const {
+  return mixtureModel(mixture_, dims_, componentProgress());
 }
 
 void CovarGmmTeacher::observe(const std::vector<double>& unit, double episodeReturn) {

@@ -40,8 +40,14 @@ class CovarGmmTeacher final : public Teacher {
   const GaussianMixture& mixture() const { return mixture_; }
   /// Mixtures fitted so far.
   int fits() const { return fits_; }
+  /// The last mixture over the tasks, each component's progress its time-competence covariance.
+  nlohmann::json model() const override;
+  /// Mixtures fitted so far.
+  int modelVersion() const override { return fits_; }
 
  private:
+  std::vector<double> componentProgress() const;
+
   int dims_;
   GmmTeacherConfig config_;
   Rng rng_;

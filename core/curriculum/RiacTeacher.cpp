@@ -92,6 +92,13 @@ void RiacTeacher::observe(const std::vector<double>& unit, double episodeReturn)
   if (static_cast<int>(region.points.size()) >= config_.maxRegionSize) split(home);
 }
 
+nlohmann::json RiacTeacher::model() const {
+  nlohmann::json regions = nlohmann::json::array();
+  for (const Region& r : regions_)
+    regions.push_back({{"low", r.low}, {"high", r.high}, {"progress", progress(r.points, dims_)}});
+  return {{"regions", regions}};
+}
+
 void RiacTeacher::split(size_t index) {
   Region& region = regions_[index];
   double bestScore = -1;

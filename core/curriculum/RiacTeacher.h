@@ -56,6 +56,10 @@ class RiacTeacher final : public Teacher {
   };
   /// The regions (they tile the unit cube).
   const std::vector<Region>& regions() const { return regions_; }
+  /// The regions with their learning progress.
+  nlohmann::json model() const override;
+  /// Regions split so far.
+  int modelVersion() const override { return static_cast<int>(regions_.size()) - 1; }
   /// The learning progress of a list of points, oldest first.
   static double progress(const std::vector<std::vector<double>>& points, int dims);
 

@@ -112,6 +112,11 @@ void StagedTeacher::observe(const std::vector<double>&, double episodeReturn) {
   }
 }
 
+nlohmann::json StagedTeacher::model() const {
+  const StagedConfig::Stage& s = config_.stages[static_cast<size_t>(stage_)];
+  return {{"stage", stage_}, {"box", {{"low", s.low}, {"high", s.high}}}};
+}
+
 nlohmann::json StagedTeacher::state() const {
   return {{"kind", kind()},
           {"stages", config_.stages.size()},

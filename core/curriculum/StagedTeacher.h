@@ -51,6 +51,11 @@ class StagedTeacher final : public Teacher {
   /// Continues from a state(); throws ConfigError when it is not a state of these stages.
   void restore(const nlohmann::json& state) override;
 
+  /// The current stage and its box.
+  nlohmann::json model() const override;
+  /// Stages passed so far.
+  int modelVersion() const override { return stage_; }
+
   /// The current stage (0-based).
   int stage() const { return stage_; }
 

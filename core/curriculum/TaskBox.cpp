@@ -106,6 +106,14 @@ TaskValues TaskBox::toTask(const std::vector<double>& unit, const TaskValues& ba
   return task;
 }
 
+bool TaskBox::contains(const TaskValues& task) const {
+  for (const Dimension& d : dims_) {
+    const double v = task.at(static_cast<size_t>(d.param));
+    if (v < d.low || v > d.high) return false;
+  }
+  return true;
+}
+
 std::vector<double> TaskBox::toUnit(const TaskValues& task) const {
   std::vector<double> unit(dims_.size(), 0.5);
   for (size_t i = 0; i < dims_.size(); ++i) {

@@ -42,6 +42,8 @@ class TaskBox {
   const std::vector<Dimension>& dims() const { return dims_; }
   /// The task of unit-cube point `unit` (clamped into the box) over `base` (a full task).
   TaskValues toTask(const std::vector<double>& unit, const TaskValues& base) const;
+  /// Whether `task`'s chosen parameters all lie within the box's bounds.
+  bool contains(const TaskValues& task) const;
   /// The unit-cube point of `task` (its chosen parameters' values; 0.5 on a dimension of zero
   /// width).
   std::vector<double> toUnit(const TaskValues& task) const;

@@ -28,6 +28,12 @@ class Teacher {
   /// Continues from a state() of a teacher of the same kind and config; throws ConfigError when
   /// the state is not one.
   virtual void restore(const nlohmann::json& state) = 0;
+  /// What the teacher has learnt, in the unit cube, for display and the store:
+  /// {"gmm": [{weight, mean, covariance, progress}]}, {"regions": [{low, high, progress}]},
+  /// {"box": {low, high}} or {"stage": i}; {} for a teacher without a model.
+  virtual nlohmann::json model() const { return nlohmann::json::object(); }
+  /// Counts the changes of model() so far (refits, splits, box moves, stages); 0 without a model.
+  virtual int modelVersion() const { return 0; }
 };
 
 using TeacherPtr = std::unique_ptr<Teacher>;

@@ -56,4 +56,24 @@ std::vector<double> uniformPoint(const std::vector<double>& low, const std::vect
   return point;
 }
 
+nlohmann::json mixtureModel(const GaussianMixture& mixture, int dims,
+                            const std::vector<double>& progress) {
+  nlohmann::json components = nlohmann::json::array();
+  for (int k = 0; k < mixture.size(); ++k) {
+    const GaussianMixture::Component& c = mixture.components()[static_cast<size_t>(k)];
+    nlohmann::json mean = nlohmann::json::array(), covariance = nlohmann::json::array();
+    for (int i = 0; i < dims; ++i) {
+      mean.push_back(c.mean(i));
+      nlohmann::json row = nlohmann::json::array();
+      for (int j = 0; j < dims; ++j) row.push_back(c.covariance(i, j));
+      covariance.push_back(row);
+    }
+    components.push_back({{"weight", c.weight},
+                          {"mean", mean},
+                          {"covariance", covariance},
+                          {"progress", progress.at(static_cast<size_t>(k))}});
+  }
+  return {{"gmm", components}};
+}
+
 }  // namespace palaestra

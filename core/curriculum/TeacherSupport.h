@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "curriculum/GaussianMixture.h"
 #include "util/Rng.h"
 
 namespace palaestra {
@@ -21,6 +22,11 @@ double competenceOf(double episodeReturn, double low, double high);
 
 /// An index drawn with probability proportional to max(0, weights[i]); -1 when none is positive.
 int pickProportional(const std::vector<double>& weights, Rng& rng);
+
+/// A mixture over (task..., extra...) as a teacher's model(): each component's weight, its mean
+/// and covariance over the first `dims` (task) coordinates and its progress from `progress`.
+nlohmann::json mixtureModel(const GaussianMixture& mixture, int dims,
+                            const std::vector<double>& progress);
 
 /// A point uniform in the box [low, high] (per dimension).
 std::vector<double> uniformPoint(const std::vector<double>& low, const std::vector<double>& high,

@@ -50,6 +50,33 @@ EpisodeKind episodeKindFromName(const std::string& name) {
   throw ConfigError("unknown episode kind '" + name + "' (expected train, eval or play)");
 }
 
+std::string curriculumEventKindName(CurriculumEventKind kind) {
+  switch (kind) {
+    case CurriculumEventKind::Start:
+      return "start";
+    case CurriculumEventKind::Sample:
+      return "sample";
+    case CurriculumEventKind::Outcome:
+      return "outcome";
+    case CurriculumEventKind::Refit:
+      return "refit";
+    case CurriculumEventKind::Edit:
+      return "edit";
+    case CurriculumEventKind::RefusedEdit:
+      return "refused_edit";
+  }
+  return "sample";
+}
+
+CurriculumEventKind curriculumEventKindFromName(const std::string& name) {
+  for (auto kind :
+       {CurriculumEventKind::Start, CurriculumEventKind::Sample, CurriculumEventKind::Outcome,
+        CurriculumEventKind::Refit, CurriculumEventKind::Edit, CurriculumEventKind::RefusedEdit})
+    if (curriculumEventKindName(kind) == name) return kind;
+  throw ConfigError("unknown curriculum event kind '" + name +
+                    "' (expected start, sample, outcome, refit, edit or refused_edit)");
+}
+
 std::string describeCrashedRun(const CrashedRun& run, double now) {
   std::string line = "run " + std::to_string(run.runId) + " '" + run.name + "' crashed";
   if (run.previousStatus == RunStatus::Queued) line += " while queued";

@@ -31,6 +31,28 @@ std::string episodeKindName(EpisodeKind kind);
 /// Parses "train" / "eval" / "play"; throws ConfigError naming the text otherwise.
 EpisodeKind episodeKindFromName(const std::string& name);
 
+/// What a curriculum event records. Start: the curriculum a training (or a resume) began with;
+/// Sample: a task the teacher chose for an env's episode; Outcome: that episode's return;
+/// Refit: the teacher's model changed (GMM refit, region split, box grown, stage advanced);
+/// Edit: a person's change, applied; RefusedEdit: a change refused, with the reason.
+enum class CurriculumEventKind { Start, Sample, Outcome, Refit, Edit, RefusedEdit };
+
+/// "start", "sample", "outcome", "refit", "edit" or "refused_edit".
+std::string curriculumEventKindName(CurriculumEventKind kind);
+/// Parses a kind name; throws ConfigError naming the text if it is none of the six.
+CurriculumEventKind curriculumEventKindFromName(const std::string& name);
+
+/// One event of a run's curriculum, in the order it happened.
+struct CurriculumEvent {
+  int64_t id = 0;         // row id in the store (0 before it is stored); orders the events
+  int64_t step = 0;       // env steps of the run when it happened
+  double wallTime = 0.0;  // seconds since the Unix epoch
+  CurriculumEventKind kind = CurriculumEventKind::Sample;
+  int env = -1;                 // the env of a sample or outcome (-1: none)
+  int64_t episode = -1;         // that env's episode index (-1: none)
+  std::string dataJson = "{}";  // the kind's payload: task, return, model, section, error
+};
+
 /// What the caller supplies to create a run; the store adds id and times.
 struct NewRun {
   std::string name;                               // user-facing label, e.g. "walker-ppo-3"

@@ -610,6 +610,35 @@ Checkpoint RunStore::loadCheckpoint(int64_t checkpointId) const {
   return checkpoint;
 }
 
+// ---- curriculum events ----
+
+void RunStore::addCurriculumEvent(int64_t runId, CurriculumEvent event) {
+  const nlohmann::json data = nlohmann::json::parse(event.dataJson, nullptr, false);
+  if (!data.is_object())
+    throw ConfigError("a curriculum event's data must be a JSON object, not: " +
+                      event.dataJson.substr(0, 80));
+  impl_->requireRun(runId);
+  if (event.wallTime == 0.0) event.wallTime = nowSeconds();
+  impl_->writer.enqueueCurriculumEvent(runId, std::move(event));
+}
+
+std::vector<CurriculumEvent> RunStore::curriculumEvents(int64_t runId, int64_t afterId) const {
+  impl_->requireRun(runId);
+  return impl_->db.run("reading curriculum events", [&](SqliteConnection& c) {
+    SqliteStatement s(c,
+                      "SELECT id, step, wall_time, kind, env_index, episode_index, data_json"
+                      " FROM curriculum_events WHERE run_id = ?1 AND id > ?2 ORDER BY id");
+    s.bind(1, runId);
+    s.bind(2, afterId);
+    std::vector<CurriculumEvent> events;
+    while (s.step()) {
+      events.push_back({s.columnInt(0), s.columnInt(1), s.columnDouble(2),
+                        curriculumEventKindFromName(s.columnText(3)),
+                        static_cast<int>(s.columnInt(4)), s.columnInt(5), s.columnText(6)});
+    }
+    return events;
+  });
+}
 
 // ---- episodes ----
 

@@ -176,6 +176,15 @@ class RunStore {
   /// throws NotFoundError for an unknown run, StoreError if the stored bytes are corrupt.
   std::optional<ResumeState> resumeState(int64_t runId) const;
 
+  // ---- curriculum events ----
+
+  /// Enqueues one curriculum event (stamped now when its wall time is 0); returns at once. Throws
+  /// ConfigError when its data is not a JSON object, NotFoundError for an unknown run.
+  void addCurriculumEvent(int64_t runId, CurriculumEvent event);
+  /// A run's curriculum events with id > afterId, in order: a live view reads only what is new.
+  /// Throws NotFoundError for an unknown run.
+  std::vector<CurriculumEvent> curriculumEvents(int64_t runId, int64_t afterId = 0) const;
+
   // ---- episodes ----
 
   /// Enqueues an episode (compressed on the writer thread); returns at once.

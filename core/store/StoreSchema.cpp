@@ -247,6 +247,25 @@ UPDATE episodes
                    AND EXISTS (SELECT 1 FROM json_each(runs.tags_json) WHERE value = 'play'));
 )sql";
 
+// Version 8: curriculum events. Everything a run's curriculum did, in order (id): the section it
+// started with, every task sampled and each episode's outcome, each change of the teacher's model
+// and every edit a person made (or that was refused), so the curriculum can be replayed over time.
+// data_json is the kind's payload (see CurriculumEvent).
+constexpr const char* kCurriculumEvents = R"sql(
+CREATE TABLE curriculum_events (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  wall_time REAL NOT NULL,
+  kind TEXT NOT NULL
+    CHECK (kind IN ('start', 'sample', 'outcome', 'refit', 'edit', 'refused_edit')),
+  env_index INTEGER NOT NULL,
+  episode_index INTEGER NOT NULL,
+  data_json TEXT NOT NULL
+);
+CREATE INDEX curriculum_events_by_run ON curriculum_events (run_id, id);
+)sql";
+
 }  // namespace
 
 const std::vector<StoreMigration>& storeMigrations() {
@@ -261,6 +280,9 @@ const std::vector<StoreMigration>& storeMigrations() {
       {6, "resume_states: the training state saved with each run's latest checkpoint",
        kResumeStates},
       {7, "episodes.kind may be 'play' (people's matches)", kPlayEpisodes},
+      {8,
+       "curriculum_events: what each run's curriculum sampled, observed, refitted and was edited",
+       kCurriculumEvents},
   };
   return migrations;
 }

@@ -12,6 +12,9 @@ namespace palaestra {
 
 namespace {
 
+constexpr const char* kInsertCurriculumEventSql =
+    "INSERT INTO curriculum_events (run_id, step, wall_time, kind, env_index, episode_index,"
+    " data_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 constexpr const char* kInsertMetricSql =
     "INSERT INTO metrics (run_id, step, wall_time, name, value) VALUES (?1, ?2, ?3, ?4, ?5)";
 
@@ -64,6 +67,13 @@ void StoreWriter::enqueueMetric(int64_t runId, MetricPoint point) {
   std::unique_lock lock(mutex_);
   beforeEnqueueLocked(lock);
   metricQueue_.push_back({runId, std::move(point)});
+  afterEnqueueLocked();
+}
+
+void StoreWriter::enqueueCurriculumEvent(int64_t runId, CurriculumEvent event) {
+  std::unique_lock lock(mutex_);
+  beforeEnqueueLocked(lock);
+  curriculumQueue_.push_back({runId, std::move(event)});
   afterEnqueueLocked();
 }
 
@@ -141,20 +151,23 @@ void StoreWriter::writerLoop() {
       continue;
     }
     std::vector<QueuedMetric> metrics;
+    std::vector<QueuedCurriculumEvent> curriculumEvents;
     std::vector<QueuedEpisode> episodes;
     std::vector<uint64_t> retractions;
     metrics.swap(metricQueue_);
+    curriculumEvents.swap(curriculumQueue_);
     episodes.swap(episodeQueue_);
     retractions.swap(retractQueue_);
     const uint64_t upTo = enqueued_;
     lock.unlock();
-    std::string error = commitBatch(metrics, episodes, retractions);
+    std::string error = commitBatch(metrics, curriculumEvents, episodes, retractions);
     lock.lock();
     if (!error.empty()) {
       // Stop for good: later batches could depend on this one (e.g. ordering
       // of a run's metrics), and the caller must learn of the loss.
       error_ = std::move(error);
       metricQueue_.clear();
+      curriculumQueue_.clear();
       episodeQueue_.clear();
       retractQueue_.clear();
       batchDone_.notify_all();
@@ -167,11 +180,15 @@ void StoreWriter::writerLoop() {
 
 // Writes one batch in one transaction; returns an error message, or "" on success.
 std::string StoreWriter::commitBatch(const std::vector<QueuedMetric>& metrics,
+                                     const std::vector<QueuedCurriculumEvent>& curriculumEvents,
                                      const std::vector<QueuedEpisode>& episodes,
                                      const std::vector<uint64_t>& retractions) {
-  const std::string doing =
-      metrics.empty() ? "writing episodes"
-                      : (episodes.empty() ? "writing metrics" : "writing metrics and episodes");
+  std::string doing;
+  for (const auto& [queued, what] : {std::pair{!metrics.empty(), "metrics"},
+                                     {!curriculumEvents.empty(), "curriculum events"},
+                                     {!episodes.empty() || !retractions.empty(), "episodes"}})
+    if (queued) doing += (doing.empty() ? "writing " : " and ") + std::string(what);
+  if (doing.empty()) doing = "writing";
   auto failure = [&](const std::exception& e) {
     return "run store " + db_.path() + ": error while " + doing + " (" + e.what() + ")";
   };
@@ -212,6 +229,21 @@ std::string StoreWriter::commitBatch(const std::vector<QueuedMetric>& metrics,
           insert.bind(3, m.point.wallTime);
           insert.bind(4, m.point.name);
           insert.bind(5, m.point.value);
+          insert.run();
+        }
+      }
+      if (!curriculumEvents.empty()) {
+        SqliteStatement insert(db, kInsertCurriculumEventSql);
+        for (const QueuedCurriculumEvent& q : curriculumEvents) {
+          const CurriculumEvent& e = q.event;
+          insert.reset();
+          insert.bind(1, q.runId);
+          insert.bind(2, e.step);
+          insert.bind(3, e.wallTime);
+          insert.bind(4, curriculumEventKindName(e.kind));
+          insert.bind(5, static_cast<int64_t>(e.env));
+          insert.bind(6, e.episode);
+          insert.bind(7, e.dataJson);
           insert.run();
         }
       }

@@ -37,6 +37,11 @@ class StoreWriter {
     int64_t runId;
     MetricPoint point;
   };
+  /// A curriculum event waiting to be committed.
+  struct QueuedCurriculumEvent {
+    int64_t runId;
+    CurriculumEvent event;
+  };
   /// An episode waiting to be encoded and committed.
   struct QueuedEpisode {
     int64_t runId;
@@ -56,6 +61,8 @@ class StoreWriter {
 
   /// Queues one metric point; throws StoreError if the writer failed.
   void enqueueMetric(int64_t runId, MetricPoint point);
+  /// Queues one curriculum event; throws StoreError if the writer failed.
+  void enqueueCurriculumEvent(int64_t runId, CurriculumEvent event);
   /// Queues one episode; throws StoreError if the writer failed.
   void enqueueEpisode(QueuedEpisode episode);
   /// Queues one episode under a new ticket, which it returns; throws StoreError if the writer
@@ -78,13 +85,15 @@ class StoreWriter {
     bool retracted = false;
   };
   size_t queuedLocked() const {
-    return metricQueue_.size() + episodeQueue_.size() + retractQueue_.size();
+    return metricQueue_.size() + curriculumQueue_.size() + episodeQueue_.size() +
+           retractQueue_.size();
   }
   void throwIfFailedLocked() const;
   void beforeEnqueueLocked(std::unique_lock<std::mutex>& lock);
   void afterEnqueueLocked();
   void writerLoop();
   std::string commitBatch(const std::vector<QueuedMetric>& metrics,
+                          const std::vector<QueuedCurriculumEvent>& curriculumEvents,
                           const std::vector<QueuedEpisode>& episodes,
                           const std::vector<uint64_t>& retractions);
 
@@ -93,6 +102,7 @@ class StoreWriter {
   std::condition_variable wakeWriter_;
   std::condition_variable batchDone_;
   std::vector<QueuedMetric> metricQueue_;
+  std::vector<QueuedCurriculumEvent> curriculumQueue_;
   std::vector<QueuedEpisode> episodeQueue_;
   std::vector<uint64_t> retractQueue_;
   std::unordered_map<uint64_t, TicketState> tickets_;

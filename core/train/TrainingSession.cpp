@@ -137,6 +137,7 @@ struct TrainingSession::State {
   std::unique_ptr<EpisodeKeeper> keeper;
   FrozenSlots frozen;    // slots driven by stored checkpoints (none by default)
   std::unique_ptr<CurriculumTasks> curriculum;  // chooses each episode's task (none: s.task)
+  std::atomic<int64_t> curriculumStep{0};  // env steps when the curriculum last drew or observed
   int learnerSlot = 0;   // the slot PPO learns, whose returns the metrics report
   TaskValues task;
   // Carried over from the resume state (zero for a new run).
@@ -273,9 +274,16 @@ void TrainingSession::prepare() {
     s.curriculum = std::make_unique<CurriculumTasks>(std::move(curriculum), config_.ppo.num_envs,
                                                      s.learnerSlot);
     CurriculumTasks* tasks = s.curriculum.get();
-    s.envs->setTaskSource(
-        [tasks](int env, uint64_t episode) { return tasks->taskFor(env, episode); });
-    s.envs->setEpisodeEndHook([tasks](const EpisodeRecord& r) { tasks->episodeEnded(r); });
+    VecEnv* envs = s.envs.get();
+    std::atomic<int64_t>* step = &s.curriculumStep;  // stamps the events, edits' too
+    s.envs->setTaskSource([tasks, envs, step](int env, uint64_t episode) {
+      step->store(static_cast<int64_t>(envs->totalSteps()), std::memory_order_relaxed);
+      return tasks->taskFor(env, episode);
+    });
+    s.envs->setEpisodeEndHook([tasks, envs, step](const EpisodeRecord& r) {
+      step->store(static_cast<int64_t>(envs->totalSteps()), std::memory_order_relaxed);
+      tasks->episodeEnded(r);
+    });
   } else {
     const TaskValues task = s.task;
     s.envs->setTaskSource([task](int, uint64_t) { return task; });
@@ -292,6 +300,18 @@ void TrainingSession::prepare() {
 
 TrainingSession::~TrainingSession() = default;
 
+nlohmann::json TrainingSession::editCurriculum(const nlohmann::json& section) {
+  if (!state_->curriculum)
+    throw ConfigError("run " + std::to_string(runId_) +
+                      " trains without a curriculum: there is none to edit (give the config a "
+                      "\"curriculum\" section)");
+  return state_->curriculum->edit(section);
+}
+
+nlohmann::json TrainingSession::curriculumSection() const {
+  return state_->curriculum ? state_->curriculum->section() : nlohmann::json(nullptr);
+}
+
 TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListener* listener) {
   using Clock = std::chrono::steady_clock;
   State& s = *state_;
@@ -304,6 +324,15 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
     RunUpdate update{.status = RunStatus::Running, .clearEndedAt = true};
     if (configChanged_) update.configJson = config_.toJson().dump();
     store_->updateRun(runId_, update);
+  }
+  if (s.curriculum) {
+    CurriculumTasks::EventSink sink;
+    if (store_)
+      sink = [store = store_, run = runId_, step = &s.curriculumStep](CurriculumEvent event) {
+        event.step = step->load(std::memory_order_relaxed);
+        store->addCurriculumEvent(run, std::move(event));
+      };
+    s.curriculum->start(std::move(sink), resumesRun_);
   }
   PpoTrainer& trainer = *s.trainer;
   EpisodeKeeper& keeper = *s.keeper;

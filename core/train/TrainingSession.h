@@ -124,6 +124,12 @@ class TrainingSession {
   uint64_t resumedFromStep() const;
   /// Trains until the budget is spent or `stop` turns true (then the run is marked interrupted).
   TrainingResult run(const std::atomic<bool>& stop, TrainingListener* listener = nullptr);
+  /// Replaces the curriculum of the training by `section` at once (safe while run() steps, from
+  /// any thread) and returns its canonical form; throws ConfigError naming the field, the
+  /// curriculum unchanged, when it is not valid or the run has no curriculum. Stored as an event.
+  nlohmann::json editCurriculum(const nlohmann::json& section);
+  /// The curriculum section in force (null without a curriculum); safe from any thread.
+  nlohmann::json curriculumSection() const;
 
  private:
   struct State;

@@ -87,6 +87,8 @@ class TestConfigDocs : public QObject {
       nlohmann::json config = presetConfig("walker", "stump_tracks");
       const EnvPtr env = EnvRegistry::instance().get("walker").create(config["env_config"]);
       nlohmann::json section = {{"teacher", teacher}};
+      if (teacher == "random")
+        section["regions"] = {{{"mode", "out"}, {"bounds", {{"stump_height", {2, 3}}}}}};
       if (teacher == "staged")
         section["staged"] = {
             {"stages", {{{"bounds", {{"stump_height", {0, 1}}}}, {"advance_at", 200}}}}};
