@@ -1,8 +1,11 @@
 #include "curriculum/Curriculum.h"
 
+#include <cmath>
+
 #include "curriculum/AdrTeacher.h"
 #include "curriculum/AlpGmmTeacher.h"
 #include "curriculum/CovarGmmTeacher.h"
+#include "curriculum/LadderTeacher.h"
 #include "curriculum/RandomTeacher.h"
 #include "curriculum/RiacTeacher.h"
 #include "curriculum/StagedTeacher.h"
@@ -21,7 +24,7 @@ constexpr uint64_t kEditStream = 0x656469747321ULL;
 }  // namespace
 
 std::vector<std::string> Curriculum::teacherNames() {
-  return {"random", "alp_gmm", "covar_gmm", "riac", "adr", "staged"};
+  return {"random", "alp_gmm", "covar_gmm", "riac", "adr", "staged", "ladder"};
 }
 
 Curriculum::Curriculum(const nlohmann::json& section, const TaskSpace& space, TaskValues base,
@@ -65,6 +68,10 @@ Curriculum::Curriculum(const nlohmann::json& section, const TaskSpace& space, Ta
     const RiacConfig c = RiacConfig::fromJson(own, ownPath);
     canonical_[kind] = c.toJson();
     teacher_ = std::make_unique<RiacTeacher>(box_.size(), c, seed);
+  } else if (kind == "ladder") {
+    const LadderConfig c = LadderConfig::fromJson(own, ownPath);
+    canonical_[kind] = c.toJson();
+    teacher_ = std::make_unique<LadderTeacher>(box_, c, seed, path);
   } else if (kind == "staged") {
     if (!section.contains("staged"))
       throw ConfigError(ownPath + " is needed: the stages of a staged curriculum");
@@ -97,10 +104,19 @@ TaskValues Curriculum::nextTask() {
   return task;
 }
 
-void Curriculum::observe(const TaskValues& task, double episodeReturn) {
-  history_.emplace_back(task, episodeReturn);
+void Curriculum::observe(const TaskValues& task, double episodeReturn, double success) {
+  history_.push_back({task, episodeReturn, success});
   if (history_.size() > kHistoryKept) history_.pop_front();
-  if (box_.contains(task)) teacher_->observe(box_.toUnit(task), episodeReturn);
+  teach(history_.back());
+}
+
+void Curriculum::teach(const Observed& o) {
+  if (!box_.contains(o.task)) return;
+  if (teacher_->learnsFromWins())
+    teacher_->observeWin(box_.toUnit(o.task),
+                         std::isnan(o.success) ? (o.episodeReturn > 0.0 ? 1.0 : 0.0) : o.success);
+  else
+    teacher_->observe(box_.toUnit(o.task), o.episodeReturn);
 }
 
 std::string Curriculum::edit(const nlohmann::json& section) {
@@ -123,14 +139,16 @@ std::string Curriculum::edit(const nlohmann::json& section) {
 
 // A new teacher learns from the latest episodes inside its box, as if it had chosen them.
 void Curriculum::replayHistory() {
-  for (const auto& [task, episodeReturn] : history_)
-    if (box_.contains(task)) teacher_->observe(box_.toUnit(task), episodeReturn);
+  for (const Observed& o : history_) teach(o);
 }
 
 nlohmann::json Curriculum::state() const {
   nlohmann::json history = nlohmann::json::array();
-  for (const auto& [task, episodeReturn] : history_)
-    history.push_back({{"task", task}, {"return", episodeReturn}});
+  for (const Observed& o : history_) {
+    nlohmann::json h = {{"task", o.task}, {"return", o.episodeReturn}};
+    if (!std::isnan(o.success)) h["success"] = o.success;  // JSON has no NaN
+    history.push_back(h);
+  }
   return {{"section", canonical_},
           {"edits", edits_},
           {"teacher", teacher_->state()},
@@ -142,11 +160,12 @@ void Curriculum::restore(const nlohmann::json& state) {
   try {
     const nlohmann::json& section = state.at("section");
     const int edits = state.at("edits").get<int>();
-    std::deque<std::pair<TaskValues, double>> history;
+    std::deque<Observed> history;
     for (const nlohmann::json& h : state.at("history"))
-      history.emplace_back(h.at("task").get<TaskValues>(), h.at("return").get<double>());
-    for (const auto& [task, r] : history)
-      if (task.size() != static_cast<size_t>(box_.space().size()))
+      history.push_back({h.at("task").get<TaskValues>(), h.at("return").get<double>(),
+                         h.value("success", std::numeric_limits<double>::quiet_NaN())});
+    for (const Observed& o : history)
+      if (o.task.size() != static_cast<size_t>(box_.space().size()))
         throw ConfigError("the curriculum state's history holds a task of another env");
     const Rng redraws = rngFromJson(state.at("redraws"), "the curriculum's redraw stream");
     if (section == canonical_ && edits == edits_) {
@@ -176,7 +195,8 @@ const std::vector<ConfigFieldDoc>& Curriculum::docs() {
          "Who chooses each episode's task: random (uniform over the box), alp_gmm (absolute "
          "learning progress, Portelas et al. 2019), covar_gmm (time-competence covariance), "
          "riac (regions split by learning progress), adr (automatic domain randomisation) or "
-         "staged (hand-made stages with return thresholds)."},
+         "staged (hand-made stages with return thresholds) or ladder (FightLadder: each "
+         "opponent, a cell of whole values, drawn by 1 - the recent win rate against it)."},
         {"params", "The task parameters the teacher chooses (default: all of the env's)."},
         {"bounds", "{name: [low, high]} within each parameter's range (default: the range)."},
         {"regions",
@@ -192,6 +212,7 @@ const std::vector<ConfigFieldDoc>& Curriculum::docs() {
     add("riac", RiacConfig::docs());
     add("adr", AdrConfig::docs());
     add("staged", StagedConfig::docs());
+    add("ladder", LadderConfig::docs());
     return d;
   }();
   return docs;

@@ -8,6 +8,7 @@
 // section that is not valid changes nothing.
 
 #include <deque>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,9 +38,11 @@ class Curriculum {
 
   /// The teacher's next task as a full task of the env, one the regions allow.
   TaskValues nextTask();
-  /// Tells the teacher what an episode on `task` (as nextTask gave it) returned; a task outside
-  /// the box (drawn before an edit moved it) is only kept in the history.
-  void observe(const TaskValues& task, double episodeReturn);
+  /// Tells the teacher what an episode on `task` (as nextTask gave it) returned and whether it
+  /// was won (`success` 1 or 0; NaN when the env does not say: a positive return counts as a
+  /// win); a task outside the box (drawn before an edit moved it) is only kept in the history.
+  void observe(const TaskValues& task, double episodeReturn,
+               double success = std::numeric_limits<double>::quiet_NaN());
 
   /// Replaces the curriculum by `section` (a whole section, as the config gives it); throws
   /// ConfigError naming the field, changing nothing, when it is not valid. Returns what changed:
@@ -77,7 +80,14 @@ class Curriculum {
   TeacherPtr teacher_;
   nlohmann::json canonical_;
   Rng redraws_;  // uniform draws when the teacher keeps proposing excluded tasks
-  std::deque<std::pair<TaskValues, double>> history_;  // latest observed (task, return)
+  struct Observed {
+    TaskValues task;
+    double episodeReturn;
+    double success;
+  };
+  void teach(const Observed& o);
+
+  std::deque<Observed> history_;  // the latest episodes observed
   int edits_ = 0;
 };
 

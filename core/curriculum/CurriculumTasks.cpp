@@ -1,5 +1,8 @@
 #include "curriculum/CurriculumTasks.h"
 
+#include <cmath>
+#include <limits>
+
 #include "util/Errors.h"
 
 namespace palaestra {
@@ -63,9 +66,14 @@ void CurriculumTasks::episodeEnded(const EpisodeRecord& record) {
   std::lock_guard lock(mutex_);
   const auto slot = static_cast<size_t>(learnerSlot_);
   const double episodeReturn = slot < record.slotReturns.size() ? record.slotReturns[slot] : 0.0;
-  curriculum_.observe(record.task, episodeReturn);
+  double success = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& [name, value] : record.info.values)
+    if (name == "success") success = value;
+  curriculum_.observe(record.task, episodeReturn, success);
+  nlohmann::json outcome = {{"task", record.task}, {"return", episodeReturn}};
+  if (!std::isnan(success)) outcome["success"] = success;
   emit(CurriculumEventKind::Outcome, record.envIndex, static_cast<int64_t>(record.episodeIndex),
-       {{"task", record.task}, {"return", episodeReturn}});
+       outcome);
   emitModelIfChanged();
 }
 

@@ -23,6 +23,13 @@ class Teacher {
   virtual std::vector<double> sample() = 0;
   /// What an episode on task `unit` (as sample() gave it) returned, undiscounted.
   virtual void observe(const std::vector<double>& unit, double episodeReturn) = 0;
+  /// Whether the teacher learns from wins (observeWin) instead of returns (observe).
+  virtual bool learnsFromWins() const { return false; }
+  /// Records whether an episode on `unit` was won (1) or not (0); for learnsFromWins() teachers.
+  virtual void observeWin(const std::vector<double>& unit, double won) {
+    (void)unit;
+    (void)won;
+  }
   /// The whole state: restore() of it continues exactly here.
   virtual nlohmann::json state() const = 0;
   /// Continues from a state() of a teacher of the same kind and config; throws ConfigError when

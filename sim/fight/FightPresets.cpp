@@ -40,6 +40,19 @@ nlohmann::json preset(nlohmann::json envConfig, double minutes) {
   };
 }
 
+// FightLadder's curriculum: every opponent character at every CPU level, each drawn by 1 - the
+// agent's recent win rate against it; evaluated against the level-8 CPU.
+nlohmann::json ladderCurriculum() {
+  nlohmann::json config = preset({{"mode", "single"},
+                                  {"control", "actions"},
+                                  {"action_repeat", 8},
+                                  {"reward", {{"preset", "fightladder"}}}},
+                                 60);
+  config["task"] = {{"cpu_level", 8}};
+  config["curriculum"] = {{"teacher", "ladder"}, {"params", {"opponent", "cpu_level"}}};
+  return config;
+}
+
 }  // namespace
 
 std::map<std::string, nlohmann::json> fightPresets() {
@@ -51,6 +64,7 @@ std::map<std::string, nlohmann::json> fightPresets() {
                               {"reward", {{"preset", "fightladder"}}}},
                              10)},
       {"self_play", preset({{"mode", "two"}, {"shared_policy", true}}, 30)},
+      {"ladder_curriculum", ladderCurriculum()},
   };
 }
 

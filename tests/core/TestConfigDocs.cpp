@@ -84,9 +84,13 @@ class TestConfigDocs : public QObject {
     }
     // A curriculum of each teacher, with every default written out as a run stores it.
     for (const std::string& teacher : Curriculum::teacherNames()) {
-      nlohmann::json config = presetConfig("walker", "stump_tracks");
-      const EnvPtr env = EnvRegistry::instance().get("walker").create(config["env_config"]);
+      // The ladder chooses among whole values: the fight's opponents and CPU levels.
+      const std::string envName = teacher == "ladder" ? "fight" : "walker";
+      nlohmann::json config =
+          presetConfig(envName, teacher == "ladder" ? "ladder_curriculum" : "stump_tracks");
+      const EnvPtr env = EnvRegistry::instance().get(envName).create(config["env_config"]);
       nlohmann::json section = {{"teacher", teacher}};
+      if (teacher == "ladder") section["params"] = {"opponent", "cpu_level"};
       if (teacher == "random")
         section["regions"] = {{{"mode", "out"}, {"bounds", {{"stump_height", {2, 3}}}}}};
       if (teacher == "staged")
@@ -98,7 +102,7 @@ class TestConfigDocs : public QObject {
       collectLeaves(TrainConfig::fromJson(config).toJson(), "", curriculumLeaves);
       for (const std::string& path : curriculumLeaves) {
         if (path.rfind("curriculum", 0) != 0) continue;
-        QVERIFY2(!configFieldMeaning("walker", path).empty(), path.c_str());
+        QVERIFY2(!configFieldMeaning(envName, path).empty(), path.c_str());
         trainingFields.insert(path.rfind("curriculum.bounds.", 0) == 0 ? "curriculum.bounds"
                                                                        : path);
       }

@@ -14,6 +14,7 @@
 #include "curriculum/CovarGmmTeacher.h"
 #include "curriculum/Curriculum.h"
 #include "curriculum/GaussianMixture.h"
+#include "curriculum/LadderTeacher.h"
 #include "curriculum/RandomTeacher.h"
 #include "curriculum/RiacTeacher.h"
 #include "curriculum/StagedTeacher.h"
@@ -351,6 +352,53 @@ class TestCurriculum : public QObject {
     base[0] = 1.5;
     Curriculum adr({{"teacher", "adr"}, {"params", {"stump_height"}}}, space, base, 1);
     QCOMPARE(adr.nextTask()[0], 1.5);
+  }
+
+  void ladderPractisesTheOpponentsNotYetBeaten() {
+    // 12 characters x 8 levels; the student beats every level up to 4 and no level above.
+    const TaskSpace space(
+        {{"opponent", 0.0, 11.0, 0.0, true, ""}, {"cpu_level", 1.0, 8.0, 1.0, true, ""}});
+    Curriculum ladder({{"teacher", "ladder"}}, space, space.defaults(), 7);
+    QCOMPARE(ladder.canonical()["ladder"]["window"], 20);
+    int fractional = 0;  // tasks off the whole values
+    const auto play = [&ladder, &fractional](int episodes) {
+      int hard = 0;
+      for (int i = 0; i < episodes; ++i) {
+        const TaskValues t = ladder.nextTask();
+        fractional += t[0] != std::round(t[0]) || t[1] != std::round(t[1]);
+        const bool won = t[1] <= 4.0;
+        ladder.observe(t, won ? 1.0 : -1.0, won ? 1.0 : 0.0);
+        hard += t[1] > 4.0;
+      }
+      return static_cast<double>(hard) / episodes;
+    };
+    play(2000);
+    // Weights 1 for the 48 lost cells, 0.05 for the 48 won: 1 / 1.05 = 0.95 of tasks (uniform 0.5).
+    const double late = play(2000);
+    QVERIFY2(late > 0.9, qPrintable(QString::number(late)));
+    QCOMPARE(fractional, 0);
+    const nlohmann::json model = ladder.teacher().model();
+    QCOMPARE(model["cells"].size(), size_t{96});
+    QCOMPARE(model["cells"][0]["win_rate"], 1.0);   // opponent 0, level 1
+    QCOMPARE(model["cells"][95]["win_rate"], 0.0);  // opponent 11, level 8
+    // Restored from its state, it continues with the same opponents.
+    Curriculum restored({{"teacher", "ladder"}}, space, space.defaults(), 7);
+    restored.restore(nlohmann::json::parse(ladder.state().dump()));
+    for (int i = 0; i < 100; ++i) {
+      const TaskValues t = ladder.nextTask();
+      QCOMPARE(restored.nextTask(), t);
+      ladder.observe(t, 0.0, 0.0);
+      restored.observe(t, 0.0, 0.0);
+    }
+    // A parameter without whole values is refused by name.
+    try {
+      Curriculum({{"teacher", "ladder"}}, stumpSpace(), stumpSpace().defaults(), 1);
+      QFAIL("a ladder over continuous parameters was accepted");
+    } catch (const ConfigError& e) {
+      QVERIFY2(std::string(e.what()).find("'stump_height' is not an integer parameter") !=
+                   std::string::npos,
+               e.what());
+    }
   }
 
   void alpGmmConfigRefusesBadFields() {
