@@ -56,14 +56,14 @@ static EpisodeRecord playEpisode(Env& env, const Policy& policy, const FrozenSlo
 
 // An env that reports a "success" value in its EpisodeInfo (e.g. the fight's
 // win) decides success itself; otherwise the return must exceed successReturn.
-static double slotReturn(const EpisodeRecord& e, int slot) {
+double episodeSlotReturn(const EpisodeRecord& e, int slot) {
   return static_cast<size_t>(slot) < e.slotReturns.size() ? e.slotReturns[slot] : 0.0;
 }
 
-static bool isSuccess(const EpisodeRecord& e, double successReturn, int slot) {
+bool episodeSucceeded(const EpisodeRecord& e, double successReturn, int slot) {
   for (const auto& [name, value] : e.info.values)
     if (name == "success") return value > 0.5;
-  return slotReturn(e, slot) > successReturn;
+  return episodeSlotReturn(e, slot) > successReturn;
 }
 
 std::map<std::string, double> meanEpisodeMetrics(const std::vector<EpisodeRecord>& episodes) {
@@ -82,18 +82,29 @@ std::map<std::string, double> meanEpisodeMetrics(const std::vector<EpisodeRecord
 EvalResult evaluatePolicy(const std::function<EnvPtr()>& makeEnv, const Policy& policy,
                           const TaskValues& task, int episodes, uint64_t runSeed,
                           ThreadPool& pool, const FrozenSlots& frozen, int learnerSlot) {
+  return evaluatePolicyOnTasks(makeEnv, policy, {task}, episodes, runSeed, pool, frozen,
+                               learnerSlot);
+}
+
+EvalResult evaluatePolicyOnTasks(const std::function<EnvPtr()>& makeEnv, const Policy& policy,
+                                 const std::vector<TaskValues>& tasks, int episodesPerTask,
+                                 uint64_t runSeed, ThreadPool& pool, const FrozenSlots& frozen,
+                                 int learnerSlot) {
   EvalResult result;
-  result.episodes.resize(episodes);
-  double successReturn = 0.0;
-  pool.parallelFor(episodes, [&](int begin, int end) {
+  const int total = static_cast<int>(tasks.size()) * episodesPerTask;
+  result.episodes.resize(static_cast<size_t>(total));
+  pool.parallelFor(total, [&](int begin, int end) {
     EnvPtr env = makeEnv();
-    for (int k = begin; k < end; ++k) {
-      result.episodes[k] = playEpisode(*env, policy, frozen, task, evalEpisodeSeed(runSeed, k));
-      result.episodes[k].episodeIndex = static_cast<uint64_t>(k);
+    for (int i = begin; i < end; ++i) {
+      const int k = i % episodesPerTask;
+      EpisodeRecord& e = result.episodes[static_cast<size_t>(i)];
+      e = playEpisode(*env, policy, frozen, tasks[static_cast<size_t>(i / episodesPerTask)],
+                      evalEpisodeSeed(runSeed, k));
+      e.episodeIndex = static_cast<uint64_t>(k);
     }
-    if (begin == 0) successReturn = env->spec().successReturn;
+    if (begin == 0) result.successReturn = env->spec().successReturn;
   });
-  summarizeEvaluation(result, successReturn, learnerSlot);
+  summarizeEvaluation(result, result.successReturn, learnerSlot);
   return result;
 }
 
@@ -105,9 +116,9 @@ void summarizeEvaluation(EvalResult& result, double successReturn, int learnerSl
   std::vector<double> returns;
   returns.reserve(n);
   for (const auto& e : result.episodes) {
-    sum += slotReturn(e, learnerSlot);
-    returns.push_back(slotReturn(e, learnerSlot));
-    successes += isSuccess(e, successReturn, learnerSlot);
+    sum += episodeSlotReturn(e, learnerSlot);
+    returns.push_back(episodeSlotReturn(e, learnerSlot));
+    successes += episodeSucceeded(e, successReturn, learnerSlot);
     falls += e.info.outcome == kFellOutcome;
   }
   result.meanReturn = sum / static_cast<double>(n);

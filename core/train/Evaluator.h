@@ -23,7 +23,10 @@ struct EvalResult {
   double stdReturn = 0.0;     // population standard deviation of the returns
   double medianReturn = 0.0;  // middle return (mean of the two middle ones for an even count)
   double fallRate = 0.0;      // share of episodes whose outcome is "fell" (the walker's falls)
-  double successRate = 0.0;  // share of episodes with EpisodeInfo "success" > 0.5, or else return > EnvSpec::successReturn
+  double successRate = 0.0;
+  double successReturn =
+      0.0;  // the env's EnvSpec::successReturn, which successRate used  // share of episodes with
+            // EpisodeInfo "success" > 0.5, or else return > EnvSpec::successReturn
 };
 
 /// Outcome name of an episode that ended by falling (EpisodeInfo::outcome), counted by fallRate.
@@ -44,5 +47,17 @@ uint64_t evalEpisodeSeed(uint64_t runSeed, int episode);
 EvalResult evaluatePolicy(const std::function<EnvPtr()>& makeEnv, const Policy& policy,
                           const TaskValues& task, int episodes, uint64_t runSeed,
                           ThreadPool& pool, const FrozenSlots& frozen = {}, int learnerSlot = 0);
+/// As evaluatePolicy, `episodesPerTask` episodes on each of `tasks` (episodes task by task, each
+/// task's on the same seeds), all spread over the pool at once.
+EvalResult evaluatePolicyOnTasks(const std::function<EnvPtr()>& makeEnv, const Policy& policy,
+                                 const std::vector<TaskValues>& tasks, int episodesPerTask,
+                                 uint64_t runSeed, ThreadPool& pool, const FrozenSlots& frozen,
+                                 int learnerSlot);
+
+/// Return of policy slot `slot` in episode `e` (0 if it has no such slot).
+double episodeSlotReturn(const EpisodeRecord& e, int slot);
+/// Whether episode `e` succeeded: EpisodeInfo "success" > 0.5 where the env gives it, else slot
+/// `slot`'s return above `successReturn`.
+bool episodeSucceeded(const EpisodeRecord& e, double successReturn, int slot);
 
 }  // namespace palaestra

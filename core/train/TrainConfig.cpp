@@ -1,6 +1,7 @@
 #include "train/TrainConfig.h"
 
 #include "curriculum/Curriculum.h"
+#include "train/TestSet.h"
 
 #include <map>
 #include <stdexcept>
@@ -98,6 +99,8 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& json) {
   // Checked against the env's task space when a session is built (TrainingSession::check).
   const nlohmann::json curriculum = top.object("curriculum");
   if (!curriculum.empty()) c.curriculum = curriculum;
+  const nlohmann::json testSet = top.object("test_set");
+  if (!testSet.empty()) c.testSet = testSet;
 
   top.finish();
   return c;
@@ -166,6 +169,12 @@ const std::vector<ConfigFieldDoc>& TrainConfig::docs() {
                  "starts); evaluations keep the fixed task. Absent: every episode on the task."});
     for (const ConfigFieldDoc& field : Curriculum::docs())
       d.push_back({"curriculum." + field.path, field.meaning});
+    d.push_back({"test_set",
+                 "A fixed grid of test tasks every checkpoint is evaluated on (metrics "
+                 "test/mastered_pct and test/mean_score; each task's score in the checkpoint's "
+                 "meta). Absent: none."});
+    for (const ConfigFieldDoc& field : TestSet::docs())
+      d.push_back({"test_set." + field.path, field.meaning});
     for (const ConfigFieldDoc& ppo : PpoConfig::docs())
       d.push_back({"ppo." + ppo.path, ppo.meaning});
     return d;
@@ -201,6 +210,7 @@ nlohmann::json TrainConfig::toJson() const {
   // Only with frozen slots, where it means something (fromJson refuses it without them).
   if (!frozenSlots.empty()) j["learn_slot"] = learnSlot;
   if (!curriculum.is_null()) j["curriculum"] = curriculum;
+  if (!testSet.is_null()) j["test_set"] = testSet;
   return j;
 }
 

@@ -53,6 +53,7 @@ struct TrainConfig {
   std::map<std::string, FrozenSlotConfig> frozenSlots;  // slot name -> its frozen checkpoint
   std::string learnSlot;  // with frozen slots: the slot PPO learns (empty: the first not frozen)
   nlohmann::json curriculum = nullptr;  // the "curriculum" section; null: `task` every episode
+  nlohmann::json testSet = nullptr;     // the "test_set" section; null: no test set
 
   /// Parses and validates a full config; throws ConfigError naming the field and the problem.
   static TrainConfig fromJson(const nlohmann::json& json);

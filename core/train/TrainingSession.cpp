@@ -15,6 +15,7 @@
 #include "train/KeptEpisodeWriter.h"
 #include "train/PolicySlots.h"
 #include "train/StoredRunConfig.h"
+#include "train/TestSet.h"
 #include "train/TrainingMemory.h"
 #include "util/Errors.h"
 #include "util/Rng.h"
@@ -128,6 +129,7 @@ void TrainingSession::check(const TrainConfig& config) {
   const EnvPtr env = firstCheckedEnv(config, task);
   learnerSlotOf(config, env->spec());
   if (!config.curriculum.is_null()) Curriculum(config.curriculum, env->spec().tasks, task, 0);
+  if (!config.testSet.is_null()) TestSet::fromJson(config.testSet, env->spec().tasks, task);
 }
 
 struct TrainingSession::State {
@@ -137,7 +139,9 @@ struct TrainingSession::State {
   std::unique_ptr<EpisodeKeeper> keeper;
   FrozenSlots frozen;    // slots driven by stored checkpoints (none by default)
   std::unique_ptr<CurriculumTasks> curriculum;  // chooses each episode's task (none: s.task)
-  std::atomic<int64_t> curriculumStep{0};  // env steps when the curriculum last drew or observed
+  std::atomic<int64_t> curriculumStep{0};
+  std::optional<TestSet> testSet;  // played at every checkpoint  // env steps when the curriculum
+                                   // last drew or observed
   int learnerSlot = 0;   // the slot PPO learns, whose returns the metrics report
   TaskValues task;
   // Carried over from the resume state (zero for a new run).
@@ -288,6 +292,10 @@ void TrainingSession::prepare() {
     const TaskValues task = s.task;
     s.envs->setTaskSource([task](int, uint64_t) { return task; });
   }
+  if (!config_.testSet.is_null()) {
+    s.testSet = TestSet::fromJson(config_.testSet, spec.tasks, s.task);
+    config_.testSet = s.testSet->canonical();  // stored with every default written out
+  }
   if (!config_.frozenSlots.empty()) {
     if (!store_)
       throw ConfigError("frozen_slots need a run store: the frozen policies are its checkpoints");
@@ -378,8 +386,16 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
     const uint64_t step = trainer.globalStep();
     RunStore::CheckpointEpisodes stored;
     stored.train = kept.finishInterval(keeper);
+    std::optional<TestSetResult> tested;
+    if (s.testSet)
+      tested = s.testSet->evaluate(makeEnv, policy, config_.seed, *s.pool, s.frozen, s.learnerSlot);
     if (store_) {
-      const nlohmann::json meta = checkpointMeta(eval, episodes);
+      nlohmann::json meta = checkpointMeta(eval, episodes);
+      if (tested) {
+        meta["test_set"] = tested->toJson();
+        metric("test/mastered_pct", 100.0 * tested->masteredFraction);
+        metric("test/mean_score", tested->meanScore);
+      }
       if (config_.keep.eval) stored.eval = eval.episodes;
       // The keeper's sampling stream is saved at the start of the next interval.
       ResumePoint state;

@@ -50,6 +50,9 @@ nlohmann::json ladderCurriculum() {
                                  60);
   config["task"] = {{"cpu_level", 8}};
   config["curriculum"] = {{"teacher", "ladder"}, {"params", {"opponent", "cpu_level"}}};
+  // Win rate against every character at level 8, 10 matches each; mastered at 90%.
+  config["test_set"] = {
+      {"grid", {{"opponent", {0, 11, 12}}}}, {"episodes", 10}, {"mastered", {{"win_rate", 0.9}}}};
   return config;
 }
 

@@ -58,11 +58,23 @@ std::map<std::string, nlohmann::json> walkerPresets() {
   nlohmann::json quick = preset("normal", "classic_bipedal", {{"minutes", 3}});
   quick["eval"] = {
       {"every_steps", 100000}, {"episodes", 5}, {"final_episodes", 20}, {"best_candidates", 2}};
+  // TeachMyAgent's Stump Tracks test set: 10 x 10 tasks over stump height x spacing, a task
+  // mastered above a return of 230; the teacher chooses over the same two parameters.
+  nlohmann::json stumpTracks = preset("stump_tracks", "classic_bipedal", {{"minutes", 30}});
+  stumpTracks["test_set"] = {
+      {"grid", {{"stump_height", {0.0, 3.0, 10}}, {"obstacle_spacing", {0.0, 6.0, 10}}}},
+      {"mastered", {{"return", 230}}}};
+  nlohmann::json alpGmm = stumpTracks;
+  alpGmm["curriculum"] = {{"teacher", "alp_gmm"}, {"params", {"stump_height", "obstacle_spacing"}}};
+  nlohmann::json random = stumpTracks;
+  random["curriculum"] = {{"teacher", "random"}, {"params", {"stump_height", "obstacle_spacing"}}};
   return {
       {"default", preset("normal", "classic_bipedal", {{"minutes", 10}})},
       {"quick", quick},
       {"hardcore", preset("hardcore", "classic_bipedal", {{"minutes", 60}})},
-      {"stump_tracks", preset("stump_tracks", "classic_bipedal", {{"minutes", 30}})},
+      {"stump_tracks", stumpTracks},
+      {"stump_tracks_alp_gmm", alpGmm},
+      {"stump_tracks_random", random},
       {"small_bipedal", preset("normal", "small_bipedal", {{"minutes", 15}})},
       {"big_quadruped", preset("normal", "big_quadruped", {{"minutes", 20}})},
   };
