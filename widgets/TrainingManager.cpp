@@ -211,6 +211,14 @@ TrainingProgress TrainingManager::lastProgress(int64_t runId) const {
 
 int TrainingManager::jobThreads(int64_t runId) const { return job(runId).threads; }
 
+nlohmann::json TrainingManager::editCurriculum(int64_t runId, const nlohmann::json& section) {
+  const Job& j = job(runId);
+  if (!j.worker)
+    throw ConfigError("run " + std::to_string(runId) +
+                      " is queued: its curriculum can be edited once it trains");
+  return j.worker->editCurriculum(section);
+}
+
 QString TrainingManager::stateName(JobState state) {
   switch (state) {
     case JobState::Queued: return QStringLiteral("queued");

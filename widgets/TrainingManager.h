@@ -53,6 +53,8 @@ class TrainingManager : public QObject {
   /// Runs the event loop until no job is active or `timeoutMs` passes; true if none is active.
   bool waitForAll(int timeoutMs);
 
+  /// Whether this manager started (or queued) a job for run `runId`.
+  bool knowsRun(int64_t runId) const { return jobs_.count(runId) > 0; }
   /// The job's state; throws NotFoundError for a run this manager did not start.
   JobState state(int64_t runId) const;
   /// Runs started by this manager, oldest first.
@@ -74,6 +76,11 @@ class TrainingManager : public QObject {
   TrainingProgress lastProgress(int64_t runId) const;
   /// Env threads the job was started with (0 while queued). Unknown id: NotFoundError.
   int jobThreads(int64_t runId) const;
+
+  /// Replaces the curriculum of the job's running training by `section` and returns its canonical
+  /// form (TrainingJob::editCurriculum); throws ConfigError when refused or the job is not
+  /// training, NotFoundError for an unknown id.
+  nlohmann::json editCurriculum(int64_t runId, const nlohmann::json& section);
 
   /// A state name for the UI: "queued", "running", "paused", ...
   static QString stateName(JobState state);

@@ -37,11 +37,10 @@
 #include "util/Errors.h"
 #include "widgets/CompareFrameSource.h"
 #include "widgets/CompareView.h"
+#include "widgets/CurriculumEditor.h"
 #include "widgets/EpisodeList.h"
 #include "widgets/EpisodeTableModel.h"
 #include "widgets/ExportProgressDialog.h"
-#include "widgets/fight/FightControlsDialog.h"
-#include "widgets/fight/FightPlayDialog.h"
 #include "widgets/LiveViewer.h"
 #include "widgets/PlaybackBar.h"
 #include "widgets/ReplayFrameSource.h"
@@ -49,6 +48,8 @@
 #include "widgets/RunBrowser.h"
 #include "widgets/RunTableModel.h"
 #include "widgets/TrainingManager.h"
+#include "widgets/fight/FightControlsDialog.h"
+#include "widgets/fight/FightPlayDialog.h"
 
 namespace palaestra {
 
@@ -160,6 +161,16 @@ void AppController::buildRunMenu() {
   add(QStringLiteral("Compare selected &runs"), QKeySequence(Qt::CTRL | Qt::Key_K), [this] { compareSelectedRuns(); });
   add(QStringLiteral("Compare selected &episodes"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K),
       [this] { compareSelectedEpisodes(); });
+  menu->addSeparator();
+  add(QStringLiteral("C&urriculum editor"), QKeySequence(Qt::CTRL | Qt::Key_U), [this] {
+    const QList<int64_t> runs = window_.runBrowser()->selectedRunIds();
+    if (runs.isEmpty()) {
+      fail(QStringLiteral("Curriculum editor"),
+           QStringLiteral("Select a run in the Runs dock first."));
+    } else {
+      showCurriculumEditor(runs.front());
+    }
+  });
   menu->addSeparator();
   add(QStringLiteral("Export &video (MP4 / GIF)..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
       [this] { chooseVideoFile(); });
@@ -422,6 +433,33 @@ bool AppController::compareCheckpointOnTasks(int64_t checkpointId, const TaskVal
   window_.statusBar()->showMessage(
       QStringLiteral("Comparing checkpoint %1 on two tasks").arg(checkpointId));
   return true;
+}
+
+CurriculumEditor* AppController::showCurriculumEditor(int64_t runId) {
+  if (!store()) {
+    fail(QStringLiteral("Curriculum editor"), QStringLiteral("Open a run store first."));
+    return nullptr;
+  }
+  try {
+    // Its own window, so the map can be large beside the live viewer.
+    auto* editor = new CurriculumEditor(store(), runId, &window_);
+    editor->setWindowFlag(Qt::Window);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    editor->setWindowTitle(QStringLiteral("Curriculum of run %1").arg(runId));
+    // Edits reach the run while this app trains it; otherwise the manager says why not.
+    editor->setEditFunction([this, runId](const nlohmann::json& section) {
+      if (!manager_ || !manager_->knowsRun(runId))
+        throw ConfigError("run " + std::to_string(runId) +
+                          " is not training in this window: its curriculum can be viewed only");
+      return manager_->editCurriculum(runId, section);
+    });
+    editor->resize(1000, 720);
+    editor->show();
+    return editor;
+  } catch (const std::exception& e) {
+    fail(QStringLiteral("Curriculum editor"), QString::fromUtf8(e.what()));
+    return nullptr;
+  }
 }
 
 void AppController::compareSelectedRuns() {

@@ -24,6 +24,7 @@ class QAction;
 namespace palaestra {
 
 class CompareView;
+class CurriculumEditor;
 class FightPlayView;
 class LiveViewer;
 class MainWindow;
@@ -93,6 +94,9 @@ class AppController : public QObject {
   void stopAllTraining();
   bool anyTrainingActive() const;
   void compareSelectedRuns();
+  /// Opens the curriculum editor of run `runId` in its own window (editing while this app trains
+  /// it); null, after saying why, when it cannot be shown.
+  CurriculumEditor* showCurriculumEditor(int64_t runId);
   void compareSelectedEpisodes();
   void chooseCheckpointToWatch();
   void chooseVideoFile();
