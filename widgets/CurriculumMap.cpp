@@ -76,7 +76,7 @@ void CurriculumMap::setEditable(bool editable) {
 }
 
 QRectF CurriculumMap::plotRect() const {
-  return QRectF(60.0, 14.0, std::max(40.0, width() - 74.0), std::max(40.0, height() - 58.0));
+  return QRectF(60.0, 14.0, std::max(40.0, width() - 74.0), std::max(40.0, height() - 74.0));
 }
 
 CurriculumMap::Range CurriculumMap::axisRange(int param, bool yAxis) const {
@@ -268,7 +268,7 @@ void CurriculumMap::paintEvent(QPaintEvent*) {
   for (const Cell& c : cells_) {
     const QPointF p = toWidget(c.x, yParam_ < 0 ? ry.low + 0.03 * (ry.high - ry.low) : c.y);
     painter.setPen(QPen(c.mastered ? QColor(30, 150, 60) : QColor(150, 150, 150), 1.5));
-    painter.setBrush(c.mastered ? QColor(30, 150, 60, 90) : Qt::NoBrush);
+    painter.setBrush(c.mastered ? QBrush(QColor(30, 150, 60, 110)) : QBrush(Qt::NoBrush));
     painter.drawRect(QRectF(p.x() - 9, p.y() - 9, 18, 18));
   }
   drawModel(painter);
@@ -317,6 +317,12 @@ void CurriculumMap::paintEvent(QPaintEvent*) {
     painter.drawRect(QRectF(*paintFrom_, *dragAt_).normalized());
   }
   painter.setClipping(false);
+  // What the marks mean.
+  painter.setPen(palette().text().color());
+  painter.drawText(QRectF(plot.left(), height() - 18, plot.width(), 16), Qt::AlignLeft,
+                   QStringLiteral("dots: finished episodes by return · shapes: the teacher's model "
+                                  "by learning progress (blue low, red high) · squares: test set "
+                                  "(green: mastered) · black box: the bounds"));
   // Colour scale of the returns.
   const QRectF scale(plot.right() - 150, plot.top() + 6, 100, 8);
   for (int i = 0; i < 100; ++i)
