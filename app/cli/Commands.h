@@ -39,6 +39,9 @@ int eval(const CommonOptions& common, const EvalOptions& options);
 
 int listRuns(const CommonOptions& common);
 int listEpisodes(const CommonOptions& common, int64_t runId);
+/// Prints a run's curriculum: its sections over time, refused edits, and the test set by
+/// checkpoint.
+int curriculum(const CommonOptions& common, int64_t runId);
 int exportCsv(const CommonOptions& common, int64_t runId, const std::string& csvPath);
 
 struct ReplayOptions {

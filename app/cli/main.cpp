@@ -92,6 +92,16 @@ int main(int argc, char** argv) {
   episodes->add_option("run", episodesRun, "Run id")->required()->check(wholeNumberIn(1, kMaxId));
   addCommon(episodes, common);
 
+  int64_t curriculumRun = 0;
+  CLI::App* curriculumCmd = app.add_subcommand(
+      "curriculum",
+      "Show a run's curriculum: the sections it trained under (start and edits), refused edits, "
+      "and its test set's % mastered at each checkpoint");
+  curriculumCmd->add_option("run", curriculumRun, "Run id")
+      ->required()
+      ->check(wholeNumberIn(1, kMaxId));
+  addCommon(curriculumCmd, common);
+
   ReplayOptions replayOpt;
   int64_t replayEpisode = 0, replayRun = 0;
   CLI::App* replayCmd = app.add_subcommand(
@@ -180,6 +190,7 @@ int main(int argc, char** argv) {
     if (*evalCmd) return cli::eval(common, evalOpt);
     if (*runs) return cli::listRuns(common);
     if (*episodes) return cli::listEpisodes(common, episodesRun);
+    if (*curriculumCmd) return cli::curriculum(common, curriculumRun);
     if (*exportCmd) return cli::exportCsv(common, exportRun, csvPath);
     if (*benchCmd) return cli::bench(common, benchOpt);
     if (*tournamentCmd) return cli::tournament(common, tournamentOpt);
