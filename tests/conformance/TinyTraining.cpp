@@ -20,7 +20,8 @@ nlohmann::json tinyTrainingConfig(const std::string& env, const std::string& pre
 }
 
 nlohmann::json tinyWalkerConfig(int64_t steps, int64_t evalEvery, uint64_t seed) {
-  nlohmann::json c = tinyTrainingConfig("walker", "default", steps, static_cast<int>(evalEvery), 1, 1);
+  nlohmann::json c =
+      tinyTrainingConfig("walker", "default", steps, static_cast<int>(evalEvery), 1, 1);
   c["threads"] = 1;
   c["seed"] = seed;
   return c;
@@ -31,6 +32,22 @@ RunStore::Options fastStoreOptions() {
   options.busyTimeoutMs = 50;
   options.batchIntervalMs = 10;
   return options;
+}
+
+nlohmann::json tinySwarmConfig(int64_t steps, int threads, uint64_t seed) {
+  return {{"env", "swarm"},
+          {"env_config", {{"agents", 20}, {"episode_steps", 16}}},
+          {"task", {{"noise", 0.2}}},
+          {"ppo",
+           {{"num_envs", 2},
+            {"num_steps", 32},
+            {"num_minibatches", 2},
+            {"update_epochs", 1},
+            {"hidden_sizes", {16}}}},
+          {"budget", {{"steps", steps}}},
+          {"eval", {{"every_steps", 256}, {"episodes", 1}, {"final_episodes", 1}}},
+          {"threads", threads},
+          {"seed", seed}};
 }
 
 }  // namespace palaestra::testing

@@ -19,6 +19,11 @@ nlohmann::json tinyTrainingConfig(const std::string& env, const std::string& pre
 /// The walker's default preset as above with one eval episode every `evalEvery` steps, 1 thread.
 nlohmann::json tinyWalkerConfig(int64_t steps, int64_t evalEvery, uint64_t seed = 1);
 
+/// A 20-agent Vicsek swarm (16-step episodes, task noise 0.2) with 2 envs x 32 steps, a
+/// 16-unit network, `steps` budget, one-episode evaluations every 256 steps; `threads`, `seed`.
+/// What the curriculum suites add their sections to.
+nlohmann::json tinySwarmConfig(int64_t steps, int threads, uint64_t seed);
+
 /// Store options for tests: short busy timeout, quick batched writes.
 RunStore::Options fastStoreOptions();
 

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "Simulations.h"
+#include "conformance/TinyTraining.h"
 #include "curriculum/Curriculum.h"
 #include "store/RunStore.h"
 #include "train/TrainConfig.h"
@@ -31,23 +32,12 @@ TaskSpace stumpSpace() {
 }
 
 nlohmann::json swarmConfig(int64_t steps) {
-  return {{"env", "swarm"},
-          {"env_config", {{"agents", 20}, {"episode_steps", 16}}},
-          {"task", {{"noise", 0.2}}},
-          {"curriculum",
-           {{"teacher", "alp_gmm"},
-            {"bounds", {{"noise", {0.1, 0.6}}}},
-            {"alp_gmm", {{"fit_rate", 10}, {"k_max", 4}, {"return_range", {0, 16}}}}}},
-          {"ppo",
-           {{"num_envs", 2},
-            {"num_steps", 32},
-            {"num_minibatches", 2},
-            {"update_epochs", 1},
-            {"hidden_sizes", {16}}}},
-          {"budget", {{"steps", steps}}},
-          {"eval", {{"every_steps", 256}, {"episodes", 1}, {"final_episodes", 1}}},
-          {"threads", 2},
-          {"seed", 9}};
+  nlohmann::json config = testing::tinySwarmConfig(steps, 2, 9);
+  config["curriculum"] = {
+      {"teacher", "alp_gmm"},
+      {"bounds", {{"noise", {0.1, 0.6}}}},
+      {"alp_gmm", {{"fit_rate", 10}, {"k_max", 4}, {"return_range", {0, 16}}}}};
+  return config;
 }
 
 std::string editError(Curriculum& curriculum, const nlohmann::json& section) {

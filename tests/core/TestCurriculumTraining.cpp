@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "Simulations.h"
+#include "conformance/TinyTraining.h"
 #include "store/RunStore.h"
 #include "train/TrainConfig.h"
 #include "train/TrainingSession.h"
@@ -22,24 +23,13 @@ using namespace palaestra;
 namespace {
 
 nlohmann::json curriculumConfig(int threads) {
-  return {{"env", "swarm"},
-          {"env_config", {{"agents", 20}, {"episode_steps", 16}}},
-          {"task", {{"noise", 0.2}}},
-          {"curriculum",
-           {{"teacher", "alp_gmm"},
-            {"bounds", {{"noise", {0.1, 0.6}}}},
-            {"alp_gmm", {{"fit_rate", 10}, {"k_max", 4}, {"return_range", {0, 16}}}}}},
-          {"ppo",
-           {{"num_envs", 2},
-            {"num_steps", 32},
-            {"num_minibatches", 2},
-            {"update_epochs", 1},
-            {"hidden_sizes", {16}}}},
-          {"budget", {{"steps", 768}}},
-          {"eval", {{"every_steps", 256}, {"episodes", 1}, {"final_episodes", 1}}},
-          {"keep_episodes", {{"sample_rate", 1.0}}},
-          {"threads", threads},
-          {"seed", 5}};
+  nlohmann::json config = testing::tinySwarmConfig(768, threads, 5);
+  config["curriculum"] = {
+      {"teacher", "alp_gmm"},
+      {"bounds", {{"noise", {0.1, 0.6}}}},
+      {"alp_gmm", {{"fit_rate", 10}, {"k_max", 4}, {"return_range", {0, 16}}}}};
+  config["keep_episodes"] = {{"sample_rate", 1.0}};
+  return config;
 }
 
 // Task of every stored training episode by (env, episode index).

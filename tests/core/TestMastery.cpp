@@ -9,6 +9,7 @@
 #include <atomic>
 
 #include "Simulations.h"
+#include "conformance/TinyTraining.h"
 #include "env/EnvRegistry.h"
 #include "store/RunStore.h"
 #include "train/Evaluator.h"
@@ -106,21 +107,8 @@ class TestMastery : public QObject {
 
   void everyCheckpointPlaysTheTestSet() {
     RunStore store(dir_.filePath("t.sqlite").toStdString(), RunStore::OpenMode::CreateOrOpen);
-    const nlohmann::json config = {
-        {"env", "swarm"},
-        {"env_config", {{"agents", 20}, {"episode_steps", 16}}},
-        {"task", {{"noise", 0.2}}},
-        {"test_set", {{"grid", {{"noise", {0.0, 1.0, 5}}}}, {"mastered", {{"return", 8.0}}}}},
-        {"ppo",
-         {{"num_envs", 2},
-          {"num_steps", 32},
-          {"num_minibatches", 2},
-          {"update_epochs", 1},
-          {"hidden_sizes", {16}}}},
-        {"budget", {{"steps", 768}}},
-        {"eval", {{"every_steps", 256}, {"episodes", 1}, {"final_episodes", 1}}},
-        {"threads", 2},
-        {"seed", 3}};
+    nlohmann::json config = testing::tinySwarmConfig(768, 2, 3);
+    config["test_set"] = {{"grid", {{"noise", {0.0, 1.0, 5}}}}, {"mastered", {{"return", 8.0}}}};
     TrainingSession session(TrainConfig::fromJson(config), &store, "tested");
     std::atomic<bool> stop{false};
     const TrainingResult result = session.run(stop);
