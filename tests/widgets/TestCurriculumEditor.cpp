@@ -3,7 +3,8 @@
 // SQLite store. The editor shows the stored events; dragging the noise bound with the mouse
 // edits the running training, and every task drawn after the edit respects the new bound; a
 // painted region that leaves no task is refused with its reason and changes nothing; the
-// timeline scrubs back to the curriculum the run started with.
+// timeline scrubs back to the curriculum the run started with; a stage added by hand makes the
+// curriculum staged.
 //
 // With PALAESTRA_CURRICULUM_SCREENSHOT=STORE:RUN:PNG, curriculumScreenshot saves the editor on a
 // stored run (docs/curriculum-editor.png).
@@ -140,10 +141,26 @@ class TestCurriculumEditor : public QObject {
     const double cut = edit["section"]["regions"][0]["bounds"]["noise"][0].get<double>();
     for (double noise : noiseAfterLastEdit(*store, runId, edit)) QVERIFY(noise < cut);
 
+    // A stage set by hand: the curriculum becomes staged, its one stage over the bounds shown.
+    editor.refresh();
+    editor.addStage(5.0);
+    QVERIFY2(editor.statusText().startsWith("Applied"), qPrintable(editor.statusText()));
+    QTRY_VERIFY_WITH_TIMEOUT(noiseAfterLastEdit(*store, runId, edit).size() >= 20 &&
+                                 edit["section"]["teacher"] == "staged",
+                             20000);
+    const nlohmann::json stages = edit["section"]["staged"]["stages"];
+    QCOMPARE(stages.size(), size_t{1});
+    QCOMPARE(stages[0]["advance_at"].get<double>(), 5.0);
+    QCOMPARE(stages[0]["bounds"]["noise"][1].get<double>(), high);
+    for (double noise : noiseAfterLastEdit(*store, runId, edit)) QVERIFY(noise < cut);
+
     // The timeline scrubs back to the start: the curriculum the run began with.
     editor.refresh();
     editor.timeline()->setValue(0);
     QVERIFY(!editor.liveBox()->isChecked());
+    QCOMPARE(
+        editor.history().sectionAt(editor.history().timeline().front().first)["bounds"]["noise"],
+        nlohmann::json({0.0, 1.0}));
     job.requestStop();
     job.join();
   }
