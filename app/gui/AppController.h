@@ -58,6 +58,9 @@ class AppController : public QObject {
   bool compareRuns(int64_t runA, int64_t runB);
   /// Compares two stored episodes on one timeline.
   bool compareEpisodes(int64_t episodeA, int64_t episodeB);
+  /// Opens the curriculum editor of run `runId` in its own window (editing while this app trains
+  /// it); null, after saying why, when it cannot be shown.
+  CurriculumEditor* showCurriculumEditor(int64_t runId);
   /// Compares one checkpoint on two tasks, live.
   bool compareCheckpointOnTasks(int64_t checkpointId, const TaskValues& taskA, const TaskValues& taskB);
   /// Exports the replay or comparison on screen to an MP4 or GIF at `path`; false (told) if it cannot.
@@ -94,9 +97,6 @@ class AppController : public QObject {
   void stopAllTraining();
   bool anyTrainingActive() const;
   void compareSelectedRuns();
-  /// Opens the curriculum editor of run `runId` in its own window (editing while this app trains
-  /// it); null, after saying why, when it cannot be shown.
-  CurriculumEditor* showCurriculumEditor(int64_t runId);
   void compareSelectedEpisodes();
   void chooseCheckpointToWatch();
   void chooseVideoFile();

@@ -39,6 +39,7 @@
 #include "store/RunStore.h"
 #include "train/TrainConfig.h"
 #include "train/TrainingSession.h"
+#include "widgets/CurriculumEditor.h"
 #include "widgets/CurveChart.h"
 #include "widgets/RunBrowser.h"
 #include "widgets/RunTableModel.h"
@@ -235,6 +236,41 @@ class TestGlAppWorkflow : public QObject {
     QVERIFY(window.statusBar()->currentMessage().isEmpty());
     controller.trainingManager()->stopAll();
     QVERIFY(controller.trainingManager()->waitForAll(60000));
+  }
+
+  void curriculumEditorEditsTheRunTheAppTrains() {
+    MainWindow window;
+    testing::WindowMessages messages;
+    messages.attach(window);
+    AppController controller(window);
+    QVERIFY(window.openStore(freshStore("curriculum.sqlite"), RunStore::OpenMode::OpenExisting));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    nlohmann::json config = testing::tinySwarmConfig(50'000'000, 1, 1);
+    config["curriculum"] = {{"teacher", "random"}, {"params", {"noise"}}};
+    const int64_t run = controller.startRun(config, QStringLiteral("with a curriculum"));
+    QVERIFY(run > 0);
+    const std::shared_ptr<RunStore> store = window.storeSession()->store();
+    QTRY_VERIFY_WITH_TIMEOUT(!store->curriculumEvents(run).empty(), 30000);
+    CurriculumEditor* editor = controller.showCurriculumEditor(run);
+    QVERIFY(editor);
+    QVERIFY(editor->isWindow());
+    editor->addStage(100.0);
+    QVERIFY2(editor->statusText().startsWith("Applied"), qPrintable(editor->statusText()));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (editor->refresh(),
+         editor->history().sectionAt(editor->history().lastEventId()).value("teacher", "") ==
+             "staged"),
+        10000);
+    // A stored run the app does not train: shown, not edited.
+    CurriculumEditor* stored = controller.showCurriculumEditor(trainedRun_);
+    QVERIFY(stored);
+    QVERIFY2(stored->statusText().contains("no curriculum events"),
+             qPrintable(stored->statusText()));
+    controller.trainingManager()->stopAll();
+    QVERIFY(controller.trainingManager()->waitForAll(60000));
+    editor->close();
+    stored->close();
   }
 
   void renameReachesInspectorLegendAndTrainingDock() {
