@@ -19,15 +19,19 @@
 //
 // Only replays can be exported: the live checkpoint-on-two-tasks mode has no
 // timeline to render frame by frame, so the constructor refuses it. While the
-// source exists the view is paused and the views' FPS readouts are hidden;
-// destroying it puts the shared frame back, shows the readouts again (SimView's
-// default: it has no getter) and resumes playing if it was playing.
+// source exists the view is paused, the views' FPS readouts are hidden and the
+// panes' row keeps its size (WidgetSizeHold: a window resized during the export
+// cannot change the size of the frames); destroying it puts the shared frame
+// back, shows the readouts again (SimView's default: it has no getter), lets the
+// row resize again and resumes playing if it was playing.
 
 #include <QImage>
 #include <QPointer>
+#include <optional>
 
 #include "widgets/CompareView.h"
 #include "widgets/FrameSource.h"
+#include "widgets/WidgetSizeHold.h"
 
 namespace palaestra {
 
@@ -52,11 +56,13 @@ class CompareFrameSource : public FrameSource {
 
  private:
   QPointer<CompareView> view_;  // the view may be closed during an export
-  CompareView::Mode mode_ = CompareView::Mode::Empty;  // with frameCount_: detects another comparison
+  CompareView::Mode mode_ =
+      CompareView::Mode::Empty;  // with frameCount_: detects another comparison
   int frameCount_ = 0;
   double framesPerSecond_ = 0.0;
   int restoreFrame_ = 0;
   bool wasPlaying_ = false;
+  std::optional<WidgetSizeHold> rowSize_;  // the panes' row held at its size while the source lives
 };
 
 }  // namespace palaestra

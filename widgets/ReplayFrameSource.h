@@ -11,17 +11,20 @@
 // top rung, "max", has no rate at all).
 //
 // While the source exists the player is paused (so its clock does not move the
-// frame between renders) and its FPS readout is hidden (so the frames do not
-// depend on timing). Destroying the source puts the player back on the frame
-// it showed, shows the FPS readout again (SimView's default; SimView has no
-// getter for it, and nothing in the app hides it) and resumes playing if it
-// was playing.
+// frame between renders), its FPS readout is hidden (so the frames do not
+// depend on timing) and its view keeps its size (WidgetSizeHold: a window
+// resized during the export cannot change the size of the frames). Destroying the source puts the
+// player back on the frame it showed, shows the FPS readout again (SimView's default; SimView has
+// no getter for it, and nothing in the app hides it), lets the view resize again and resumes
+// playing if it was playing.
 
 #include <QImage>
 #include <QPointer>
 #include <cstdint>
+#include <optional>
 
 #include "widgets/FrameSource.h"
+#include "widgets/WidgetSizeHold.h"
 
 namespace palaestra {
 
@@ -52,6 +55,7 @@ class ReplayFrameSource : public FrameSource {
   double framesPerSecond_ = 0.0;
   int restoreFrame_ = 0;
   bool wasPlaying_ = false;
+  std::optional<WidgetSizeHold> viewSize_;  // the view's size held while the source lives
 };
 
 }  // namespace palaestra
