@@ -50,4 +50,10 @@ nlohmann::json tinySwarmConfig(int64_t steps, int threads, uint64_t seed) {
           {"seed", seed}};
 }
 
+TaskSpace stumpTaskSpace() {
+  return TaskSpace({{"stump_height", 0.0, 3.0, 0.0, false, ""},
+                    {"obstacle_spacing", 0.0, 6.0, 6.0, false, ""},
+                    {"level", 1.0, 8.0, 1.0, true, ""}});
+}
+
 }  // namespace palaestra::testing

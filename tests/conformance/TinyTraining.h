@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "env/TaskSpace.h"
 #include "store/RunStore.h"
 
 namespace palaestra::testing {
@@ -23,6 +24,10 @@ nlohmann::json tinyWalkerConfig(int64_t steps, int64_t evalEvery, uint64_t seed 
 /// 16-unit network, `steps` budget, one-episode evaluations every 256 steps; `threads`, `seed`.
 /// What the curriculum suites add their sections to.
 nlohmann::json tinySwarmConfig(int64_t steps, int threads, uint64_t seed);
+
+/// A Stump-Tracks-like task space for curriculum suites: stump_height [0, 3] (default 0),
+/// obstacle_spacing [0, 6] (default 6) and a whole-valued level [1, 8] (default 1).
+TaskSpace stumpTaskSpace();
 
 /// Store options for tests: short busy timeout, quick batched writes.
 RunStore::Options fastStoreOptions();

@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include "conformance/TinyTraining.h"
 #include "curriculum/AdrTeacher.h"
 #include "curriculum/AlpGmmTeacher.h"
 #include "curriculum/CovarGmmTeacher.h"
@@ -26,15 +27,9 @@ using namespace palaestra;
 
 namespace {
 
-TaskSpace stumpSpace() {
-  return TaskSpace({{"stump_height", 0.0, 3.0, 0.0, false, ""},
-                    {"obstacle_spacing", 0.0, 6.0, 6.0, false, ""},
-                    {"level", 1.0, 8.0, 1.0, true, ""}});
-}
-
 std::string boxError(const nlohmann::json& json) {
   try {
-    TaskBox::fromJson(stumpSpace(), json, "curriculum");
+    TaskBox::fromJson(testing::stumpTaskSpace(), json, "curriculum");
   } catch (const ConfigError& e) {
     return e.what();
   }
@@ -76,7 +71,7 @@ class TestCurriculum : public QObject {
   Q_OBJECT
  private slots:
   void taskBoxMapsTheUnitCube() {
-    const TaskSpace space = stumpSpace();
+    const TaskSpace space = testing::stumpTaskSpace();
     const TaskBox box = TaskBox::fromJson(
         space, {{"params", {"stump_height", "level"}}, {"bounds", {{"stump_height", {0.5, 2.5}}}}},
         "curriculum");
@@ -265,7 +260,7 @@ class TestCurriculum : public QObject {
   }
 
   void stagedCurriculumAdvancesAtItsThreshold() {
-    const TaskSpace space = stumpSpace();
+    const TaskSpace space = testing::stumpTaskSpace();
     Curriculum curriculum(
         {{"teacher", "staged"},
          {"params", {"stump_height"}},
@@ -312,7 +307,7 @@ class TestCurriculum : public QObject {
   }
 
   void curriculumSectionBuildsItsTeacher() {
-    const TaskSpace space = stumpSpace();
+    const TaskSpace space = testing::stumpTaskSpace();
     Curriculum curriculum({{"teacher", "alp_gmm"},
                            {"params", {"stump_height", "level"}},
                            {"bounds", {{"stump_height", {1.0, 2.0}}, {"level", {2, 4}}}},
@@ -392,7 +387,8 @@ class TestCurriculum : public QObject {
     }
     // A parameter without whole values is refused by name.
     try {
-      Curriculum({{"teacher", "ladder"}}, stumpSpace(), stumpSpace().defaults(), 1);
+      Curriculum({{"teacher", "ladder"}}, testing::stumpTaskSpace(),
+                 testing::stumpTaskSpace().defaults(), 1);
       QFAIL("a ladder over continuous parameters was accepted");
     } catch (const ConfigError& e) {
       QVERIFY2(std::string(e.what()).find("'stump_height' is not an integer parameter") !=

@@ -23,15 +23,9 @@ using namespace palaestra;
 
 namespace {
 
-TaskSpace stumpSpace() {
-  return TaskSpace({{"stump_height", 0.0, 3.0, 0.0, false, ""},
-                    {"obstacle_spacing", 0.0, 6.0, 6.0, false, ""},
-                    {"level", 1.0, 8.0, 1.0, true, ""}});
-}
-
 std::string error(const nlohmann::json& section) {
   try {
-    TestSet::fromJson(section, stumpSpace(), stumpSpace().defaults());
+    TestSet::fromJson(section, testing::stumpTaskSpace(), testing::stumpTaskSpace().defaults());
   } catch (const ConfigError& e) {
     return e.what();
   }
@@ -51,7 +45,7 @@ class TestMastery : public QObject {
   }
 
   void stumpTracksGridAndMastery() {
-    const TaskSpace space = stumpSpace();
+    const TaskSpace space = testing::stumpTaskSpace();
     const TestSet set = TestSet::fromJson(
         {{"grid", {{"stump_height", {0, 3, 10}}, {"obstacle_spacing", {0, 6, 10}}}},
          {"mastered", {{"return", 230}}}},
