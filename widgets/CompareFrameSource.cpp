@@ -27,17 +27,15 @@ CompareFrameSource::CompareFrameSource(CompareView& view) : view_(&view) {
     case CompareView::Mode::Empty:
       throw ConfigError(what + "nothing is being compared");
     case CompareView::Mode::CheckpointOnTasks:
-      throw ConfigError(what +
-                        "a checkpoint played live on two tasks has no timeline to export; "
-                        "compare two episodes or two runs instead");
+      throw ConfigError(what + "a checkpoint played live on two tasks has no timeline to export; "
+                               "compare two episodes or two runs instead");
     case CompareView::Mode::Episodes:
     case CompareView::Mode::Runs:
       break;
   }
   if (view.frameCount() <= 0) throw ConfigError(what + "neither side has an episode to replay");
   if (!view.replaysBuilt())
-    throw ConfigError(what +
-                      "the replays are still being simulated; export them when they are done");
+    throw ConfigError(what + "the replays are still being simulated; export them when they are done");
   const double secondsPerStep = view.clock().secondsPerStep();
   if (!(secondsPerStep > 0.0) || !std::isfinite(secondsPerStep))
     throw ConfigError(what + "the compared env has no valid step duration");
@@ -53,11 +51,9 @@ CompareFrameSource::CompareFrameSource(CompareView& view) : view_(&view) {
 }
 
 CompareFrameSource::~CompareFrameSource() {
-  rowSize_.reset();
   if (!view_) return;
   setFrameTimesVisible(*view_, true);
-  if (view_->mode() != mode_ || view_->frameCount() != frameCount_)
-    return;  // another comparison now
+  if (view_->mode() != mode_ || view_->frameCount() != frameCount_) return;  // another comparison now
   view_->seek(restoreFrame_);
   if (wasPlaying_) view_->setPlaying(true);
 }

@@ -56,13 +56,12 @@ class CompareFrameSource : public FrameSource {
 
  private:
   QPointer<CompareView> view_;  // the view may be closed during an export
-  CompareView::Mode mode_ =
-      CompareView::Mode::Empty;  // with frameCount_: detects another comparison
+  CompareView::Mode mode_ = CompareView::Mode::Empty;  // with frameCount_: detects another comparison
   int frameCount_ = 0;
   double framesPerSecond_ = 0.0;
   int restoreFrame_ = 0;
   bool wasPlaying_ = false;
-  std::optional<WidgetSizeHold> rowSize_;  // the panes' row held at its size while the source lives
+  std::optional<WidgetSizeHold> rowSize_;  // taken once the source is valid, released with it
 };
 
 }  // namespace palaestra

@@ -17,10 +17,8 @@ ReplayFrameSource::ReplayFrameSource(ReplayPlayer& player) : player_(&player) {
   const std::string episode = "episode " + std::to_string(player.episodeId());
   if (!player.built())
     throw ConfigError(what + "the replay of " + episode + " is still being simulated (" +
-                      std::to_string(player.frameCount()) +
-                      " frames so far); export it when it is done");
-  if (player.frameCount() <= 0)
-    throw ConfigError(what + "the replay of " + episode + " has no frames");
+                      std::to_string(player.frameCount()) + " frames so far); export it when it is done");
+  if (player.frameCount() <= 0) throw ConfigError(what + "the replay of " + episode + " has no frames");
   const double secondsPerStep = player.clock().secondsPerStep();
   if (!(secondsPerStep > 0.0) || !std::isfinite(secondsPerStep))
     throw ConfigError(what + "the env of " + episode + " has no valid step duration");
@@ -30,14 +28,12 @@ ReplayFrameSource::ReplayFrameSource(ReplayPlayer& player) : player_(&player) {
   framesPerSecond_ = 1.0 / secondsPerStep;
   restoreFrame_ = player.currentFrame();
   wasPlaying_ = player.playing();
-  if (wasPlaying_)
-    player.togglePlay();  // pause: the play timer would move the frame between renders
+  if (wasPlaying_) player.togglePlay();  // pause: the play timer would move the frame between renders
   if (SimView* view = player.simView()) view->setFrameTimesVisible(false);
   viewSize_.emplace(player.simView() ? static_cast<QWidget*>(player.simView()) : player.standIn());
 }
 
 ReplayFrameSource::~ReplayFrameSource() {
-  viewSize_.reset();
   if (!player_) return;
   if (SimView* view = player_->simView()) view->setFrameTimesVisible(true);
   if (player_->episodeId() != episodeId_) return;  // another episode is shown now: leave it be
@@ -46,8 +42,7 @@ ReplayFrameSource::~ReplayFrameSource() {
 }
 
 QImage ReplayFrameSource::renderFrame(int index) {
-  if (!player_ || player_->episodeId() != episodeId_ || index < 0 || index >= frameCount_)
-    return {};
+  if (!player_ || player_->episodeId() != episodeId_ || index < 0 || index >= frameCount_) return {};
   player_->seek(index);
   if (player_->currentFrame() != index) return {};
   if (SimView* view = player_->simView()) return view->grabFramebuffer();

@@ -13,10 +13,11 @@
 // While the source exists the player is paused (so its clock does not move the
 // frame between renders), its FPS readout is hidden (so the frames do not
 // depend on timing) and its view keeps its size (WidgetSizeHold: a window
-// resized during the export cannot change the size of the frames). Destroying the source puts the
-// player back on the frame it showed, shows the FPS readout again (SimView's default; SimView has
-// no getter for it, and nothing in the app hides it), lets the view resize again and resumes
-// playing if it was playing.
+// resized during the export cannot change the size of the frames). Destroying
+// the source puts the player back on the frame it showed, shows the FPS readout
+// again (SimView's default; SimView has no getter for it, and nothing in the
+// app hides it), lets the view resize again and resumes playing if it was
+// playing.
 
 #include <QImage>
 #include <QPointer>
@@ -55,7 +56,7 @@ class ReplayFrameSource : public FrameSource {
   double framesPerSecond_ = 0.0;
   int restoreFrame_ = 0;
   bool wasPlaying_ = false;
-  std::optional<WidgetSizeHold> viewSize_;  // the view's size held while the source lives
+  std::optional<WidgetSizeHold> viewSize_;  // taken once the source is valid, released with it
 };
 
 }  // namespace palaestra

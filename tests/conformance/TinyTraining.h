@@ -1,6 +1,7 @@
 #pragma once
 // Small, fast training configs and store options shared by suites that train for real (metrics,
-// checkpoints, eval episodes) in a second or two: 2 envs, rollouts of 64 steps, one epoch.
+// checkpoints, eval episodes) in a second or two: 2 envs, rollouts of 64 steps, one epoch; and
+// the task space the curriculum suites choose tasks in.
 
 #include <cstdint>
 

@@ -43,27 +43,20 @@ namespace {
 // Simulates a walker episode of at most `steps` steps with smooth, seed-dependent actions.
 EpisodeRecord simulateWalker(Env& env, uint64_t seed, int steps) {
   const int actionSize = env.spec().numAgents * env.spec().actionSpace.size();
-  return testing::recordEpisode(
-      env, seed, env.spec().tasks.defaults(),
-      [seed, actionSize](int t, float* action) {
-        for (int j = 0; j < actionSize; ++j)
-          action[j] =
-              static_cast<float>(std::sin(0.05 * t * (1.0 + 0.1 * double(seed)) + double(j)));
-      },
-      steps);
+  return testing::recordEpisode(env, seed, env.spec().tasks.defaults(), [seed, actionSize](int t, float* action) {
+    for (int j = 0; j < actionSize; ++j)
+      action[j] = static_cast<float>(std::sin(0.05 * t * (1.0 + 0.1 * double(seed)) + double(j)));
+  }, steps);
 }
 
-QImage rgb32(const QImage& image) {
-  return image.convertToFormat(QImage::Format_RGB32);
-}
+QImage rgb32(const QImage& image) { return image.convertToFormat(QImage::Format_RGB32); }
 
 int differingPixels(const QImage& a, const QImage& b) {
   const QImage x = rgb32(a), y = rgb32(b);
   if (x.size() != y.size()) return x.width() * x.height();
   int count = 0;
   for (int row = 0; row < x.height(); ++row)
-    for (int col = 0; col < x.width(); ++col)
-      count += x.pixel(col, row) != y.pixel(col, row) ? 1 : 0;
+    for (int col = 0; col < x.width(); ++col) count += x.pixel(col, row) != y.pixel(col, row) ? 1 : 0;
   return count;
 }
 
@@ -75,8 +68,7 @@ double meanDifference(const QImage& a, const QImage& b) {
   for (int row = 0; row < x.height(); ++row)
     for (int col = 0; col < x.width(); ++col) {
       const QRgb p = x.pixel(col, row), q = y.pixel(col, row);
-      sum += std::abs(qRed(p) - qRed(q)) + std::abs(qGreen(p) - qGreen(q)) +
-             std::abs(qBlue(p) - qBlue(q));
+      sum += std::abs(qRed(p) - qRed(q)) + std::abs(qGreen(p) - qGreen(q)) + std::abs(qBlue(p) - qBlue(q));
     }
   return sum / (3.0 * x.width() * x.height());
 }
@@ -114,8 +106,7 @@ class TestGlFrameSources : public QObject {
  private slots:
   void initTestCase() {
     const QString problem = SimView::openGlProblem();
-    QVERIFY2(problem.isEmpty(),
-             qPrintable("this suite needs OpenGL 3.3 (run under xvfb-run): " + problem));
+    QVERIFY2(problem.isEmpty(), qPrintable("this suite needs OpenGL 3.3 (run under xvfb-run): " + problem));
     registerBuiltinSimulations();
     dir_ = std::make_unique<QTemporaryDir>();
     QVERIFY(dir_->isValid());
@@ -129,13 +120,11 @@ class TestGlFrameSources : public QObject {
     EnvPtr env = EnvRegistry::instance().get("walker").create(config.envConfig);
     const EpisodeRecord a = simulateWalker(*env, 3, 59);
     const EpisodeRecord b = simulateWalker(*env, 4, 39);
-    QCOMPARE(a.length,
-             59);  // the walker must not fall before: the fixture counts on 60 and 40 frames
+    QCOMPARE(a.length, 59);  // the walker must not fall before: the fixture counts on 60 and 40 frames
     QCOMPARE(b.length, 39);
     episodeA_ = store_->addEpisodeNow(runId, std::nullopt, EpisodeKind::Train, a);
     episodeB_ = store_->addEpisodeNow(runId, std::nullopt, EpisodeKind::Train, b);
-    const Policy policy(env->spec().observationSpace, env->spec().actionSpace, PolicyArchitecture{},
-                        7);
+    const Policy policy(env->spec().observationSpace, env->spec().actionSpace, PolicyArchitecture{}, 7);
     checkpoint_ = store_->addCheckpoint(runId, 0, policy.serialize());
   }
 
@@ -232,8 +221,7 @@ class TestGlFrameSources : public QObject {
   }
 
   void mp4HoldsEveryFrame() {
-    if (VideoExporter::ffmpegProgram().isEmpty())
-      QSKIP("ffmpeg is not installed (./dev installs it)");
+    if (VideoExporter::ffmpegProgram().isEmpty()) QSKIP("ffmpeg is not installed (./dev installs it)");
     const QString ffprobe = QStandardPaths::findExecutable("ffprobe");
     if (ffprobe.isEmpty()) QSKIP("ffprobe is not installed (it comes with the ffmpeg package)");
     auto player = openedPlayer();
@@ -248,15 +236,13 @@ class TestGlFrameSources : public QObject {
     QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
 
     QProcess probe;
-    probe.start(ffprobe,
-                {"-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
-                 "stream=nb_read_frames,r_frame_rate", "-of", "default=noprint_wrappers=1", path});
+    probe.start(ffprobe, {"-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                          "stream=nb_read_frames,r_frame_rate", "-of", "default=noprint_wrappers=1", path});
     QVERIFY(probe.waitForFinished(60000));
     QCOMPARE(probe.exitCode(), 0);
     const QString report = QString::fromUtf8(probe.readAllStandardOutput());
     qInfo("ffprobe: %s", qPrintable(report.simplified()));
-    QVERIFY2(report.contains(QString("nb_read_frames=%1").arg(source.frameCount())),
-             qPrintable(report));
+    QVERIFY2(report.contains(QString("nb_read_frames=%1").arg(source.frameCount())), qPrintable(report));
     QVERIFY2(report.contains("r_frame_rate=50/1"), qPrintable(report));
   }
 
@@ -288,21 +274,17 @@ class TestGlFrameSources : public QObject {
         QVERIFY(sim);
         const QRect simRect(sim->mapTo(row, QPoint(0, 0)) - area.topLeft(), sim->size());
         // Side A lies in the left half and B in the right half of the frame.
-        QVERIFY(side == 0 ? simRect.right() < frame.width() / 2
-                          : simRect.left() >= frame.width() / 2);
+        QVERIFY(side == 0 ? simRect.right() < frame.width() / 2 : simRect.left() >= frame.width() / 2);
         QCOMPARE(differingPixels(frame.copy(simRect), sim->grabFramebuffer()), 0);
         QLabel* caption = panes[side]->captionLabel();
-        const QRect captionRect(caption->mapTo(row, QPoint(0, 0)) - area.topLeft(),
-                                caption->size());
-        const double captionDifference =
-            meanDifference(frame.copy(captionRect), caption->grab().toImage());
+        const QRect captionRect(caption->mapTo(row, QPoint(0, 0)) - area.topLeft(), caption->size());
+        const double captionDifference = meanDifference(frame.copy(captionRect), caption->grab().toImage());
         QVERIFY2(captionDifference < 1.0, qPrintable(QString::number(captionDifference)));
       }
       // What QWidget::grab gives for a pane's GL view on this platform, for the record: under
       // Xvfb the GL scene without SimView's QPainter overlay, hence the framebuffer painted over.
       SimView* simA = panes[0]->simView();
-      const double grabVsFramebuffer =
-          meanDifference(simA->grab().toImage(), simA->grabFramebuffer());
+      const double grabVsFramebuffer = meanDifference(simA->grab().toImage(), simA->grabFramebuffer());
       qInfo("QWidget::grab of a SimView vs its framebuffer under %s: mean difference %.2f of 255",
             qPrintable(QGuiApplication::platformName()), grabVsFramebuffer);
       // Another frame draws other pixels: the timeline really moved.
