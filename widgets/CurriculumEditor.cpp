@@ -32,7 +32,7 @@ CurriculumEditor::CurriculumEditor(std::shared_ptr<RunStore> store, int64_t runI
   const TrainConfig config = TrainConfig::fromJson(nlohmann::json::parse(run.configJson));
   space_ = EnvRegistry::instance().get(run.env).create(config.envConfig)->spec().tasks;
   if (!config.testSet.is_null())
-    testTasks_ = TestSet::fromJson(config.testSet, space_, config.taskValues(space_)).tasks();
+    testTasks_ = TestSet::fromJson(config.testSet, space_, config.evalTaskValues(space_)).tasks();
 
   map_ = new CurriculumMap(this);
   xAxis_ = new QComboBox(this);

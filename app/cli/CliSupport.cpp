@@ -1,5 +1,8 @@
 #include "CliSupport.h"
 
+#include <csignal>
+#include <cstdlib>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -84,6 +87,42 @@ std::string formatDuration(double seconds) {
   else
     std::snprintf(buf, sizeof buf, "%lds", s);
   return buf;
+}
+
+namespace {
+std::atomic<bool> stopRequested{false};
+std::atomic<int> stopSignal{0};  // the signal that asked to stop (0: none)
+
+// The signals that stop a command cleanly: Ctrl-C, kill's default, a closed terminal.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+extern "C" void onStopSignal(int signal) {
+  // The first one stops cleanly after the current step (checkpoint, final evaluation, run
+  // marked interrupted); a second one exits at once, and the next open of the store finds the
+  // run crashed. Only lock-free atomics and _Exit here: both are async-signal-safe.
+  int none = 0;
+  if (!stopSignal.compare_exchange_strong(none, signal)) std::_Exit(128 + signal);
+  stopRequested = true;
+}
+
+void handleStopSignals(void (*handler)(int)) {
+  for (int signal : kStopSignals) std::signal(signal, handler);
+}
+}  // namespace
+
+const std::atomic<bool>& catchStopSignals() {
+  stopRequested = false;
+  stopSignal = 0;
+  handleStopSignals(onStopSignal);
+  return stopRequested;
+}
+
+void releaseStopSignals() {
+  handleStopSignals(SIG_DFL);
+}
+
+int stoppedExitCode() {
+  return 128 + (stopSignal.load() != 0 ? stopSignal.load() : SIGINT);
 }
 
 }  // namespace palaestra::cli

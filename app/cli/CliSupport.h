@@ -1,4 +1,6 @@
 #pragma once
+
+#include <atomic>
 // Helpers shared by the commands: opening the store, printing tables and JSON.
 
 #include <memory>
@@ -31,5 +33,13 @@ std::string fixed(double value, int decimals);
 std::string formatTime(double epochSeconds);
 /// A duration as "1h02m", "4m05s" or "12s".
 std::string formatDuration(double seconds);
+
+/// Resets and returns the stop flag a first SIGINT, SIGTERM or SIGHUP sets (a second one exits at
+/// once), for commands that stop cleanly between steps (train, league).
+const std::atomic<bool>& catchStopSignals();
+/// Gives those signals back their default handling.
+void releaseStopSignals();
+/// 128 + the signal that stopped the command (130 for Ctrl-C), as a shell reports it.
+int stoppedExitCode();
 
 }  // namespace palaestra::cli

@@ -75,4 +75,37 @@ struct CharactersOptions {
 /// Lists the fight roster, or checks character files (exit 2 when one is invalid).
 int characters(const CommonOptions& common, const CharactersOptions& options);
 
+struct LeagueOptions {
+  std::string env = "fight";
+  std::string preset;      // league preset of the env (default "league")
+  std::string configFile;  // JSON merged over the preset
+  std::optional<int> rounds;
+  std::optional<int64_t> roundSteps;
+  std::optional<uint64_t> seed;
+  std::optional<int> threads;
+  std::string name;
+};
+/// Trains self play, fictitious self play or a league; its learners are runs of the store.
+int league(const CommonOptions& common, const LeagueOptions& options);
+
+struct EloOptions {
+  std::vector<int64_t> runs;     // rate these runs' checkpoints; empty = every fight checkpoint
+  std::optional<int64_t> leagueId;  // rate this league's members
+  std::string cpuLevels = "1-8";    // CPU levels among the entrants ("none" for no CPU)
+  int matches = 2;                  // matches per pair and side
+  uint64_t seed = 1;
+  int threads = 0;
+};
+/// Cross-play round robin of stored fight checkpoints and CPU opponents: Elo and payoff matrix.
+int elo(const CommonOptions& common, const EloOptions& options);
+
+struct ExploitOptions {
+  int64_t checkpointId = 0;
+  uint64_t steps = 500000;
+  int seeds = 3;
+  int threads = 0;
+};
+/// Approximate exploitability: fresh best responses trained against a frozen checkpoint.
+int exploit(const CommonOptions& common, const ExploitOptions& options);
+
 }  // namespace palaestra::cli

@@ -65,7 +65,7 @@ int eval(const CommonOptions& common, const EvalOptions& options) {
 
   auto makeEnv = [&] { return info.create(config.envConfig); };
   const EnvPtr probe = makeEnv();
-  TaskValues task = stored.taskValues;
+  TaskValues task = stored.evalTaskValues;
   try {
     // --task entries override the run's own task.
     if (!options.task.empty()) task = probe->spec().tasks.parse(options.task, task);

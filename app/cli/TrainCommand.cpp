@@ -16,27 +16,6 @@
 
 namespace palaestra::cli {
 
-namespace {
-std::atomic<bool> stopRequested{false};
-std::atomic<int> stopSignal{0};  // the signal that asked to stop (0: none)
-
-// The signals that stop a training run cleanly: Ctrl-C, kill's default, a closed terminal.
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
-
-extern "C" void onStopSignal(int signal) {
-  // The first one stops cleanly after the current step (checkpoint, final evaluation, run
-  // marked interrupted); a second one exits at once, and the next open of the store finds the
-  // run crashed. Only lock-free atomics and _Exit here: both are async-signal-safe.
-  int none = 0;
-  if (!stopSignal.compare_exchange_strong(none, signal)) std::_Exit(128 + signal);
-  stopRequested = true;
-}
-
-void handleStopSignals(void (*handler)(int)) {
-  for (int signal : kStopSignals) std::signal(signal, handler);
-}
-
-}  // namespace
 
 /// Builds the run's config: preset, then the config file, then command-line flags.
 static TrainConfig buildConfig(const TrainOptions& o) {
@@ -89,9 +68,7 @@ int train(const CommonOptions& common, const TrainOptions& options) {
   }
   auto store = options.resumeRunId ? openExistingStore(common) : openStoreForWriting(common);
   // Before the run exists (or resumes): a stop signal from then on ends it cleanly as interrupted.
-  stopRequested = false;
-  stopSignal = 0;
-  handleStopSignals(onStopSignal);
+  const std::atomic<bool>& stopRequested = catchStopSignals();
   const std::unique_ptr<TrainingSession> sessionPtr = makeSession(options, config, *store);
   TrainingSession& session = *sessionPtr;
 
@@ -101,11 +78,11 @@ int train(const CommonOptions& common, const TrainOptions& options) {
     result = session.run(stopRequested, &printer);
   } catch (...) {
     printer.finish();
-    handleStopSignals(SIG_DFL);
+    releaseStopSignals();
     throw;
   }
   printer.finish();
-  handleStopSignals(SIG_DFL);
+  releaseStopSignals();
 
   std::cout << "run " << result.runId << " " << runStatusName(result.status) << ": " << result.steps
             << " steps in " << formatDuration(result.wallSeconds) << " ("
@@ -151,7 +128,7 @@ int train(const CommonOptions& common, const TrainOptions& options) {
   }
   // 128 + the signal, as a shell reports a process it ended: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP.
   if (result.status != RunStatus::Interrupted) return 0;
-  return 128 + (stopSignal.load() != 0 ? stopSignal.load() : SIGINT);
+  return stoppedExitCode();
 }
 
 }  // namespace palaestra::cli

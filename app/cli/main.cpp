@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
       "tournament",
       "Round robin between CPU controllers; prints the win-rate matrix (row vs column, draws "
       "count half). Every pair plays --matches matches with each side as P1. Stored "
-      "checkpoints as controllers come with the league issue.");
+      "checkpoints are rated against the CPU with `elo`.");
   tournamentCmd
       ->add_option("--controllers", tournamentOpt.controllers,
                    "Comma-separated controllers: a CPU character at --cpu-level (\"kestrel\") or "
@@ -159,6 +159,68 @@ int main(int argc, char** argv) {
   tournamentCmd->add_option("--threads", tournamentOpt.threads, "Threads (default: all cores)")
       ->check(wholeNumberIn(1, 256));
   tournamentCmd->add_flag("--json", common.json, "Print one JSON object as the last line of stdout");
+
+  LeagueOptions leagueOpt;
+  CLI::App* leagueCmd = app.add_subcommand(
+      "league",
+      "Train fight agents that learn from each other: self play, fictitious self play or an "
+      "AlphaStar-style league (main agent, main exploiter, league exploiter, prioritised "
+      "fictitious self-play matchmaking). Each learner is a run of the store; each round adds "
+      "its latest checkpoint to the league");
+  leagueCmd->add_option("env", leagueOpt.env, "Environment (default fight)");
+  leagueCmd->add_option("--preset", leagueOpt.preset,
+                        "League preset: league (default), self_play or fictitious_self_play");
+  leagueCmd->add_option("--config", leagueOpt.configFile, "JSON file merged over the preset");
+  leagueCmd->add_option("--rounds", leagueOpt.rounds, "Rounds (default 10)")
+      ->check(wholeNumberIn(1, 10000));
+  leagueCmd
+      ->add_option("--round-steps", leagueOpt.roundSteps,
+                   "Env steps of a round, shared by the roles (default 300000)")
+      ->check(wholeNumberIn(1, int64_t(1) << 40));
+  leagueCmd->add_option("--seed", leagueOpt.seed, "Seed of the league (default 1)")
+      ->check(wholeNumberIn(0, kMaxSeed));
+  leagueCmd->add_option("--threads", leagueOpt.threads, "Threads (default: all cores)")
+      ->check(wholeNumberIn(1, 256));
+  leagueCmd->add_option("--name", leagueOpt.name, "Name of the league");
+  addCommon(leagueCmd, common);
+
+  EloOptions eloOpt;
+  CLI::App* eloCmd = app.add_subcommand(
+      "elo",
+      "Rate stored fight agents: a cross-play round robin of checkpoints against each other and "
+      "the CPU of every character (agents sample their actions), Elo fitted to all results "
+      "(CPU entrants average 1500), the payoff matrix in --json; the rating is stored");
+  eloCmd->add_option("--runs", eloOpt.runs, "Rate these runs' checkpoints (default: every fight "
+                                            "checkpoint)")
+      ->check(wholeNumberIn(1, kMaxId));
+  eloCmd->add_option("--league", eloOpt.leagueId, "Rate this league's members")
+      ->check(wholeNumberIn(1, kMaxId));
+  eloCmd->add_option("--cpu-levels", eloOpt.cpuLevels,
+                     "CPU levels among the entrants: 1-8 (default, 96 opponents), 8, 1,4,8 or none");
+  eloCmd->add_option("--matches", eloOpt.matches, "Matches per pair and side (default 2)")
+      ->check(wholeNumberIn(1, 1000));
+  eloCmd->add_option("--seed", eloOpt.seed, "Seed of the matches (default 1)")
+      ->check(wholeNumberIn(0, kMaxSeed));
+  eloCmd->add_option("--threads", eloOpt.threads, "Threads (default: all cores)")
+      ->check(wholeNumberIn(1, 256));
+  addCommon(eloCmd, common);
+
+  ExploitOptions exploitOpt;
+  CLI::App* exploitCmd = app.add_subcommand(
+      "exploit",
+      "Approximate exploitability of a stored fight agent: fresh PPO best responses trained "
+      "against it (frozen, sampling its actions) for a fixed budget, then 2 x 50 matches each; "
+      "prints their win rates");
+  exploitCmd->add_option("checkpoint", exploitOpt.checkpointId, "The agent's checkpoint id")
+      ->required()
+      ->check(wholeNumberIn(1, kMaxId));
+  exploitCmd->add_option("--steps", exploitOpt.steps, "Each best response's env steps (default 500000)")
+      ->check(wholeNumberIn(1, int64_t(1) << 40));
+  exploitCmd->add_option("--seeds", exploitOpt.seeds, "Best responses, one per seed (default 3)")
+      ->check(wholeNumberIn(1, 100));
+  exploitCmd->add_option("--threads", exploitOpt.threads, "Threads (default: all cores)")
+      ->check(wholeNumberIn(1, 256));
+  addCommon(exploitCmd, common);
 
   CharactersOptions charactersOpt;
   CLI::App* charactersCmd = app.add_subcommand(
@@ -195,6 +257,13 @@ int main(int argc, char** argv) {
     if (*benchCmd) return cli::bench(common, benchOpt);
     if (*tournamentCmd) return cli::tournament(common, tournamentOpt);
     if (*charactersCmd) return cli::characters(common, charactersOpt);
+    if (*leagueCmd) return cli::league(common, leagueOpt);
+    if (*eloCmd) {
+      if (eloOpt.leagueId && !eloOpt.runs.empty())
+        return fail(2, "elo takes --league or --runs, not both (see --help)");
+      return cli::elo(common, eloOpt);
+    }
+    if (*exploitCmd) return cli::exploit(common, exploitOpt);
     if (*replayCmd) {
       if (*runArg) replayOpt.runId = replayRun;
       else if (*episodeArg) replayOpt.episodeId = replayEpisode;

@@ -34,6 +34,8 @@ struct EnvInfo {
   /// Named full training configs (see core/rl/TrainConfig.h); the first listed default.
   std::map<std::string, nlohmann::json> presets;
   std::string defaultPreset;
+  std::map<std::string, nlohmann::json> leaguePresets;  // LeagueConfig JSON by name (two-slot
+                                                        // envs: self play, leagues)
   /// The meaning of each env config field (paths within env_config), as the env's config reader
   /// documents them.
   std::vector<ConfigFieldDoc> configDocs;

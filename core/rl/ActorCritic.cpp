@@ -57,6 +57,21 @@ void ActorCriticT<S>::sample(const Workspace& ws, Rng& rng, bool deterministic, 
 }
 
 template <typename S>
+void ActorCriticT<S>::sampleRows(const Workspace& ws, Rng* const* rngs, S* rawActions) const {
+  const Matrix& out = ws.actor.output();
+  const int width = actionDim();
+  Matrix row(1, out.cols());
+  for (Eigen::Index r = 0; r < out.rows(); ++r) {
+    row = out.row(r);
+    S* raw = rawActions + static_cast<size_t>(r) * width;
+    if (head_ == HeadKind::Gaussian)
+      gaussian_.sample(row, params_.data() + logStdOffset_, *rngs[r], false, raw, nullptr);
+    else
+      categorical_.sample(row, *rngs[r], false, raw, nullptr);
+  }
+}
+
+template <typename S>
 void ActorCriticT<S>::evaluate(Workspace& ws, const S* rawActions) const {
   const Matrix& out = ws.actor.output();
   const auto rows = static_cast<size_t>(out.rows());

@@ -64,6 +64,9 @@ class ActorCriticT {
   S value(const Workspace& ws, int i) const { return ws.critic.output()(i, 0); }
   /// Samples raw actions for the rows of the last forward pass and writes their log-probs (may be null).
   void sample(const Workspace& ws, Rng& rng, bool deterministic, S* rawActions, S* logProb) const;
+  /// Samples row r of the forward pass with its own stream rngs[r] (rows of different episodes
+  /// drawing independently of how they were batched).
+  void sampleRows(const Workspace& ws, Rng* const* rngs, S* rawActions) const;
   /// Log-probs and entropies of `rawActions` under the last forward pass, into ws.logProb / ws.entropy.
   void evaluate(Workspace& ws, const S* rawActions) const;
   /// Adds to `grad` the gradient of a loss with the given per-row derivatives w.r.t. log-prob, entropy and

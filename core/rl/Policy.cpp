@@ -238,6 +238,17 @@ void Policy::act(const float* obs, int rows, bool deterministic, Rng& rng, float
   toEnvActions(raw.data(), rows, actionsForEnv);
 }
 
+void Policy::actSampling(const float* obs, int rows, Rng* const* rngs, float* actionsForEnv) const {
+  if (rows <= 0) return;
+  MatrixR<float> x(rows, obsDim());
+  normalizeObservations(obs, rows, x.data());
+  ActorCritic::Workspace ws;
+  model_.forward(x, ws, false);
+  std::vector<float> raw(static_cast<size_t>(rows) * actionDim());
+  model_.sampleRows(ws, rngs, raw.data());
+  toEnvActions(raw.data(), rows, actionsForEnv);
+}
+
 void Policy::values(const float* obs, int rows, float* out) const {
   if (rows <= 0) return;
   MatrixR<float> x(rows, obsDim());

@@ -38,6 +38,8 @@ class Policy {
 
   /// Writes rows x actionDim env actions for rows x obsDim raw observations; deterministic = mean (bounded) / argmax.
   void act(const float* obs, int rows, bool deterministic, Rng& rng, float* actionsForEnv) const;
+  /// As act() sampling, row r drawing from its own stream rngs[r] (one forward pass for all).
+  void actSampling(const float* obs, int rows, Rng* const* rngs, float* actionsForEnv) const;
   /// Writes the critic's value estimate of each of `rows` raw observations.
   void values(const float* obs, int rows, float* out) const;
   /// Normalises and clips raw observations with the current statistics (a copy if normalisation is off).

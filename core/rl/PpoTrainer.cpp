@@ -44,10 +44,11 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 PpoTrainer::PpoTrainer(VecEnv& envs, const PpoConfig& cfg, uint64_t seed, ThreadPool& pool,
-                       FrozenSlots frozen)
+                       FrozenSlots frozen, std::shared_ptr<OpponentPool> opponents)
     : envs_(envs),
       cfg_(cfg),
       frozen_(std::move(frozen)),
+      opponents_(std::move(opponents)),
       pool_(pool),
       policy_(checkedObservationSpace(envs, cfg), envs.spec().actionSpace, cfg.architecture(), policySeed(seed)),
       returnStats_(1) {
@@ -65,7 +66,8 @@ PpoTrainer::PpoTrainer(VecEnv& envs, const PpoConfig& cfg, uint64_t seed, Thread
     throw ConfigError("the env batch's observation or action width does not match its spec");
 
   for (int r = 0; r < rows_; ++r)
-    if (!frozen_.isFrozenAgent(r % agents_)) learnerRows_.push_back(r);
+    if (!frozen_.isFrozenAgent(r % agents_) && !(opponents_ && opponents_->isOpponentAgent(r % agents_)))
+      learnerRows_.push_back(r);
   if (learnerRows_.empty())
     throw ConfigError("every agent of " + envs_.spec().name + " is driven by a frozen slot: nothing to learn");
   for (int t = 0; t < cfg_.num_steps; ++t)
@@ -107,7 +109,7 @@ double PpoTrainer::currentLearningRate() const {
 
 template <typename T>
 const T* PpoTrainer::learnerRowsOf(const T* values, int width, std::vector<T>& scratch) const {
-  if (!frozen_.any()) return values;
+  if (learnerRows_.size() == static_cast<size_t>(rows_)) return values;
   scratch.resize(learnerRows_.size() * static_cast<size_t>(width));
   for (size_t k = 0; k < learnerRows_.size(); ++k)
     std::copy_n(values + static_cast<size_t>(learnerRows_[k]) * width, width, scratch.data() + k * width);
@@ -255,6 +257,7 @@ bool PpoTrainer::collectRollout(const std::function<bool()>& shouldStop) {
     forwardBatch(nextObs_.data(), true, raw, logProbs_.data() + base, values_.data() + base);
     policy_.toEnvActions(raw, rows_, envActions_.data());
     frozen_.act(envs_.observations(), envs_.numEnvs(), envActions_.data());
+    if (opponents_) opponents_->act(envs_.observations(), envs_.numEnvs(), envActions_.data());
 
     envs_.step(envActions_.data());
     globalStep_ += static_cast<uint64_t>(envs_.numEnvs());

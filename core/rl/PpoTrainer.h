@@ -12,7 +12,9 @@
 // learned policy; an env's done flag applies to all its agents. With frozen
 // slots (FrozenSlots), the rows of their agents act with the frozen policies
 // and are left out of everything learned: the observation and reward
-// statistics, the advantages' minibatches and the loss.
+// statistics, the advantages' minibatches and the loss. So are the rows of an
+// OpponentPool's slot, whose actions come from the opponent each env's episode
+// drew (a frozen member's, or the learner's own sampled ones in self play).
 //
 // Deterministic: the same seed, config and envs give bit-identical policies,
 // whatever the number of threads (work is split into chunks whose layout
@@ -29,6 +31,7 @@
 #include "nn/Adam.h"
 #include "nn/RunningMeanStd.h"
 #include "rl/FrozenSlots.h"
+#include "rl/OpponentPool.h"
 #include "rl/Policy.h"
 #include "rl/PpoConfig.h"
 #include "rl/PpoIterationStats.h"
@@ -41,9 +44,10 @@ namespace palaestra {
 class PpoTrainer {
  public:
   /// Builds the policy for `envs`' spaces and resets every env; throws ConfigError if cfg does not fit the envs
-  /// or every agent is frozen. Agents of `frozen` slots act with their frozen policies.
+  /// or every agent is frozen. Agents of `frozen` slots act with their frozen policies, those of
+  /// `opponents`' slot with the opponent of their env's episode.
   PpoTrainer(VecEnv& envs, const PpoConfig& cfg, uint64_t seed, ThreadPool& pool,
-             FrozenSlots frozen = {});
+             FrozenSlots frozen = {}, std::shared_ptr<OpponentPool> opponents = nullptr);
 
   /// One rollout (num_steps x all rows) and one update. If shouldStop() turns true during the rollout, returns
   /// at once with stats.interrupted set and no update (the next call starts a fresh rollout).
@@ -94,6 +98,7 @@ class PpoTrainer {
   VecEnv& envs_;
   PpoConfig cfg_;
   FrozenSlots frozen_;
+  std::shared_ptr<OpponentPool> opponents_;
   std::vector<int> learnerRows_;     // rows the learner drives, ascending
   std::vector<int> learnerSamples_;  // rollout indices t * rows + r of those rows, ascending
   std::vector<float> gatherScratch_;

@@ -525,6 +525,10 @@ int64_t RunStore::addCheckpoint(int64_t runId, int64_t step, std::span<const uin
   return id;
 }
 
+const StoreDatabase& RunStore::database() const {
+  return impl_->db;
+}
+
 std::vector<CheckpointInfo> RunStore::checkpoints(int64_t runId) const {
   impl_->requireRun(runId);
   return impl_->db.run("reading checkpoints", [&](SqliteConnection& c) {

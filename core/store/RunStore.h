@@ -39,6 +39,8 @@
 
 namespace palaestra {
 
+class StoreDatabase;
+
 /// `tags` trimmed, duplicates dropped (first kept); throws ConfigError for an empty tag or one
 /// containing a comma. What setTags stores; editors use it to validate before saving.
 std::vector<std::string> normalizedTags(const std::vector<std::string>& tags);
@@ -214,6 +216,9 @@ class RunStore {
   void flush();
 
  private:
+  friend class LeagueStore;  // its tables share this store's connection
+  /// The connection (for LeagueStore).
+  const StoreDatabase& database() const;
   class Impl;
   std::unique_ptr<Impl> impl_;
 };

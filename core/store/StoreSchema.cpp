@@ -266,6 +266,52 @@ CREATE TABLE curriculum_events (
 CREATE INDEX curriculum_events_by_run ON curriculum_events (run_id, id);
 )sql";
 
+// Version 9: fight leagues (self play, fictitious self play, AlphaStar-style leagues). A league
+// names its learners' runs; each member is a stored checkpoint of one of them, added at a round;
+// league_games tallies each learner's training games per round against each opponent (the payoff
+// estimates its matchmaking used). ratings keeps each cross-play rating (Elo and the payoff
+// matrix of every entrant, palaestra-cli elo) as one JSON document.
+constexpr const char* kLeagues = R"sql(
+CREATE TABLE leagues (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('self_play', 'fictitious_self_play', 'league')),
+  config_json TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  status TEXT NOT NULL DEFAULT 'running'
+    CHECK (status IN ('running', 'finished', 'interrupted', 'failed'))
+);
+CREATE TABLE league_members (
+  id INTEGER PRIMARY KEY,
+  league_id INTEGER NOT NULL REFERENCES leagues(id) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  checkpoint_id INTEGER NOT NULL REFERENCES checkpoints(id) ON DELETE CASCADE,
+  round INTEGER NOT NULL,
+  step INTEGER NOT NULL,
+  league_steps INTEGER NOT NULL,
+  added_at REAL NOT NULL
+);
+CREATE INDEX league_members_by_league ON league_members (league_id, id);
+CREATE TABLE league_games (
+  id INTEGER PRIMARY KEY,
+  league_id INTEGER NOT NULL REFERENCES leagues(id) ON DELETE CASCADE,
+  round INTEGER NOT NULL,
+  learner_run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  opponent TEXT NOT NULL,
+  opponent_member_id INTEGER REFERENCES league_members(id) ON DELETE SET NULL,
+  games INTEGER NOT NULL,
+  score REAL NOT NULL
+);
+CREATE INDEX league_games_by_league ON league_games (league_id, round);
+CREATE TABLE ratings (
+  id INTEGER PRIMARY KEY,
+  created_at REAL NOT NULL,
+  scope TEXT NOT NULL,
+  result_json TEXT NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<StoreMigration>& storeMigrations() {
@@ -283,6 +329,8 @@ const std::vector<StoreMigration>& storeMigrations() {
       {8,
        "curriculum_events: what each run's curriculum sampled, observed, refitted and was edited",
        kCurriculumEvents},
+      {9, "leagues, league_members, league_games and ratings: fight self play and leagues",
+       kLeagues},
   };
   return migrations;
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "train/CheckpointMeta.h"
+#include "train/OpponentsSection.h"
 #include "util/Errors.h"
 
 namespace palaestra {
@@ -33,13 +34,23 @@ int slotIndex(const EnvSpec& spec, const std::string& name, const std::string& f
 }
 
 int learnerSlotOf(const TrainConfig& config, const EnvSpec& spec) {
-  if (config.frozenSlots.empty()) return 0;
+  if (config.frozenSlots.empty() && config.opponents.is_null()) return 0;
   std::vector<bool> frozen(spec.policySlots.size(), false);
   for (const auto& [name, unused] : config.frozenSlots)
     frozen[static_cast<size_t>(slotIndex(spec, name, "frozen_slots." + name))] = true;
+  if (!config.opponents.is_null()) {
+    const std::string name = config.opponents.at("slot").get<std::string>();
+    const int slot = slotIndex(spec, name, "opponents.slot");
+    if (frozen[static_cast<size_t>(slot)])
+      throw ConfigError("opponents.slot \"" + name + "\" is also in frozen_slots");
+    frozen[static_cast<size_t>(slot)] = true;
+  }
   int learner = -1;
   if (!config.learnSlot.empty()) {
     learner = slotIndex(spec, config.learnSlot, "learn_slot");
+    if (frozen[static_cast<size_t>(learner)])
+      throw ConfigError("learn_slot \"" + config.learnSlot +
+                        "\" is driven by the opponents: a slot is learned or played against");
   } else {
     for (int slot : spec.policySlotOfAgent)
       if (!frozen[static_cast<size_t>(slot)]) {
@@ -47,23 +58,23 @@ int learnerSlotOf(const TrainConfig& config, const EnvSpec& spec) {
         break;
       }
     if (learner < 0)
-      throw ConfigError("frozen_slots: every slot of " + spec.name +
+      throw ConfigError("frozen_slots and opponents: every slot of " + spec.name +
                         " that drives agents is frozen, so nothing is left to learn");
   }
   for (int slot : spec.policySlotOfAgent)
     if (!frozen[static_cast<size_t>(slot)] && slot != learner)
       throw ConfigError("slot \"" + spec.policySlots[static_cast<size_t>(slot)] +
-                        "\" drives agents but is neither in frozen_slots nor the learn_slot \"" +
+                        "\" drives agents but is neither in frozen_slots, the opponents' slot "
+                        "nor the learn_slot \"" +
                         spec.policySlots[static_cast<size_t>(learner)] + "\"");
   return learner;
 }
 
 namespace {
 
-// The checkpoint a frozen slot names, loaded from `store`; throws ConfigError naming the field.
-std::shared_ptr<const Policy> loadFrozenPolicy(const RunStore& store, const std::string& slot,
+// The checkpoint `f` names, loaded from `store`; throws ConfigError naming `field`.
+std::shared_ptr<const Policy> loadStoredPolicy(const RunStore& store, const std::string& field,
                                                const FrozenSlotConfig& f) {
-  const std::string field = "frozen_slots." + slot;
   try {
     store.getRun(f.run);
   } catch (const NotFoundError&) {
@@ -104,8 +115,35 @@ FrozenSlots loadFrozenSlots(const TrainConfig& config, const EnvSpec& spec, cons
   std::vector<std::shared_ptr<const Policy>> policies(spec.policySlots.size());
   for (const auto& [name, f] : config.frozenSlots)
     policies[static_cast<size_t>(slotIndex(spec, name, "frozen_slots." + name))] =
-        loadFrozenPolicy(store, name, f);
+        loadStoredPolicy(store, "frozen_slots." + name, f);
   return FrozenSlots(spec, std::move(policies));
+}
+
+}  // namespace palaestra
+
+namespace palaestra {
+
+std::shared_ptr<OpponentPool> loadOpponentPool(const TrainConfig& config, const EnvSpec& spec,
+                                               const RunStore* store, int numEnvs) {
+  if (config.opponents.is_null()) return nullptr;
+  const OpponentsSection section = OpponentsSection::fromJson(config.opponents);
+  std::vector<OpponentMember> members;
+  for (size_t i = 0; i < section.members.size(); ++i) {
+    const OpponentMemberConfig& m = section.members[i];
+    OpponentMember member{m.name, nullptr, m.task, m.weight, m.checkpoint};
+    if (m.run > 0) {
+      const std::string field = "opponents.members[" + std::to_string(i) + "]";
+      if (!store) throw ConfigError(field + ": stored opponents need a run store");
+      member.policy =
+          loadStoredPolicy(*store, field, FrozenSlotConfig{m.run, std::to_string(m.checkpoint)});
+    }
+    members.push_back(std::move(member));
+  }
+  auto pool = std::make_shared<OpponentPool>(spec, slotIndex(spec, section.slot, "opponents.slot"),
+                                             std::move(members), section.selfWeight, section.task,
+                                             config.seed, numEnvs);
+  pool->setSampleActions(section.sampleActions);
+  return pool;
 }
 
 }  // namespace palaestra

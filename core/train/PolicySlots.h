@@ -7,6 +7,7 @@
 
 #include "env/Env.h"
 #include "rl/FrozenSlots.h"
+#include "rl/OpponentPool.h"
 #include "store/RunStore.h"
 #include "train/TrainConfig.h"
 
@@ -23,5 +24,10 @@ int learnerSlotOf(const TrainConfig& config, const EnvSpec& spec);
 /// The frozen policies of `config`'s frozen_slots, loaded from `store`'s checkpoints (none when
 /// there are no frozen slots); throws ConfigError naming the field that points nowhere.
 FrozenSlots loadFrozenSlots(const TrainConfig& config, const EnvSpec& spec, const RunStore& store);
+
+/// The opponent pool of `config`'s opponents section for `numEnvs` envs, its stored members loaded
+/// from `store` (null without the section); throws ConfigError naming the field.
+std::shared_ptr<OpponentPool> loadOpponentPool(const TrainConfig& config, const EnvSpec& spec,
+                                               const RunStore* store, int numEnvs);
 
 }  // namespace palaestra

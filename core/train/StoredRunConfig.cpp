@@ -67,6 +67,8 @@ StoredRunConfig readStoredRunConfig(const RunInfo& run) {
     } catch (const std::invalid_argument& e) {
       throw ConfigError(std::string("task: ") + e.what());
     }
+    stored.evalTaskValues = stored.training ? stored.training->evalTaskValues(env->spec().tasks)
+                                            : stored.taskValues;
     return stored;
   } catch (const ConfigError& e) {
     throw StoreError(what + e.what());

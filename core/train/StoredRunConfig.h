@@ -34,6 +34,7 @@ struct StoredRunConfig {
   std::optional<TrainConfig> training;  // set for a training run
   nlohmann::json match;                 // a play run's match description (null otherwise)
   TaskValues taskValues;  // the task over the env's defaults (set by readStoredRunConfig)
+  TaskValues evalTaskValues;  // what its evaluations play: taskValues with eval.task over it
 
   /// Whether this is a people's match rather than a training run.
   bool isPlay() const { return !training.has_value(); }

@@ -1,6 +1,7 @@
 #include "train/TrainConfig.h"
 
 #include "curriculum/Curriculum.h"
+#include "train/OpponentsSection.h"
 #include "train/TestSet.h"
 
 #include <map>
@@ -58,6 +59,10 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& json) {
   c.eval.episodes = static_cast<int>(eval.integer("episodes", 1, 1000, 10));
   c.eval.finalEpisodes = static_cast<int>(eval.integer("final_episodes", 1, 1000, 20));
   c.eval.bestCandidates = static_cast<int>(eval.integer("best_candidates", 0, 100, 3));
+  c.eval.task = eval.object("task");
+  for (const auto& [name, value] : c.eval.task.items())
+    if (!value.is_number())
+      throw ConfigError("eval.task." + name + " must be a number, got " + value.dump());
   eval.finish();
 
   JsonReader keep(top.object("keep_episodes"), "keep_episodes");
@@ -90,9 +95,12 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& json) {
     entry.finish();
     c.frozenSlots[slot] = f;
   }
+  const nlohmann::json opponents = top.object("opponents");
+  if (!opponents.empty()) c.opponents = OpponentsSection::fromJson(opponents).toJson();
   c.learnSlot = top.string("learn_slot", {}, "");
-  if (!c.learnSlot.empty() && c.frozenSlots.empty())
-    throw ConfigError("learn_slot needs frozen_slots: without them the policy learns every slot");
+  if (!c.learnSlot.empty() && c.frozenSlots.empty() && c.opponents.is_null())
+    throw ConfigError(
+        "learn_slot needs frozen_slots or opponents: without them the policy learns every slot");
   if (c.frozenSlots.count(c.learnSlot))
     throw ConfigError("learn_slot \"" + c.learnSlot + "\" is also in frozen_slots: a slot is learned or frozen");
 
@@ -106,18 +114,31 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& json) {
   return c;
 }
 
-TaskValues TrainConfig::taskValues(const TaskSpace& tasks) const {
+namespace {
+
+TaskValues taskOf(const TaskSpace& tasks, const nlohmann::json& task, const std::string& field) {
   std::map<std::string, double> values;
   for (const auto& [name, value] : task.items()) {
     if (!value.is_number())
-      throw ConfigError("task." + name + " must be a number, got " + value.dump());
+      throw ConfigError(field + "." + name + " must be a number, got " + value.dump());
     values[name] = value.get<double>();
   }
   try {
     return tasks.fromMap(values);
   } catch (const std::invalid_argument& e) {
-    throw ConfigError(std::string("task: ") + e.what());
+    throw ConfigError(field + ": " + e.what());
   }
+}
+
+}  // namespace
+
+TaskValues TrainConfig::taskValues(const TaskSpace& tasks) const {
+  return taskOf(tasks, task, "task");
+}
+
+TaskValues TrainConfig::evalTaskValues(const TaskSpace& tasks) const {
+  if (eval.task.empty()) return taskValues(tasks);
+  return taskOf(tasks, mergeConfig(task, eval.task), "eval.task");
 }
 
 const std::vector<ConfigFieldDoc>& TrainConfig::docs() {
@@ -147,6 +168,10 @@ const std::vector<ConfigFieldDoc>& TrainConfig::docs() {
         {"eval.best_candidates",
          "At the end, the checkpoints with this many best periodic evaluations are evaluated "
          "again over final_episodes; the best becomes the run's result (0: the final one only)."},
+        {"eval.task",
+         "Overrides of the task for evaluations, the best-checkpoint selection and test sets "
+         "(e.g. a self-play fight run evaluated against the CPU: {\"cpu_level\": 8}). Empty: "
+         "evaluations play the task above."},
         {"keep_episodes.eval", "Store every evaluation episode (for replays)."},
         {"keep_episodes.best_and_last",
          "Store the best and the last training episode of each evaluation interval."},
@@ -175,6 +200,12 @@ const std::vector<ConfigFieldDoc>& TrainConfig::docs() {
                  "meta). Absent: none."});
     for (const ConfigFieldDoc& field : TestSet::docs())
       d.push_back({"test_set." + field.path, field.meaning});
+    d.push_back({"opponents",
+                 "One slot driven by opponents drawn episode by episode from a weighted pool "
+                 "(self play, fictitious self play, a league's matchmaking); the slot is never "
+                 "learned. Absent: none."});
+    for (const ConfigFieldDoc& field : OpponentsSection::docs())
+      d.push_back({"opponents." + field.path, field.meaning});
     for (const ConfigFieldDoc& ppo : PpoConfig::docs())
       d.push_back({"ppo." + ppo.path, ppo.meaning});
     return d;
@@ -198,6 +229,7 @@ nlohmann::json TrainConfig::toJson() const {
                {"episodes", eval.episodes},
                {"final_episodes", eval.finalEpisodes},
                {"best_candidates", eval.bestCandidates}};
+  if (!eval.task.empty()) j["eval"]["task"] = eval.task;
   j["keep_episodes"] = {
       {"eval", keep.eval}, {"best_and_last", keep.bestAndLast}, {"sample_rate", keep.sampleRate}};
   j["frozen_slots"] = nlohmann::json::object();
@@ -208,7 +240,8 @@ nlohmann::json TrainConfig::toJson() const {
                                                    : nlohmann::json(f.checkpoint)}};
   }
   // Only with frozen slots, where it means something (fromJson refuses it without them).
-  if (!frozenSlots.empty()) j["learn_slot"] = learnSlot;
+  if (!frozenSlots.empty() || !opponents.is_null()) j["learn_slot"] = learnSlot;
+  if (!opponents.is_null()) j["opponents"] = opponents;
   if (!curriculum.is_null()) j["curriculum"] = curriculum;
   if (!testSet.is_null()) j["test_set"] = testSet;
   return j;

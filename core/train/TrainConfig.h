@@ -24,6 +24,9 @@ struct EvalConfig {
                             // best-checkpoint selection's evaluations)
   int bestCandidates = 3;   // checkpoints with the best periodic evaluations that the selection
                             // re-evaluates with finalEpisodes episodes (0: only the final one)
+  nlohmann::json task = nlohmann::json::object();  // overrides of the run's task for evaluations
+                                                   // and test sets (e.g. self play evaluated
+                                                   // against the CPU: {"cpu_level": 8})
 };
 
 struct EpisodeKeepConfig {
@@ -54,6 +57,7 @@ struct TrainConfig {
   std::string learnSlot;  // with frozen slots: the slot PPO learns (empty: the first not frozen)
   nlohmann::json curriculum = nullptr;  // the "curriculum" section; null: `task` every episode
   nlohmann::json testSet = nullptr;     // the "test_set" section; null: no test set
+  nlohmann::json opponents = nullptr;   // the "opponents" section (OpponentsSection); null: none
 
   /// Parses and validates a full config; throws ConfigError naming the field and the problem.
   static TrainConfig fromJson(const nlohmann::json& json);
@@ -61,6 +65,9 @@ struct TrainConfig {
   nlohmann::json toJson() const;
   /// The fixed task as values of `tasks` (defaults where unset); throws ConfigError ("task: ...").
   TaskValues taskValues(const TaskSpace& tasks) const;
+  /// The task evaluations and test sets play: the fixed task with eval.task over it; throws
+  /// ConfigError ("eval.task: ...").
+  TaskValues evalTaskValues(const TaskSpace& tasks) const;
   /// The meaning of every field of toJson() (ppo.* included; env_config's fields are the env's, see
   /// EnvInfo::configDocs): the one source of the New-run form's tooltips and docs/configuration.md.
   static const std::vector<ConfigFieldDoc>& docs();

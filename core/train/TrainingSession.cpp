@@ -128,8 +128,20 @@ void TrainingSession::check(const TrainConfig& config) {
   TaskValues task;
   const EnvPtr env = firstCheckedEnv(config, task);
   learnerSlotOf(config, env->spec());
+  const TaskValues evalTask = config.evalTaskValues(env->spec().tasks);
+  if (!config.opponents.is_null()) {
+    // The pool's and its members' tasks fit the env (stored members load with the store).
+    TrainConfig withoutStored = config;
+    nlohmann::json& section = withoutStored.opponents;
+    nlohmann::json members = nlohmann::json::array();
+    for (const auto& m : section["members"])
+      if (!m.contains("run")) members.push_back(m);
+    section["members"] = members;
+    section["self_weight"] = 1.0;
+    loadOpponentPool(withoutStored, env->spec(), nullptr, 1);
+  }
   if (!config.curriculum.is_null()) Curriculum(config.curriculum, env->spec().tasks, task, 0);
-  if (!config.testSet.is_null()) TestSet::fromJson(config.testSet, env->spec().tasks, task);
+  if (!config.testSet.is_null()) TestSet::fromJson(config.testSet, env->spec().tasks, evalTask);
 }
 
 struct TrainingSession::State {
@@ -144,6 +156,8 @@ struct TrainingSession::State {
                                    // last drew or observed
   int learnerSlot = 0;   // the slot PPO learns, whose returns the metrics report
   TaskValues task;
+  TaskValues evalTask;  // what evaluations and the test set play (task with eval.task over it)
+  std::shared_ptr<OpponentPool> opponents;  // draws each episode's opponent (none by default)
   // Carried over from the resume state (zero for a new run).
   ResumePoint resumed;
   int64_t resumedCheckpointId = 0;
@@ -177,6 +191,13 @@ TrainConfig resumableConfig(const RunStore& store, int64_t runId, const ResumeRe
     config.maxMinutes = request.minutes;
   }
   if (request.threads) config.threads = *request.threads;
+  if (!request.opponents.is_null()) {
+    if (config.opponents.is_null())
+      throw ConfigError(name + " trains without opponents: a league cannot give it new ones");
+    nlohmann::json json = config.toJson();
+    json["opponents"] = request.opponents;
+    config = TrainConfig::fromJson(json);
+  }
   const auto resume = store.resumeState(runId);
   if (!resume)
     throw ConfigError(name +
@@ -230,7 +251,7 @@ TrainingSession::TrainingSession(RunStore& store, int64_t runId, const ResumeReq
       store_(&store),
       runId_(runId),
       resumesRun_(true),
-      configChanged_(request.steps || request.minutes),
+      configChanged_(request.steps || request.minutes || !request.opponents.is_null()),
       state_(std::make_unique<State>()) {
   prepare();
   State& s = *state_;
@@ -271,6 +292,8 @@ void TrainingSession::prepare() {
   s.envs->setRecording(true);
   const EnvSpec& spec = s.envs->spec();
   s.learnerSlot = learnerSlotOf(config_, spec);
+  VecEnv::TaskSource taskSource;
+  VecEnv::EpisodeEndHook episodeEnd;
   if (!config_.curriculum.is_null()) {
     Curriculum curriculum(config_.curriculum, spec.tasks, s.task,
                           deriveSeed(config_.seed, kCurriculumStream, 0));
@@ -280,20 +303,36 @@ void TrainingSession::prepare() {
     CurriculumTasks* tasks = s.curriculum.get();
     VecEnv* envs = s.envs.get();
     std::atomic<int64_t>* step = &s.curriculumStep;  // stamps the events, edits' too
-    s.envs->setTaskSource([tasks, envs, step](int env, uint64_t episode) {
+    taskSource = [tasks, envs, step](int env, uint64_t episode) {
       step->store(static_cast<int64_t>(envs->totalSteps()), std::memory_order_relaxed);
       return tasks->taskFor(env, episode);
-    });
-    s.envs->setEpisodeEndHook([tasks, envs, step](const EpisodeRecord& r) {
+    };
+    episodeEnd = [tasks, envs, step](const EpisodeRecord& r) {
       step->store(static_cast<int64_t>(envs->totalSteps()), std::memory_order_relaxed);
       tasks->episodeEnded(r);
-    });
+    };
   } else {
     const TaskValues task = s.task;
-    s.envs->setTaskSource([task](int, uint64_t) { return task; });
+    taskSource = [task](int, uint64_t) { return task; };
   }
+  s.opponents = loadOpponentPool(config_, spec, store_, config_.ppo.num_envs);
+  if (s.opponents) {
+    // The opponent is drawn after the task (a member may override part of it) and scored when
+    // the episode ends, before the next draw.
+    OpponentPool* pool = s.opponents.get();
+    taskSource = [pool, inner = std::move(taskSource)](int env, uint64_t episode) {
+      return pool->beginEpisode(env, episode, inner(env, episode));
+    };
+    episodeEnd = [pool, inner = std::move(episodeEnd)](const EpisodeRecord& r) {
+      pool->recordScore(r.envIndex, episodeScore(r.info));
+      if (inner) inner(r);
+    };
+  }
+  s.envs->setTaskSource(std::move(taskSource));
+  if (episodeEnd) s.envs->setEpisodeEndHook(std::move(episodeEnd));
+  s.evalTask = config_.evalTaskValues(spec.tasks);
   if (!config_.testSet.is_null()) {
-    s.testSet = TestSet::fromJson(config_.testSet, spec.tasks, s.task);
+    s.testSet = TestSet::fromJson(config_.testSet, spec.tasks, s.evalTask);
     config_.testSet = s.testSet->canonical();  // stored with every default written out
   }
   if (!config_.frozenSlots.empty()) {
@@ -301,8 +340,8 @@ void TrainingSession::prepare() {
       throw ConfigError("frozen_slots need a run store: the frozen policies are its checkpoints");
     s.frozen = loadFrozenSlots(config_, spec, *store_);
   }
-  s.trainer =
-      std::make_unique<PpoTrainer>(*s.envs, config_.ppo, config_.seed, *s.pool, s.frozen);
+  s.trainer = std::make_unique<PpoTrainer>(*s.envs, config_.ppo, config_.seed, *s.pool, s.frozen,
+                                           s.opponents);
   s.keeper = std::make_unique<EpisodeKeeper>(config_.keep, config_.seed, s.learnerSlot);
 }
 
@@ -314,6 +353,10 @@ nlohmann::json TrainingSession::editCurriculum(const nlohmann::json& section) {
                       " trains without a curriculum: there is none to edit (give the config a "
                       "\"curriculum\" section)");
   return state_->curriculum->edit(section);
+}
+
+std::vector<OpponentTally> TrainingSession::opponentTallies() const {
+  return state_->opponents ? state_->opponents->tallies() : std::vector<OpponentTally>{};
 }
 
 nlohmann::json TrainingSession::curriculumSection() const {
@@ -381,7 +424,7 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
   auto checkpointAndEvaluate = [&](int episodes, EvalResult& eval) -> int64_t {
     const Policy policy = trainer.policy().copy();
     int64_t checkpointId = 0;
-    eval = evaluatePolicy(makeEnv, policy, s.task, episodes, config_.seed, *s.pool, s.frozen,
+    eval = evaluatePolicy(makeEnv, policy, s.evalTask, episodes, config_.seed, *s.pool, s.frozen,
                           s.learnerSlot);
     const uint64_t step = trainer.globalStep();
     RunStore::CheckpointEpisodes stored;
@@ -518,7 +561,7 @@ TrainingResult TrainingSession::run(const std::atomic<bool>& stop, TrainingListe
       metric("eval/final_mean_return", final.meanReturn);
       if (status == RunStatus::Finished) {
         const BestCheckpointChoice best = selectBestCheckpoint(
-            *store_, runId_, makeEnv, s.task, config_.seed, finalEpisodes,
+            *store_, runId_, makeEnv, s.evalTask, config_.seed, finalEpisodes,
             config_.eval.bestCandidates, *s.pool, result.finalCheckpointId, final, s.frozen,
             s.learnerSlot);
         result.bestCheckpointId = best.checkpointId;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "env/EnvRegistry.h"
+#include "rl/OpponentPool.h"
 #include "rl/Policy.h"
 #include "store/RunStore.h"
 #include "train/CheckpointMeta.h"
@@ -91,11 +92,13 @@ struct ResumePoint {
   static ResumePoint decode(std::span<const uint8_t> bytes, int64_t runId);
 };
 
-/// What `train --resume` may change: a new budget (the run's total, as in a config) and threads.
+/// What `train --resume` may change: a new budget (the run's total, as in a config) and threads;
+/// and what a league changes between rounds: the opponents.
 struct ResumeRequest {
   std::optional<uint64_t> steps = std::nullopt;
   std::optional<double> minutes = std::nullopt;
   std::optional<int> threads = std::nullopt;
+  nlohmann::json opponents = nullptr;  // a new opponents section (a league's next round)
 };
 
 class TrainingSession {
@@ -130,6 +133,9 @@ class TrainingSession {
   nlohmann::json editCurriculum(const nlohmann::json& section);
   /// The curriculum section in force (null without a curriculum); safe from any thread.
   nlohmann::json curriculumSection() const;
+  /// Games and score against each member of the opponents section, then against itself (empty
+  /// without one): what this session's training episodes tallied; safe from any thread.
+  std::vector<OpponentTally> opponentTallies() const;
 
  private:
   struct State;

@@ -58,6 +58,10 @@ FightEnv::FightEnv(const FightConfig& config, const Roster* roster)
                                          : "P2's character (index in the roster)"}};
   if (config_.mode == FightMode::Single)
     params.push_back({"cpu_level", 1, 8, 1, true, "difficulty of the CPU opponent (1..8)"});
+  else
+    params.push_back({"cpu_level", 0, 8, 0, true,
+                      "0: P2 is the second agent; 1..8: the CPU plays P2 at that level and P2's "
+                      "actions are ignored (evaluating self-play and league agents against the CPU)"});
   spec_.tasks = TaskSpace(std::move(params));
   MatchRules rules;
   spec_.maxEpisodeSteps = maxMatchFrames(config_, rules) / config_.actionRepeat + 100;
@@ -72,7 +76,10 @@ FightEnv::FightEnv(const FightConfig& config, const Roster* roster)
 
 FightEnv::~FightEnv() = default;
 
-void FightEnv::reset(uint64_t seed, const TaskValues& task) {
+void FightEnv::reset(uint64_t seed, const TaskValues& given) {
+  // Two-mode tasks recorded before two mode had a cpu_level name only the characters: no CPU.
+  TaskValues task = given;
+  if (config_.mode == FightMode::Two && task.size() == 2) task.push_back(0.0);
   spec_.tasks.validate(task);
   const CharacterDef& p1 = roster_->at(static_cast<int>(task[0]));
   const CharacterDef& p2 = roster_->at(static_cast<int>(task[1]));
@@ -81,7 +88,7 @@ void FightEnv::reset(uint64_t seed, const TaskValues& task) {
   rules.roundBreakFrames = config_.roundBreakFrames;
   match_ = std::make_unique<FightMatch>(p1, p2, rules);
   match_->reset(seed);
-  if (config_.mode == FightMode::Single) {
+  if (config_.mode == FightMode::Single || task[2] > 0) {
     cpu_ = std::make_unique<CpuController>(p2, static_cast<int>(task[2]));
     // The CPU's random stream is derived from the match seed but differs from it.
     cpu_->reset(*match_, 1, seed ^ 0x9e3779b97f4a7c15ULL);
@@ -167,6 +174,7 @@ void FightEnv::takeActions(const float* actions) {
                                   " must be a whole number in [0, " + std::to_string(choices) +
                                   "), got " + std::to_string(v));
     const int action = static_cast<int>(v);
+    if (a == 1 && cpu_) continue;  // the CPU plays P2: its agent's action is ignored
     if (config_.control == FightControl::Pad) {
       padActions_[static_cast<size_t>(a)] = PadState::fromCode(action);
     } else if (!decoders_[static_cast<size_t>(a)].busy()) {
@@ -185,7 +193,7 @@ void FightEnv::playDecision(std::array<double, 2>* reward) {
     playFrame(reward);
     if (match_->over()) return;
     for (int a = 0; a < agents_; ++a)
-      if (!decoders_[static_cast<size_t>(a)].busy()) return;
+      if (!(a == 1 && cpu_) && !decoders_[static_cast<size_t>(a)].busy()) return;
   }
 }
 
@@ -244,10 +252,12 @@ void FightEnv::restore(std::span<const uint8_t> data) {
                                 ", this env has " + config_.toJson().dump() + ")");
   const auto seed = in.take<uint64_t>();
   const auto taskSize = in.take<uint32_t>();
-  if (taskSize != static_cast<uint32_t>(spec_.tasks.size()))
+  const bool olderTwoModeTask = config_.mode == FightMode::Two && taskSize == 2;
+  if (taskSize != static_cast<uint32_t>(spec_.tasks.size()) && !olderTwoModeTask)
     throw std::invalid_argument("fight snapshot is malformed (task size)");
   TaskValues task(taskSize);
   for (auto& v : task) v = in.take<double>();
+  if (olderTwoModeTask) task.push_back(0.0);
   const auto steps = in.take<uint32_t>();
   const auto damage = in.take<std::array<int64_t, 2>>();
   const auto returns = in.take<std::array<double, 2>>();
@@ -347,6 +357,7 @@ EnvInfo fightEnvInfo() {
     return std::make_unique<FightEnv>(FightConfig::fromJson(envConfig));
   };
   info.presets = fightPresets();
+  info.leaguePresets = fightLeaguePresets();
   info.defaultPreset = "default";
   info.configDocs = FightConfig::docs();
   info.engineBench = [](double seconds, int threads) {

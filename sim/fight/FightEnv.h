@@ -2,11 +2,13 @@
 // The fighting game as a Palaestra env (registered as "fight").
 //
 // Single mode: one agent plays P1 against a CpuController on P2. Two mode:
-// both fighters are agents (agent 0 = P1, agent 1 = P2), for self-play.
-// Task parameters: "character" (the agent's / P1's character, an index into
-// Roster::builtin()), "opponent" (the CPU's / P2's) and "cpu_level" (1..8,
-// single mode). An episode is one match (best of 3); it terminates when the
-// match is over.
+// both fighters are agents (agent 0 = P1, agent 1 = P2), for self-play and
+// leagues. Task parameters: "character" (the agent's / P1's character, an
+// index into Roster::builtin()), "opponent" (the CPU's / P2's) and "cpu_level"
+// (single mode 1..8; two mode 0..8, where 0 means P2 is the second agent and
+// 1..8 put the CPU on P2, ignoring agent 1's actions, so that a self-play or
+// league agent is evaluated against the CPU in the env it trains in). An
+// episode is one match (best of 3); it terminates when the match is over.
 //
 // Actions (see FightConfig): with "actions" control each agent picks one of
 // FightActionSet's choices; a decision lasts max(action_repeat, macro length)

@@ -5,6 +5,8 @@
 // sides of two-player mode.
 #include "fight/FightPresets.h"
 
+#include "fight/CharacterLoader.h"
+
 namespace palaestra::fight {
 
 namespace {
@@ -56,7 +58,60 @@ nlohmann::json ladderCurriculum() {
   return config;
 }
 
+// One shared policy on both sides of two-player mode (both sides learn), evaluated against the
+// level-8 CPU of the task's opponent character.
+nlohmann::json selfPlay() {
+  nlohmann::json config = preset({{"mode", "two"}, {"shared_policy", true}}, 30);
+  config["eval"]["task"] = {{"cpu_level", 8}};
+  return config;
+}
+
+// A league learner (FightLadder's action repeat and reward): P1 learns, P2 is played by the
+// opponents the league draws; evaluated against the level-8 CPU, checkpointed only at the end of
+// each round (the league's members).
+nlohmann::json leagueLearner() {
+  nlohmann::json config = preset({{"mode", "two"},
+                                  {"shared_policy", false},
+                                  {"control", "actions"},
+                                  {"action_repeat", 8},
+                                  {"reward", {{"preset", "fightladder"}}}},
+                                 30);
+  config.erase("budget");
+  config["eval"] = {{"every_steps", 1000000000},
+                    {"episodes", 10},
+                    {"final_episodes", 12},
+                    {"best_candidates", 0},
+                    {"task", {{"cpu_level", 8}}}};
+  config["keep_episodes"] = {{"sample_rate", 0.0005}};
+  return config;
+}
+
+nlohmann::json league(const std::string& kind) {
+  nlohmann::json members = nlohmann::json::array();
+  const int characters = Roster::builtin().size();
+  for (int c = 0; c < characters; ++c)
+    members.push_back({{"name", Roster::builtin().at(c).id + "@8"},
+                       {"task", {{"opponent", c}, {"cpu_level", 8}}}});
+  nlohmann::json config = {{"kind", kind},
+                           {"base", leagueLearner()},
+                           {"learn_slot", "p1"},
+                           {"opponent_slot", "p2"},
+                           {"rounds", 10},
+                           {"round_steps", 600000},
+                           {"opponent_task", {{"cpu_level", 0}}},
+                           {"env_members", members}};
+  if (kind == "league") config["env_weight"] = 0.25;
+  else config["env_weight"] = 0.0;
+  return config;
+}
+
 }  // namespace
+
+std::map<std::string, nlohmann::json> fightLeaguePresets() {
+  return {{"league", league("league")},
+          {"self_play", league("self_play")},
+          {"fictitious_self_play", league("fictitious_self_play")}};
+}
 
 std::map<std::string, nlohmann::json> fightPresets() {
   return {
@@ -66,7 +121,7 @@ std::map<std::string, nlohmann::json> fightPresets() {
                               {"action_repeat", 8},
                               {"reward", {{"preset", "fightladder"}}}},
                              10)},
-      {"self_play", preset({{"mode", "two"}, {"shared_policy", true}}, 30)},
+      {"self_play", selfPlay()},
       {"ladder_curriculum", ladderCurriculum()},
   };
 }

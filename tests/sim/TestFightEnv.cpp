@@ -222,6 +222,43 @@ class TestFightEnv : public QObject {
     QVERIFY(two->match().fighter(0).chargeDown > 0);
   }
 
+  void cpuOnP2InTwoModePlaysAsInSingleMode() {
+    // Two mode with cpu_level 8: the CPU plays P2 exactly as single mode's CPU does, agent 1's
+    // actions are ignored, and a task recorded before two mode had cpu_level still plays.
+    auto single = makeFight({{"mode", "single"}, {"action_repeat", 4}});
+    auto two = makeFight({{"mode", "two"}, {"action_repeat", 4}});
+    auto other = makeFight({{"mode", "two"}, {"action_repeat", 4}});
+    QCOMPARE(two->spec().tasks.size(), 3);
+    QCOMPARE(two->spec().tasks.defaults()[2], 0.0);
+    single->reset(21, {2.0, 5.0, 8.0});
+    two->reset(21, {2.0, 5.0, 8.0});
+    other->reset(21, {2.0, 5.0, 8.0});
+    Rng rng(3);
+    const int choices = FightActionSet::kActionCount;
+    int steps = 0;
+    while (!single->match().over() && steps < 3000) {
+      const float p1 = static_cast<float>(rng.below(choices));
+      const float twoActions[2] = {p1, static_cast<float>(rng.below(choices))};
+      const float otherActions[2] = {p1, static_cast<float>(rng.below(choices))};
+      float r1, r2[2], r3[2];
+      single->step(&p1, &r1);
+      two->step(twoActions, r2);
+      other->step(otherActions, r3);
+      ++steps;
+      QCOMPARE(two->match().state().frame, single->match().state().frame);
+      QCOMPARE(two->match().fighter(1).health, single->match().fighter(1).health);
+      QCOMPARE(two->match().fighter(1).x, single->match().fighter(1).x);
+      QCOMPARE(other->stateHash(), two->stateHash());
+      QCOMPARE(r2[0], r1);
+    }
+    QVERIFY(single->match().over());
+    QCOMPARE(two->episodeInfo().outcome, single->episodeInfo().outcome);
+    // A two-mode task of two values (stored before cpu_level) means no CPU.
+    auto old = makeFight({{"mode", "two"}});
+    old->reset(4, {1.0, 2.0});
+    QVERIFY(old->cpu() == nullptr);
+  }
+
   void observationDelayShowsPastFrames() {
     const int delay = 5;
     auto delayed = makeFight({{"mode", "two"}, {"control", "pad"}, {"observation_delay", delay}});
