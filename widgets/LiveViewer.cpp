@@ -139,6 +139,14 @@ void LiveViewer::watch(const std::string& env, const nlohmann::json& envConfig,
   } else {
     applyPolicy(policy_);
   }
+  runner_->setSampleActions(sampleActions_);
+  if (secondPolicy_) {
+    try {
+      runner_->setSlotPolicy(secondSlot_, secondPolicy_);
+    } catch (const std::exception& e) {
+      showError(tr("Policy refused: %1").arg(QString::fromUtf8(e.what())));
+    }
+  }
   clock_.setPaused(false);
   refresh();
   updateTimer();
@@ -147,6 +155,13 @@ void LiveViewer::watch(const std::string& env, const nlohmann::json& envConfig,
 void LiveViewer::setPolicy(std::shared_ptr<const Policy> policy) {
   policy_ = std::move(policy);
   if (runner_) applyPolicy(policy_);
+}
+
+void LiveViewer::setSlotPolicy(int slot, std::shared_ptr<const Policy> policy,
+                               bool sampleActions) {
+  secondSlot_ = slot;
+  secondPolicy_ = std::move(policy);
+  sampleActions_ = sampleActions;
 }
 
 void LiveViewer::setPolicySource(PolicySource source) {

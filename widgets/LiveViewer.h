@@ -72,6 +72,10 @@ class LiveViewer : public QWidget {
   /// The policy to act (nullptr: zero actions), from the next step on; kept for later
   /// watch() calls. A policy that does not fit the env is refused with a message.
   void setPolicy(std::shared_ptr<const Policy> policy);
+  /// A second policy for the agents of slot `slot` from the next watch() on (nullptr: none), and
+  /// whether the policies sample their actions (see PolicyRunner): two league members fighting.
+  /// Every watch() without this call plays one policy deterministically, as before.
+  void setSlotPolicy(int slot, std::shared_ptr<const Policy> policy, bool sampleActions);
   /// Polls `source` at each episode start and at most once a second for a newer policy
   /// (the live-training case); an empty function stops polling.
   void setPolicySource(PolicySource source);
@@ -157,6 +161,9 @@ class LiveViewer : public QWidget {
   PlaybackClock clock_{1.0 / 60.0};
   std::unique_ptr<PolicyRunner> runner_;
   std::shared_ptr<const Policy> policy_;
+  int secondSlot_ = -1;  // with secondPolicy_: the slot it drives (setSlotPolicy)
+  std::shared_ptr<const Policy> secondPolicy_;
+  bool sampleActions_ = false;
   PolicySource policySource_;
   QElapsedTimer sincePoll_;
 

@@ -136,14 +136,18 @@ PhysicsComparison comparePhysics(const EnvInfo& info, const nlohmann::json& envC
 
 /// Steps per second of a training session of `seconds` (with or without a store).
 double trainStepsPerSecond(const std::string& envName, double seconds, int threads,
-                           RunStore* store) {
-  nlohmann::json config = presetConfig(envName, "");
+                           RunStore* store, const std::string& preset = "",
+                           const nlohmann::json& overrides = nlohmann::json::object(),
+                           int64_t* checkpointId = nullptr) {
+  nlohmann::json config = mergeConfig(presetConfig(envName, preset), overrides);
   config["budget"] = {{"minutes", seconds / 60.0}};
   config["threads"] = threads;
   config["eval"] = {{"every_steps", 1'000'000'000}, {"episodes", 1}, {"final_episodes", 1}};
   TrainingSession session(TrainConfig::fromJson(config), store, "bench");
   std::atomic<bool> stop{false};
-  return session.run(stop).trainStepsPerSecond;
+  const TrainingResult result = session.run(stop);
+  if (checkpointId) *checkpointId = result.finalCheckpointId;
+  return result.trainStepsPerSecond;
 }
 
 double median(std::vector<double> v) {
@@ -285,6 +289,38 @@ int bench(const CommonOptions& common, const BenchOptions& options) {
       overheads.push_back(100.0 * (bare.back() - stored.back()) / bare.back());
     }
   }
+  // Two-player training (envs with league presets): self play, one shared policy whose forward
+  // pass takes both players' rows of every env at once; and a league learner whose opponent is a
+  // stored policy, acting in one batch over every env that plays it.
+  std::vector<double> selfPlay, leagueLearner;
+  if (!info.leaguePresets.empty() && info.presets.count("self_play")) {
+    RunStore store(dbPath, RunStore::OpenMode::CreateOrOpen);
+    int64_t opponent = 0;
+    for (int r = 0; r < 3; ++r) {
+      std::cerr << "bench " << options.env << ": self-play training, round " << r + 1
+                << " of 3...\n";
+      selfPlay.push_back(trainStepsPerSecond(options.env, s, threads, &store, "self_play",
+                                             nlohmann::json::object(), &opponent));
+    }
+    nlohmann::json learner = info.leaguePresets.begin()->second["base"];
+    learner["learn_slot"] = "p1";
+    learner["eval"]["best_candidates"] = 0;
+    learner["opponents"] = {
+        {"slot", "p2"},
+        {"sample_actions", true},
+        {"task", {{"cpu_level", 0}}},
+        {"members",
+         {{{"name", "bench opponent"}, {"run", store.loadCheckpoint(opponent).info.runId},
+           {"checkpoint", opponent}}}}};
+    learner["env_config"]["shared_policy"] = false;
+    learner["env_config"]["mode"] = "two";
+    for (int r = 0; r < 3; ++r) {
+      std::cerr << "bench " << options.env << ": league learner against a stored policy, round "
+                << r + 1 << " of 3...\n";
+      leagueLearner.push_back(
+          trainStepsPerSecond(options.env, s, threads, &store, "", learner));
+    }
+  }
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(dbPath + suffix);
   EngineBenchReport engine;
   if (info.engineBench) {
@@ -297,6 +333,12 @@ int bench(const CommonOptions& common, const BenchOptions& options) {
   j["train_sps_without_store"] = trainBare;
   j["store_overhead_pct"] = median(overheads);
   j["store_overhead_pct_rounds"] = overheads;
+  if (!selfPlay.empty()) {
+    j["self_play_train_sps"] = median(selfPlay);
+    j["self_play_train_sps_rounds"] = selfPlay;
+    j["league_train_sps"] = median(leagueLearner);
+    j["league_train_sps_rounds"] = leagueLearner;
+  }
 
   std::printf("env steps/s, 1 thread:          %.0f\n", oneThread);
   std::printf("env steps/s, %d threads:         %.0f (%.0f per thread)\n", threads, all,
@@ -311,6 +353,14 @@ int bench(const CommonOptions& common, const BenchOptions& options) {
               trainStored, trainBare, rounds);
   std::printf("store overhead:                 %.1f%% (median of %d back-to-back pairs)\n",
               j["store_overhead_pct"].get<double>(), rounds);
+  if (!selfPlay.empty()) {
+    std::printf("self-play training steps/s:     %.0f on %d threads (median of 3; both players "
+                "in one forward pass)\n",
+                median(selfPlay), threads);
+    std::printf("league learner steps/s:         %.0f on %d threads (median of 3; opponent "
+                "batched over the envs)\n",
+                median(leagueLearner), threads);
+  }
   for (const std::string& line : engine.lines) std::printf("%s\n", line.c_str());
   if (common.json) printJsonLine(j);
   return 0;

@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDateTime>
 #include <QDir>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -38,6 +39,7 @@
 #include "widgets/CompareFrameSource.h"
 #include "widgets/CompareView.h"
 #include "widgets/CurriculumEditor.h"
+#include "widgets/fight/LeagueView.h"
 #include "widgets/EpisodeList.h"
 #include "widgets/EpisodeTableModel.h"
 #include "widgets/ExportProgressDialog.h"
@@ -185,7 +187,101 @@ void AppController::buildFightMenu() {
   play->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
   QAction* controls = menu->addAction(QStringLiteral("&Controls..."), this, [this] { showFightControlsDialog(); });
   controls->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
-  fightActions_ << play << controls;
+  QAction* league = menu->addAction(QStringLiteral("&League view"), this, [this] { showLeagueView(); });
+  league->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
+  fightActions_ << play << controls << league;
+}
+
+LeagueView* AppController::showLeagueView(int64_t leagueId) {
+  if (!store()) {
+    fail(QStringLiteral("League view"), QStringLiteral("Open a run store first."));
+    return nullptr;
+  }
+  auto* view = new LeagueView(store(), &window_);
+  view->setWindowFlag(Qt::Window);
+  view->setAttribute(Qt::WA_DeleteOnClose);
+  view->setWindowTitle(QStringLiteral("Fight league"));
+  if (leagueId > 0 && !view->showLeague(leagueId)) {
+    fail(QStringLiteral("League view"), view->status());
+    delete view;
+    return nullptr;
+  }
+  connect(view, &LeagueView::playAgainstRequested, this, [this](int64_t checkpointId) {
+    playAgainstCheckpoint(checkpointId);
+  });
+  connect(view, &LeagueView::watchMatchRequested, this,
+          [this](int64_t a, int64_t b) { watchFightMatch(a, b); });
+  view->resize(1200, 760);
+  view->show();
+  return view;
+}
+
+namespace {
+
+// The fight character a stored fight agent plays (its run's task), and its run's env config.
+std::pair<int, nlohmann::json> fightAgentOf(const RunStore& store, int64_t checkpointId) {
+  const Checkpoint checkpoint = store.loadCheckpoint(checkpointId);
+  const StoredRunConfig run = runEnvOf(store, checkpoint.info.runId);
+  if (run.env != "fight")
+    throw ConfigError("checkpoint " + std::to_string(checkpointId) + " is of a " + run.env +
+                      " run, not a fight agent");
+  const EnvPtr env = EnvRegistry::instance().get("fight").create(run.envConfig);
+  const int index = env->spec().tasks.indexOf("character");
+  return {static_cast<int>(run.taskValues[static_cast<size_t>(index)]), run.envConfig};
+}
+
+}  // namespace
+
+bool AppController::playAgainstCheckpoint(int64_t checkpointId) {
+  if (!store()) return fail(QStringLiteral("Play fight"), QStringLiteral("No run store is open."));
+  FightPlaySetup setup;
+  try {
+    const int character = fightAgentOf(*store(), checkpointId).first;
+    setup.p1Character = character;
+    setup.p2Character = character;
+  } catch (const std::exception& e) {
+    return fail(QStringLiteral("Play fight"), QString::fromUtf8(e.what()));
+  }
+  setup.opponent = FightPlaySetup::Opponent::Agent;
+  setup.agentCheckpointId = checkpointId;
+  setup.seed = static_cast<uint64_t>(QDateTime::currentMSecsSinceEpoch());
+  return playFight(setup);
+}
+
+bool AppController::watchFightMatch(int64_t checkpointA, int64_t checkpointB) {
+  const std::shared_ptr<RunStore> s = store();
+  if (!s) return fail(QStringLiteral("Watch match"), QStringLiteral("No run store is open."));
+  try {
+    const auto [characterA, envConfigA] = fightAgentOf(*s, checkpointA);
+    const int characterB = fightAgentOf(*s, checkpointB).first;
+    // Both in two-player mode with A's action settings, A on P1 and B on P2, sampling their
+    // actions as in a rating (two deterministic fighters would replay one match forever).
+    nlohmann::json arena = envConfigA;
+    arena["mode"] = "two";
+    arena["shared_policy"] = false;
+    const EnvPtr env = EnvRegistry::instance().get("fight").create(arena);
+    const TaskValues task = env->spec().tasks.fromMap(
+        {{"character", characterA}, {"opponent", characterB}, {"cpu_level", 0}});
+    auto a = std::make_shared<const Policy>(Policy::deserialize(s->loadCheckpoint(checkpointA).policy));
+    auto b = std::make_shared<const Policy>(Policy::deserialize(s->loadCheckpoint(checkpointB).policy));
+    live_->setPolicySource({});
+    live_->setPolicy(a);
+    live_->setSlotPolicy(1, b, true);
+    live_->watch("fight", arena, task, 1);
+    if (!live_->errorMessage().isEmpty()) return fail(QStringLiteral("Watch match"), live_->errorMessage());
+    watchedTrainingRun_ = -1;
+    window_.showPage(livePage_);
+    window_.statusBar()->showMessage(QStringLiteral("Watching checkpoint %1 (P1) fight checkpoint %2 (P2)")
+                                         .arg(checkpointA)
+                                         .arg(checkpointB));
+    return true;
+  } catch (const std::exception& e) {
+    return fail(QStringLiteral("Watch match"),
+                QStringLiteral("Cannot watch checkpoints %1 and %2 fight:\n%3")
+                    .arg(checkpointA)
+                    .arg(checkpointB)
+                    .arg(QString::fromUtf8(e.what())));
+  }
 }
 
 void AppController::showPlayFightDialog() {
@@ -352,6 +448,7 @@ bool AppController::watchRun(int64_t runId) {
     TrainingManager* m = manager_.get();
     live_->setPolicy(nullptr);
     live_->setPolicySource([m, runId] { return m->latestPolicy(runId); });
+    live_->setSlotPolicy(-1, nullptr, false);  // one policy, deterministic
     live_->watch(runEnv.env, runEnv.envConfig, runEnv.taskValues, runEnv.seed);
     watchedTrainingRun_ = runId;
     window_.showPage(livePage_);
@@ -380,6 +477,7 @@ bool AppController::watchCheckpoint(int64_t checkpointId, const TaskValues& task
     auto policy = std::make_shared<const Policy>(Policy::deserialize(checkpoint.policy));
     live_->setPolicySource({});
     live_->setPolicy(policy);
+    live_->setSlotPolicy(-1, nullptr, false);  // one policy, deterministic
     live_->watch(runEnv.env, runEnv.envConfig, task, seed);
     if (!live_->errorMessage().isEmpty()) return fail(QStringLiteral("Watch checkpoint"), live_->errorMessage());
     watchedTrainingRun_ = -1;

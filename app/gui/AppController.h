@@ -25,6 +25,7 @@ namespace palaestra {
 
 class CompareView;
 class CurriculumEditor;
+class LeagueView;
 class FightPlayView;
 class LiveViewer;
 class MainWindow;
@@ -84,7 +85,16 @@ class AppController : public QObject {
   void showFightControlsDialog();
   /// The fight play page's view.
   FightPlayView* fightView() const { return fight_; }
-  /// The Fight menu's actions: play fight, controls.
+  /// Fight > League view: the league view of the open store in its own window (league
+  /// `leagueId`, else the latest); null, after saying why, when it cannot be shown.
+  LeagueView* showLeagueView(int64_t leagueId = 0);
+  /// A person's match against a stored fight agent (its character on both sides); false (told)
+  /// if it cannot be played.
+  bool playAgainstCheckpoint(int64_t checkpointId);
+  /// Two stored fight agents fighting live in the live viewer (A on P1, B on P2, both sampling
+  /// their actions); false (told) if they cannot.
+  bool watchFightMatch(int64_t checkpointA, int64_t checkpointB);
+  /// The Fight menu's actions: play fight, controls, league view.
   QList<QAction*> fightActions() const { return fightActions_; }
   /// The Run menu's actions: watch run, watch checkpoint, compare runs, compare episodes, export video.
   QList<QAction*> runActions() const { return runActions_; }

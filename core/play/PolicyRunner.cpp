@@ -23,9 +23,9 @@ PolicyRunner::PolicyRunner(EnvPtr env, uint64_t seed, TaskValues task)
   startEpisode();
 }
 
-void PolicyRunner::setPolicy(std::shared_ptr<const Policy> policy) {
+namespace {
+void checkFits(const Policy* policy, const EnvSpec& spec) {
   if (policy) {
-    const EnvSpec& spec = env_->spec();
     if (policy->obsDim() != spec.observationSpace.size() ||
         policy->actionDim() != spec.actionSpace.size()) {
       throw ConfigError("the policy takes " + std::to_string(policy->obsDim()) +
@@ -35,7 +35,27 @@ void PolicyRunner::setPolicy(std::shared_ptr<const Policy> policy) {
                         std::to_string(spec.actionSpace.size()) + " actions");
     }
   }
+}
+}  // namespace
+
+void PolicyRunner::setPolicy(std::shared_ptr<const Policy> policy) {
+  checkFits(policy.get(), env_->spec());
   policy_ = std::move(policy);
+}
+
+void PolicyRunner::setSlotPolicy(int slot, std::shared_ptr<const Policy> policy) {
+  const EnvSpec& spec = env_->spec();
+  if (slot < 0 || static_cast<size_t>(slot) >= spec.policySlots.size())
+    throw ConfigError("env '" + spec.name + "' has no policy slot " + std::to_string(slot));
+  checkFits(policy.get(), spec);
+  slotPolicies_.resize(spec.policySlots.size());
+  slotPolicies_[static_cast<size_t>(slot)] = std::move(policy);
+}
+
+std::shared_ptr<const Policy> PolicyRunner::slotPolicy(int slot) const {
+  return slot >= 0 && static_cast<size_t>(slot) < slotPolicies_.size()
+             ? slotPolicies_[static_cast<size_t>(slot)]
+             : nullptr;
 }
 
 void PolicyRunner::setTask(TaskValues task) {
@@ -48,6 +68,7 @@ void PolicyRunner::restartEpisode() { startEpisode(); }
 void PolicyRunner::startEpisode() {
   episodeSeed_ = evalEpisodeSeed(seed_, episodesFinished_);
   env_->reset(episodeSeed_, task_);
+  sampling_.reseed(episodeSeed_ ^ 0x77617463684d6174ULL);
   slotZeroSum_ = 0.0;
   lastReward_ = 0.0;
   lastStepEnded_ = false;
@@ -60,14 +81,35 @@ double PolicyRunner::episodeReturn() const {
 void PolicyRunner::step() {
   const EnvSpec& spec = env_->spec();
   lastStepEnded_ = false;
-  if (policy_) {
-    env_->observe(observations_.data());
-    // Deterministic acting draws nothing from the generator.
-    Rng unused(episodeSeed_);
-    policy_->act(observations_.data(), spec.numAgents, true, unused, actions_.data());
-    spec.actionSpace.quantize(actions_);
+  bool anySlotPolicy = false;
+  for (const auto& p : slotPolicies_) anySlotPolicy = anySlotPolicy || p != nullptr;
+  if (!anySlotPolicy && !sampleActions_) {
+    if (policy_) {
+      env_->observe(observations_.data());
+      // Deterministic acting draws nothing from the generator.
+      Rng unused(episodeSeed_);
+      policy_->act(observations_.data(), spec.numAgents, true, unused, actions_.data());
+      spec.actionSpace.quantize(actions_);
+    } else {
+      std::fill(actions_.begin(), actions_.end(), 0.0f);
+    }
   } else {
-    std::fill(actions_.begin(), actions_.end(), 0.0f);
+    // Agent by agent, each with its slot's policy (the main one where the slot has none).
+    env_->observe(observations_.data());
+    const int obsDim = spec.observationSpace.size(), actDim = spec.actionSpace.size();
+    agentActions_.resize(static_cast<size_t>(actDim));
+    for (int a = 0; a < spec.numAgents; ++a) {
+      const std::shared_ptr<const Policy> slot = slotPolicy(spec.policySlotOfAgent[static_cast<size_t>(a)]);
+      const Policy* policy = slot ? slot.get() : policy_.get();
+      float* out = actions_.data() + static_cast<size_t>(a) * actDim;
+      if (!policy) {
+        std::fill(out, out + actDim, 0.0f);
+        continue;
+      }
+      policy->act(observations_.data() + static_cast<size_t>(a) * obsDim, 1, !sampleActions_,
+                  sampling_, out);
+    }
+    spec.actionSpace.quantize(actions_);
   }
   const StepStatus status = env_->step(actions_.data(), rewards_.data());
   // Same arithmetic as the evaluator's slot return (every slot-0 reward summed,

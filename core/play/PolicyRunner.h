@@ -12,6 +12,7 @@
 
 #include "env/Env.h"
 #include "rl/Policy.h"
+#include "util/Rng.h"
 
 namespace palaestra {
 
@@ -26,6 +27,16 @@ class PolicyRunner {
   void setPolicy(std::shared_ptr<const Policy> policy);
   /// The policy acting now (may be nullptr).
   const std::shared_ptr<const Policy>& policy() const { return policy_; }
+  /// Another policy for the agents of policy slot `slot` (e.g. a second league member on the
+  /// fight's P2); nullptr gives them back to policy(). Throws ConfigError like setPolicy, or for
+  /// a slot the env does not have.
+  void setSlotPolicy(int slot, std::shared_ptr<const Policy> policy);
+  /// The policy of slot `slot`'s agents set by setSlotPolicy, or nullptr.
+  std::shared_ptr<const Policy> slotPolicy(int slot) const;
+  /// Whether the policies sample their actions (each episode from a stream seeded by its seed:
+  /// two deterministic fighters would play every match alike) instead of acting
+  /// deterministically (the default, as evaluations do).
+  void setSampleActions(bool on) { sampleActions_ = on; }
   /// The task of the episodes started from now on (the running one keeps its task);
   /// throws std::invalid_argument naming the parameter if the env rejects it.
   void setTask(TaskValues task);
@@ -67,6 +78,10 @@ class PolicyRunner {
   uint64_t seed_;
   TaskValues task_;
   std::shared_ptr<const Policy> policy_;
+  std::vector<std::shared_ptr<const Policy>> slotPolicies_;  // per slot, null: policy_
+  bool sampleActions_ = false;
+  Rng sampling_;
+  std::vector<float> agentActions_;
   uint64_t episodeSeed_ = 0;
   int episodesFinished_ = 0;
   double slotZeroSum_ = 0.0;  // summed over steps and slot-0 agents, divided on read like the evaluator

@@ -56,4 +56,37 @@ TaskSpace stumpTaskSpace() {
                     {"level", 1.0, 8.0, 1.0, true, ""}});
 }
 
+nlohmann::json tinyFightLeagueEnvConfig() {
+  return {{"mode", "two"}, {"shared_policy", false}, {"round_seconds", 4}, {"action_repeat", 4}};
+}
+
+nlohmann::json tinyFightLeagueConfig(const std::string& kind) {
+  nlohmann::json learner = presetConfig("fight", "default");
+  learner.erase("budget");
+  learner["env_config"] = tinyFightLeagueEnvConfig();
+  learner["ppo"]["num_envs"] = 2;
+  learner["ppo"]["num_steps"] = 32;
+  learner["ppo"]["num_minibatches"] = 2;
+  learner["ppo"]["update_epochs"] = 2;
+  learner["ppo"]["hidden_sizes"] = {16};
+  learner["eval"] = {{"every_steps", 1000000},
+                     {"episodes", 2},
+                     {"final_episodes", 2},
+                     {"best_candidates", 0},
+                     {"task", {{"cpu_level", 8}}}};
+  learner["keep_episodes"] = {{"sample_rate", 1.0}};
+  nlohmann::json members = nlohmann::json::array();
+  for (int c = 0; c < 2; ++c)
+    members.push_back({{"name", "cpu " + std::to_string(c)},
+                       {"task", {{"opponent", c}, {"cpu_level", 8}}}});
+  return {{"kind", kind},
+          {"base", learner},
+          {"rounds", 2},
+          {"round_steps", 512},
+          {"opponent_task", {{"cpu_level", 0}}},
+          {"env_members", members},
+          {"env_weight", kind == "league" ? 0.2 : 0.0},
+          {"threads", 2}};
+}
+
 }  // namespace palaestra::testing

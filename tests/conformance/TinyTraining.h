@@ -33,4 +33,11 @@ TaskSpace stumpTaskSpace();
 /// Store options for tests: short busy timeout, quick batched writes.
 RunStore::Options fastStoreOptions();
 
+/// The fight env config of the tiny league learners: two players, short rounds.
+nlohmann::json tinyFightLeagueEnvConfig();
+/// A fight league config (LeagueConfig JSON of `kind`) whose learners train in well under a
+/// second: 2 rounds of 512 env steps, 2 envs x 32 steps per iteration, the CPU of characters 0
+/// and 1 at level 8 as env members (a fifth of the main agent's games in a league).
+nlohmann::json tinyFightLeagueConfig(const std::string& kind);
+
 }  // namespace palaestra::testing

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "Simulations.h"
+#include "conformance/TinyTraining.h"
 #include "env/EnvRegistry.h"
 #include "league/CrossPlay.h"
 #include "league/EloRating.h"
@@ -28,42 +29,11 @@ using namespace palaestra;
 
 namespace {
 
-const nlohmann::json kEnvConfig = {
-    {"mode", "two"}, {"shared_policy", false}, {"round_seconds", 4}, {"action_repeat", 4}};
+const nlohmann::json kEnvConfig = testing::tinyFightLeagueEnvConfig();
 
-// A learner that trains in well under a second: 2 envs x 32 steps per iteration.
-nlohmann::json tinyLearner() {
-  nlohmann::json c = presetConfig("fight", "default");
-  c.erase("budget");
-  c["env_config"] = kEnvConfig;
-  c["ppo"]["num_envs"] = 2;
-  c["ppo"]["num_steps"] = 32;
-  c["ppo"]["num_minibatches"] = 2;
-  c["ppo"]["update_epochs"] = 2;
-  c["ppo"]["hidden_sizes"] = {16};
-  c["eval"] = {{"every_steps", 1000000},
-               {"episodes", 2},
-               {"final_episodes", 2},
-               {"best_candidates", 0},
-               {"task", {{"cpu_level", 8}}}};
-  c["keep_episodes"] = {{"sample_rate", 1.0}};
-  return c;
-}
+nlohmann::json tinyLearner() { return testing::tinyFightLeagueConfig("league")["base"]; }
 
-nlohmann::json tinyLeague(const std::string& kind) {
-  nlohmann::json members = nlohmann::json::array();
-  for (int c = 0; c < 2; ++c)
-    members.push_back({{"name", "cpu " + std::to_string(c)},
-                       {"task", {{"opponent", c}, {"cpu_level", 8}}}});
-  return {{"kind", kind},
-          {"base", tinyLearner()},
-          {"rounds", 2},
-          {"round_steps", 512},
-          {"opponent_task", {{"cpu_level", 0}}},
-          {"env_members", members},
-          {"env_weight", kind == "league" ? 0.2 : 0.0},
-          {"threads", 2}};
-}
+nlohmann::json tinyLeague(const std::string& kind) { return testing::tinyFightLeagueConfig(kind); }
 
 QString configError(const std::function<void()>& f) {
   try {
