@@ -19,6 +19,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QtTest>
@@ -40,6 +41,12 @@
 #include "train/TrainConfig.h"
 #include "train/TrainingSession.h"
 #include "widgets/CurriculumEditor.h"
+#include "widgets/LiveViewer.h"
+#include "widgets/fight/FightPlayView.h"
+#include "widgets/fight/LeagueView.h"
+#include "league/LeagueRunner.h"
+#include "play/PolicyRunner.h"
+#include "store/LeagueStore.h"
 #include "widgets/CurveChart.h"
 #include "widgets/RunBrowser.h"
 #include "widgets/RunTableModel.h"
@@ -271,6 +278,62 @@ class TestGlAppWorkflow : public QObject {
     QVERIFY(controller.trainingManager()->waitForAll(60000));
     editor->close();
     stored->close();
+  }
+
+  void leagueViewPlaysAndWatchesMembers() {
+    // A store with a tiny trained fight league beside the trained walker run.
+    const QString file = freshStore("league.sqlite");
+    std::vector<LeagueMember> members;
+    {
+      RunStore store(file.toStdString());
+      LeagueRunner runner(LeagueConfig::fromJson(testing::tinyFightLeagueConfig("league")), store,
+                          "tiny league");
+      std::atomic<bool> stop{false};
+      members = runner.run(stop).members;
+    }
+    QCOMPARE(members.size(), size_t{6});
+    MainWindow window;
+    testing::WindowMessages messages;
+    messages.attach(window);
+    AppController controller(window);
+    QVERIFY(window.openStore(file, RunStore::OpenMode::OpenExisting));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // Fight > League view opens its own window on the latest league.
+    QAction* action = nullptr;
+    for (QAction* a : controller.fightActions())
+      if (a->text().contains("League")) action = a;
+    QVERIFY(action);
+    action->trigger();
+    LeagueView* view = nullptr;
+    for (QWidget* w : QApplication::topLevelWidgets())
+      if (auto* v = qobject_cast<LeagueView*>(w)) view = v;
+    QVERIFY(view);
+    QVERIFY(view->isWindow());
+    QCOMPARE(view->memberTable()->rowCount(), 6);
+    // Watch the first main agent (P1) fight the second-round league exploiter (P2) live.
+    view->selectCheckpoints({members[0].checkpointId, members[5].checkpointId});
+    QVERIFY(view->watchSelected());
+    LiveViewer* live = controller.liveViewer();
+    QVERIFY2(live->errorMessage().isEmpty(), qPrintable(live->errorMessage()));
+    QVERIFY(live->runner());
+    QVERIFY(live->runner()->slotPolicy(1) != nullptr);
+    QVERIFY(live->runner()->policy() != nullptr);
+    QVERIFY(live->runner()->slotPolicy(1) != live->runner()->policy());
+    QTRY_VERIFY_WITH_TIMEOUT(live->runner()->episodeStep() > 5, 10000);
+    QVERIFY(window.statusBar()->currentMessage().contains("fight checkpoint"));
+    // Play against one member: the fight page runs a match with it on P2.
+    view->selectCheckpoints({members[3].checkpointId});
+    QVERIFY(view->playAgainstSelected());
+    QVERIFY(controller.fightView()->running());
+    QCOMPARE(controller.fightView()->session()->setup().agentCheckpointId, members[3].checkpointId);
+    controller.fightView()->setQuitConfirmation([] { return true; });
+    QVERIFY(controller.fightView()->quitMatch());
+    // Watching one run afterwards plays one policy again.
+    QVERIFY(controller.watchRun(trainedRun_));
+    QVERIFY(live->runner()->slotPolicy(1) == nullptr);
+    QVERIFY2(messages.texts.isEmpty(), qPrintable(messages.texts.join(" | ")));
+    view->close();
   }
 
   void renameReachesInspectorLegendAndTrainingDock() {
