@@ -70,7 +70,7 @@ LeagueView::LeagueView(std::shared_ptr<RunStore> store, QWidget* parent)
   chart_->legend()->setAlignment(Qt::AlignBottom);
   chartView_ = new QChartView(chart_, this);
   chartView_->setRenderHint(QPainter::Antialiasing);
-  chartView_->setMinimumHeight(220);
+  chartView_->setMinimumHeight(260);
   heatMap_ = new PayoffHeatMap(this);
 
   auto* top = new QHBoxLayout;
@@ -85,8 +85,9 @@ LeagueView::LeagueView(std::shared_ptr<RunStore> store, QWidget* parent)
   left->addWidget(chartView_);
   split->addWidget(left);
   split->addWidget(heatMap_);
-  split->setStretchFactor(0, 1);
-  split->setStretchFactor(1, 1);
+  // The members and their Elo curves take as much room as the heat map.
+  split->setSizes({620, 780});
+  left->setSizes({380, 400});
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
   layout->addWidget(summary_);
