@@ -29,12 +29,15 @@ void appendTable(std::string& out, const std::string& prefix,
 }  // namespace
 
 std::string configFieldMeaning(const std::string& env, const std::string& path) {
-  // Under frozen_slots the keys are slot names, under curriculum.bounds and test_set.grid task
-  // parameter names: one entry documents them all.
+  // Under frozen_slots the keys are slot names, under curriculum.bounds, test_set.grid, eval.task
+  // and opponents.task task parameter names: one entry documents them all.
   std::string documented = path;
   if (path.rfind("frozen_slots.", 0) == 0) documented = "frozen_slots";
   if (path.rfind("curriculum.bounds.", 0) == 0) documented = "curriculum.bounds";
   if (path.rfind("test_set.grid.", 0) == 0) documented = "test_set.grid";
+  if (path.rfind("eval.task.", 0) == 0) documented = "eval.task";
+  if (path.rfind("opponents.task.", 0) == 0) documented = "opponents.task";
+  if (path.rfind("opponents.members", 0) == 0) documented = "opponents.members";
   for (const ConfigFieldDoc& doc : TrainConfig::docs())
     if (doc.path == documented) return doc.meaning;
   if (path.rfind(kEnvConfigPrefix, 0) != 0) return {};

@@ -62,6 +62,8 @@ class TestConfigDocs : public QObject {
           if (path.rfind("task.", 0) == 0) continue;
           if (path.rfind("test_set.grid.", 0) == 0)
             trainingFields.insert("test_set.grid");  // keys are task parameter names
+          else if (path.rfind("eval.task.", 0) == 0)
+            trainingFields.insert("eval.task");
           else if (path.rfind("env_config.", 0) != 0)
             trainingFields.insert(path);
           QVERIFY2(!configFieldMeaning(env, path).empty(),
@@ -110,6 +112,25 @@ class TestConfigDocs : public QObject {
                                                                        : path);
       }
     }
+    // An opponents section (leagues, exploitability), which no preset sets either.
+    nlohmann::json opponents = presetConfig("fight", "");
+    opponents["env_config"]["mode"] = "two";
+    opponents["env_config"]["shared_policy"] = false;
+    opponents["learn_slot"] = "p1";
+    opponents["opponents"] = {
+        {"slot", "p2"},
+        {"self_weight", 0.5},
+        {"task", {{"cpu_level", 0}}},
+        {"members", {{{"name", "cpu"}, {"task", {{"cpu_level", 8}}}}}}};
+    std::set<std::string> opponentLeaves;
+    collectLeaves(TrainConfig::fromJson(opponents).toJson(), "", opponentLeaves);
+    for (const std::string& path : opponentLeaves) {
+      if (path.rfind("opponents", 0) != 0) continue;
+      QVERIFY2(!configFieldMeaning("fight", path).empty(), path.c_str());
+      const std::string rest = path.substr(std::string("opponents.").size());
+      trainingFields.insert("opponents." + rest.substr(0, rest.find_first_of(".[")));
+    }
+    trainingFields.insert("opponents");
     trainingFields.insert("curriculum");  // the sections themselves
     trainingFields.insert("test_set");
     // Nothing documented that no config has (a renamed or removed field).
