@@ -18,25 +18,33 @@ constexpr double kPriorGames = 2.0;
 // Weight of a round's games per round of age: recent games say more about the learner now.
 constexpr double kRoundDecay = 0.5;
 
-// The learner's estimated probability of beating each member (by member id).
-std::map<int64_t, double> winProbabilities(int64_t learnerRunId,
-                                           const std::vector<LeagueMember>& members,
-                                           const std::vector<LeagueGames>& games) {
+// The learner's estimated probability of beating each member (by member id) and each of the
+// env's opponents (by name), from its games (recent rounds weigh more).
+struct WinProbabilities {
+  std::map<int64_t, double> ofMember;
+  std::map<std::string, double> ofEnvOpponent;
+};
+
+WinProbabilities winProbabilities(int64_t learnerRunId, const std::vector<LeagueMember>& members,
+                                  const std::vector<OpponentMemberConfig>& envMembers,
+                                  const std::vector<LeagueGames>& games) {
   int latestRound = 0;
   for (const LeagueGames& g : games) latestRound = std::max(latestRound, g.round);
   std::map<int64_t, std::pair<double, double>> sums;  // member -> (weighted score, games)
+  std::map<std::string, std::pair<double, double>> envSums;
   for (const LeagueGames& g : games) {
-    if (g.learnerRunId != learnerRunId || !g.opponentMemberId) continue;
+    if (g.learnerRunId != learnerRunId) continue;
     const double w = std::pow(kRoundDecay, latestRound - g.round);
-    auto& [score, played] = sums[*g.opponentMemberId];
+    auto& [score, played] = g.opponentMemberId ? sums[*g.opponentMemberId] : envSums[g.opponent];
     score += w * g.score;
     played += w * static_cast<double>(g.games);
   }
-  std::map<int64_t, double> p;
-  for (const LeagueMember& m : members) {
-    const auto [score, played] = sums[m.id];
-    p[m.id] = (score + 0.5 * kPriorGames) / (played + kPriorGames);
-  }
+  auto estimate = [](const std::pair<double, double>& s) {
+    return (s.first + 0.5 * kPriorGames) / (s.second + kPriorGames);
+  };
+  WinProbabilities p;
+  for (const LeagueMember& m : members) p.ofMember[m.id] = estimate(sums[m.id]);
+  for (const OpponentMemberConfig& m : envMembers) p.ofEnvOpponent[m.name] = estimate(envSums[m.name]);
   return p;
 }
 
@@ -73,7 +81,8 @@ nlohmann::json leagueOpponents(const LeagueConfig& config, const std::string& ro
                             {"members", nlohmann::json::array()},
                             {"sample_actions", config.sampleActions},
                             {"self_weight", 0.0}};
-  const std::map<int64_t, double> p = winProbabilities(learnerRunId, members, games);
+  const WinProbabilities won = winProbabilities(learnerRunId, members, config.envMembers, games);
+  const std::map<int64_t, double>& p = won.ofMember;
   std::vector<const LeagueMember*> all, mains;
   for (const LeagueMember& m : members) {
     all.push_back(&m);
@@ -96,9 +105,17 @@ nlohmann::json leagueOpponents(const LeagueConfig& config, const std::string& ro
       addWeighted(section, all, hard(all, false), rest);
     }
     section["self_weight"] = self;
+    // The env's opponents (the CPU ladder) by PFSP too: the ones it beats least, most often.
+    double total = 0;
     for (const OpponentMemberConfig& m : config.envMembers)
+      total += m.weight * pfspWeight(won.ofEnvOpponent.at(m.name), false);
+    for (const OpponentMemberConfig& m : config.envMembers) {
+      const double hard = m.weight * pfspWeight(won.ofEnvOpponent.at(m.name), false);
       section["members"].push_back(
-          {{"name", m.name}, {"weight", env * m.weight}, {"task", m.task}});
+          {{"name", m.name},
+           {"weight", total > 0 ? env * hard / total : env / config.envMembers.size()},
+           {"task", m.task}});
+    }
   } else if (role == "main_exploiter") {
     if (mains.empty()) {
       section["self_weight"] = 1.0;

@@ -218,15 +218,24 @@ class TestLeague : public QObject {
     std::vector<LeagueMember> members = {{1, 1, "main", 10, 100, 0, 1000, 1000, 0},
                                          {2, 1, "main_exploiter", 11, 101, 0, 500, 1500, 0},
                                          {3, 1, "main", 10, 102, 1, 2000, 2500, 0}};
-    // The learner (run 10) beat member 1 in 90% of its games and member 2 in 10%.
+    // The learner (run 10) beat member 1 in 90% of its games and member 2 in 10%, the CPU of
+    // character 0 in 90% and that of character 1 in 20%.
     std::vector<LeagueGames> games = {{1, 10, "m1", int64_t{1}, 100, 90.0},
-                                      {1, 10, "m2", int64_t{2}, 100, 10.0}};
+                                      {1, 10, "m2", int64_t{2}, 100, 10.0},
+                                      {1, 10, "cpu 0", std::nullopt, 100, 90.0},
+                                      {1, 10, "cpu 1", std::nullopt, 100, 20.0}};
     const nlohmann::json main = leagueOpponents(config, "main", 10, members, games);
     std::map<int64_t, double> weight;
     for (const auto& m : main["members"])
       if (m.contains("checkpoint")) weight[m["checkpoint"].get<int64_t>()] = m["weight"].get<double>();
     QVERIFY2(weight[101] > weight[102] && weight[102] > weight[100],
              qPrintable(QString("%1 %2 %3").arg(weight[100]).arg(weight[101]).arg(weight[102])));
+    // The CPU's share (env_weight 0.2) goes mostly to the character it beats least.
+    std::map<std::string, double> cpu;
+    for (const auto& m : main["members"])
+      if (!m.contains("checkpoint")) cpu[m["name"].get<std::string>()] = m["weight"].get<double>();
+    QVERIFY(std::abs(cpu["cpu 0"] + cpu["cpu 1"] - 0.2) < 1e-12);
+    QVERIFY2(cpu["cpu 1"] > 10 * cpu["cpu 0"], qPrintable(QString("%1 %2").arg(cpu["cpu 0"]).arg(cpu["cpu 1"])));
     QVERIFY(std::abs(pfspWeight(0.9, false) - 0.01) < 1e-12);
     QVERIFY(std::abs(pfspWeight(0.5, true) - 0.25) < 1e-12);
     // The main exploiter: half on the latest main agent, the rest on older main agents.
