@@ -227,26 +227,28 @@ void Policy::toEnvActions(const float* raw, int rows, float* env) const {
   actionSpace_.quantize(std::span<float>(env, n));
 }
 
-void Policy::act(const float* obs, int rows, bool deterministic, Rng& rng, float* actionsForEnv) const {
+void Policy::actWith(const float* obs, int rows, float* actionsForEnv,
+                     const std::function<void(const ActorCritic::Workspace&, float*)>& choose) const {
   if (rows <= 0) return;
   MatrixR<float> x(rows, obsDim());
   normalizeObservations(obs, rows, x.data());
   ActorCritic::Workspace ws;
   model_.forward(x, ws, false);
   std::vector<float> raw(static_cast<size_t>(rows) * actionDim());
-  model_.sample(ws, rng, deterministic, raw.data(), nullptr);
+  choose(ws, raw.data());
   toEnvActions(raw.data(), rows, actionsForEnv);
 }
 
+void Policy::act(const float* obs, int rows, bool deterministic, Rng& rng, float* actionsForEnv) const {
+  actWith(obs, rows, actionsForEnv, [&](const ActorCritic::Workspace& ws, float* raw) {
+    model_.sample(ws, rng, deterministic, raw, nullptr);
+  });
+}
+
 void Policy::actSampling(const float* obs, int rows, Rng* const* rngs, float* actionsForEnv) const {
-  if (rows <= 0) return;
-  MatrixR<float> x(rows, obsDim());
-  normalizeObservations(obs, rows, x.data());
-  ActorCritic::Workspace ws;
-  model_.forward(x, ws, false);
-  std::vector<float> raw(static_cast<size_t>(rows) * actionDim());
-  model_.sampleRows(ws, rngs, raw.data());
-  toEnvActions(raw.data(), rows, actionsForEnv);
+  actWith(obs, rows, actionsForEnv, [&](const ActorCritic::Workspace& ws, float* raw) {
+    model_.sampleRows(ws, rngs, raw);
+  });
 }
 
 void Policy::values(const float* obs, int rows, float* out) const {

@@ -5,6 +5,7 @@
 // threads (a viewer runs a snapshot while training goes on).
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -67,6 +68,10 @@ class Policy {
  private:
   Policy() = default;
   void validate() const;
+  // Normalises, runs the actor, lets `choose` pick raw actions from the forward pass, and maps
+  // them to env actions: what act() and actSampling() share.
+  void actWith(const float* obs, int rows, float* actionsForEnv,
+               const std::function<void(const ActorCritic::Workspace&, float*)>& choose) const;
 
   Space observationSpace_, actionSpace_;
   PolicyArchitecture architecture_;
