@@ -70,6 +70,7 @@ LeagueConfig LeagueConfig::fromJson(const nlohmann::json& json) {
                         "played through their task only");
   if (c.envWeight > 0 && c.envMembers.empty())
     throw ConfigError("env_weight is above 0 but env_members is empty");
+  c.envWeighting = top.string("env_weighting", {"uniform", "hard", "variance"}, "uniform");
   const nlohmann::json opponentTask = top.object("opponent_task");
   for (const auto& [name, value] : opponentTask.items()) {
     if (!value.is_number())
@@ -101,6 +102,7 @@ nlohmann::json LeagueConfig::toJson() const {
           {"self_weight", selfWeight},
           {"env_weight", envWeight},
           {"env_members", members},
+          {"env_weighting", envWeighting},
           {"opponent_task", opponentTask},
           {"sample_actions", sampleActions},
           {"exploiter_reset_score", exploiterResetScore},

@@ -6,7 +6,7 @@
 //    "learn_slot": "p1", "opponent_slot": "p2",
 //    "rounds": 10, "round_steps": 300000,
 //    "roles": {"main": 0.5, "main_exploiter": 0.25, "league_exploiter": 0.25},
-//    "self_weight": 0.35, "env_weight": 0.15,
+//    "self_weight": 0.35, "env_weight": 0.25, "env_weighting": "uniform",
 //    "env_members": [{"name": "kestrel@8", "task": {"opponent": 2, "cpu_level": 8}}, ...],
 //    "opponent_task": {"cpu_level": 0},
 //    "exploiter_reset_score": 0.7, "seed": 1, "threads": 0}
@@ -37,6 +37,9 @@ struct LeagueConfig {
   double selfWeight = 0.35;  // main: share of self play
   double envWeight = 0.15;   // main: share of the env's own opponents (env_members)
   std::vector<OpponentMemberConfig> envMembers;
+  std::string envWeighting = "uniform";  // how the env share is split among env_members:
+                                         // "uniform" (by their weights), "hard" ((1 - p)^2)
+                                         // or "variance" (p (1 - p)) of the main's win rate p
   std::map<std::string, double> opponentTask;  // overrides of every opponent episode's task
   bool sampleActions = true;  // stored opponents sample their actions (see OpponentsSection)
   double exploiterResetScore = 0.7;  // an exploiter scoring above this against its targets in

@@ -105,12 +105,16 @@ nlohmann::json leagueOpponents(const LeagueConfig& config, const std::string& ro
       addWeighted(section, all, hard(all, false), rest);
     }
     section["self_weight"] = self;
-    // The env's opponents (the CPU ladder) by PFSP too: the ones it beats least, most often.
+    // The env's opponents (the CPU ladder): by their weights, or by PFSP over them too.
+    auto envWeight = [&](const OpponentMemberConfig& m) {
+      if (config.envWeighting == "uniform") return m.weight;
+      return m.weight *
+             pfspWeight(won.ofEnvOpponent.at(m.name), config.envWeighting == "variance");
+    };
     double total = 0;
-    for (const OpponentMemberConfig& m : config.envMembers)
-      total += m.weight * pfspWeight(won.ofEnvOpponent.at(m.name), false);
+    for (const OpponentMemberConfig& m : config.envMembers) total += envWeight(m);
     for (const OpponentMemberConfig& m : config.envMembers) {
-      const double hard = m.weight * pfspWeight(won.ofEnvOpponent.at(m.name), false);
+      const double hard = envWeight(m);
       section["members"].push_back(
           {{"name", m.name},
            {"weight", total > 0 ? env * hard / total : env / config.envMembers.size()},

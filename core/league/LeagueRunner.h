@@ -6,7 +6,7 @@
 // games stored so far (each learner's score against each member, the payoff estimates):
 //
 //   main:             self play (self_weight), the env's own opponents (env_weight, e.g. the
-//                     fight's CPU ladder, shared among them by (1 - p)^2 as well), and
+//                     fight's CPU ladder, shared uniformly or by PFSP: env_weighting), and
 //                     prioritised fictitious self play over every member for the rest, weighted
 //                     (1 - p)^2 by its win probability p (hard opponents);
 //   main_exploiter:   the latest main agent (half), older main agents by p (1 - p) (the rest);

@@ -214,7 +214,9 @@ class TestLeague : public QObject {
   }
 
   void pfspFavoursHardOpponents() {
-    const LeagueConfig config = LeagueConfig::fromJson(tinyLeague("league"));
+    nlohmann::json json = tinyLeague("league");
+    json["env_weighting"] = "hard";
+    const LeagueConfig config = LeagueConfig::fromJson(json);
     std::vector<LeagueMember> members = {{1, 1, "main", 10, 100, 0, 1000, 1000, 0},
                                          {2, 1, "main_exploiter", 11, 101, 0, 500, 1500, 0},
                                          {3, 1, "main", 10, 102, 1, 2000, 2500, 0}};
@@ -236,6 +238,11 @@ class TestLeague : public QObject {
       if (!m.contains("checkpoint")) cpu[m["name"].get<std::string>()] = m["weight"].get<double>();
     QVERIFY(std::abs(cpu["cpu 0"] + cpu["cpu 1"] - 0.2) < 1e-12);
     QVERIFY2(cpu["cpu 1"] > 10 * cpu["cpu 0"], qPrintable(QString("%1 %2").arg(cpu["cpu 0"]).arg(cpu["cpu 1"])));
+    // Uniformly by default.
+    const nlohmann::json uniform =
+        leagueOpponents(LeagueConfig::fromJson(tinyLeague("league")), "main", 10, members, games);
+    for (const auto& m : uniform["members"])
+      if (!m.contains("checkpoint")) QCOMPARE(m["weight"].get<double>(), 0.1);
     QVERIFY(std::abs(pfspWeight(0.9, false) - 0.01) < 1e-12);
     QVERIFY(std::abs(pfspWeight(0.5, true) - 0.25) < 1e-12);
     // The main exploiter: half on the latest main agent, the rest on older main agents.
