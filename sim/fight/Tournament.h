@@ -12,7 +12,7 @@
 
 namespace palaestra::fight {
 
-/// One entrant: a CPU character at a level (stored checkpoints come with the league issue).
+/// One entrant: a CPU character at a level (stored checkpoints are rated by FightRatings).
 struct TournamentEntrant {
   std::string character;  // character id
   int level = 8;          // CPU level 1..8

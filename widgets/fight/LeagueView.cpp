@@ -17,6 +17,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "fight/FightRatings.h"
 #include "store/LeagueStore.h"
@@ -179,6 +180,11 @@ void LeagueView::refresh() {
     return;
   }
   if (info.status != "running" && !rating()) poll_->setInterval(4 * kPollMs);
+  // Polling redraws only what changed: a new member, new games, a new rating or another league.
+  const std::tuple<int64_t, size_t, size_t, int64_t, std::string> shown{
+      leagueId_, members.size(), games.size(), rated ? rated->id : 0, info.status};
+  if (shown == shown_) return;
+  shown_ = shown;
   const std::vector<int64_t> selected = selectedCheckpoints();
 
   // Each member's rating entrant, and the CPU levels' mean Elo.

@@ -12,7 +12,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -97,6 +99,8 @@ class LeagueView : public QWidget {
   QTimer* poll_;
   std::thread ratingThread_;
   std::atomic<bool> ratingDone_{false};
+  // What the view shows: league, members, games, rating id, status (see refresh()).
+  std::tuple<int64_t, size_t, size_t, int64_t, std::string> shown_{};
   QString ratingError_;
 };
 
