@@ -92,6 +92,7 @@ CrossPlayResult runCrossPlay(const std::function<EnvPtr()>& makeEnv,
     std::vector<float> batchObs, batchOut;
     std::vector<size_t> rows;
     std::vector<Rng*> rowStreams;
+    std::vector<uint8_t> ended(count, 0);
     while (left > 0) {
       // One batch per policy entrant: its rows (match, side) of every running match.
       for (size_t p = 0; p < n; ++p) {
@@ -119,7 +120,7 @@ CrossPlayResult runCrossPlay(const std::function<EnvPtr()>& makeEnv,
         for (size_t r = 0; r < rows.size(); ++r)
           std::copy_n(batchOut.data() + r * actDim, actDim, actions.data() + rows[r] * actDim);
       }
-      std::vector<uint8_t> ended(count, 0);
+      std::fill(ended.begin(), ended.end(), 0);
       pool.parallelFor(static_cast<int>(count), [&](int b, int e) {
         for (int k = b; k < e; ++k) {
           if (!running[k]) continue;

@@ -151,9 +151,8 @@ void LeagueRunner::check(const LeagueConfig& config) {
   probe["budget"] = {{"steps", config.roundSteps}};
   probe["learn_slot"] = config.learnSlot;
   probe["opponents"] = leagueOpponents(config, "main", 0, {}, {});
-  LeagueConfig withMembers = config;
-  if (withMembers.kind == "self_play") withMembers.kind = "league";
-  probe["opponents"]["members"] = leagueOpponents(withMembers, "main", 0, {}, {})["members"];
+  for (const OpponentMemberConfig& m : config.envMembers)  // every env member's task, drawn or not
+    probe["opponents"]["members"].push_back({{"name", m.name}, {"weight", 1.0}, {"task", m.task}});
   try {
     TrainingSession::check(TrainConfig::fromJson(probe));
   } catch (const ConfigError& e) {
@@ -207,11 +206,14 @@ LeagueResult LeagueRunner::run(const std::atomic<bool>& stop,
           session = std::make_unique<TrainingSession>(store_, runOf[role], request);
         }
         const TrainingResult trained = session->run(stop);
+        const int64_t stepsBefore = trainedSteps[role];
         trainedSteps[role] = static_cast<int64_t>(trained.steps);
         if (trained.status == RunStatus::Interrupted) {
           result.interrupted = true;
           break;
         }
+        // The league's steps grow by what this session trained (a reset exploiter's steps stay).
+        result.leagueSteps += trainedSteps[role] - stepsBefore;
         // The round's games against each opponent, then the new member.
         std::map<int64_t, int64_t> memberOfCheckpoint;
         for (const LeagueMember& m : members) memberOfCheckpoint[m.checkpointId] = m.id;
@@ -251,9 +253,6 @@ LeagueResult LeagueRunner::run(const std::atomic<bool>& stop,
         progress.runId = runOf[role];
         progress.roundScore = played > 0 ? score / played : 0.0;
         progress.evalWinRate = trained.evalSuccessRate;
-        result.leagueSteps = 0;
-        for (const auto& [name, s] : trainedSteps) result.leagueSteps += s;
-        for (const auto& [name, s] : retiredSteps_) result.leagueSteps += s;
         member.leagueSteps = result.leagueSteps;
         progress.memberId = leagues_.addMember(member);
         progress.leagueSteps = result.leagueSteps;
@@ -262,7 +261,6 @@ LeagueResult LeagueRunner::run(const std::atomic<bool>& stop,
         // An exploiter that beats its targets starts afresh next round.
         const bool hadOpponents = !drawn.empty();
         if (role != "main" && hadOpponents && progress.roundScore > config_.exploiterResetScore) {
-          retiredSteps_[role + "#" + std::to_string(generation[role])] = trainedSteps[role];
           runOf[role] = 0;
           trainedSteps[role] = 0;
           generation[role]++;

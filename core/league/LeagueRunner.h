@@ -21,7 +21,6 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -80,7 +79,6 @@ class LeagueRunner {
   LeagueStore leagues_;
   int64_t leagueId_ = 0;
   std::string name_;
-  std::map<std::string, int64_t> retiredSteps_;  // steps of exploiters that were reset
 };
 
 }  // namespace palaestra

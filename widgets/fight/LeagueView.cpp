@@ -97,10 +97,7 @@ LeagueView::LeagueView(std::shared_ptr<RunStore> store, QWidget* parent)
 
   poll_ = new QTimer(this);
   poll_->setInterval(kPollMs);
-  connect(poll_, &QTimer::timeout, this, [this] {
-    if (rating() && ratingDone_) finishRating();
-    refresh();
-  });
+  connect(poll_, &QTimer::timeout, this, &LeagueView::refresh);
   connect(leagues_, &QComboBox::currentIndexChanged, this, [this](int index) {
     if (index >= 0) showLeague(leagues_->itemData(index).toLongLong());
   });
